@@ -1,0 +1,10 @@
+DROP TABLE login_throttle;
+DROP TABLE outbox;
+DROP TABLE one_time_tokens;
+DROP TABLE refresh_tokens;
+DROP TABLE invitations;
+DROP TABLE cohort_members;
+DROP TABLE cohorts;
+DROP TABLE memberships;
+DROP TABLE organizations;
+DROP TABLE users;

@@ -1,0 +1,14 @@
+//! Identity: accounts, passwords (argon2id), access tokens (JWT) and refresh-token families,
+//! single-use email tokens, login throttling, and the `AuthUser` extractor every protected route uses.
+
+pub mod dto;
+pub mod extractor;
+pub mod models;
+pub mod password;
+pub mod queries;
+pub mod routes;
+pub mod throttle;
+pub mod tokens;
+
+pub use extractor::AuthUser;
+pub use routes::routes;

@@ -1,0 +1,485 @@
+//! Identity endpoints: register, login, refresh, logout, email verification, password reset and
+//! change, and the caller's own profile.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Duration;
+use diesel::prelude::*;
+
+use super::dto::*;
+use super::extractor::AuthUser;
+use super::queries::{self, NewAccount, PASSWORD_RESET, VERIFY_EMAIL};
+use super::throttle;
+use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::{self, DbConn};
+use crate::domain::{parse_name, Checker, Email, LanguageTag, Password, Role, PASSWORD_MAX_CHARS};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::mail::{self, templates};
+use crate::schema::{memberships, organizations, users};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/register", web::post().to(register))
+        .route("/auth/login", web::post().to(login))
+        .route("/auth/refresh", web::post().to(refresh))
+        .route("/auth/logout", web::post().to(logout))
+        .route("/auth/verify-email", web::post().to(verify_email))
+        .route(
+            "/auth/password-reset",
+            web::post().to(request_password_reset),
+        )
+        .route(
+            "/auth/password-reset/confirm",
+            web::post().to(confirm_password_reset),
+        )
+        .route("/me", web::get().to(get_me))
+        .route("/me", web::patch().to(update_me))
+        .route("/me/password", web::post().to(change_password));
+}
+
+const VERIFY_TTL_HOURS: i64 = 48;
+const RESET_TTL_HOURS: i64 = 1;
+
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = UserView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn register(
+    state: web::Data<AppState>,
+    body: web::Json<RegisterRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let mut c = Checker::new();
+    let email = c.check("email", Email::parse(&body.email));
+    let name = c.check("display_name", parse_name(&body.display_name, 100));
+    let locale = c.check(
+        "locale",
+        body.locale.as_deref().map(LanguageTag::parse).transpose(),
+    );
+    let password = c.check(
+        "password",
+        Password::parse(&body.password, &[&body.email, &body.display_name]),
+    );
+    c.finish()?;
+    let (Some(email), Some(name), Some(locale), Some(password)) = (email, name, locale, password)
+    else {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "checker passed without values"
+        )));
+    };
+    let hash = state.hasher.hash(password.expose().to_owned()).await?;
+    let base = state.settings.public_url.clone();
+    let user = db::transaction(&state.pool, move |conn| {
+        let user = queries::insert_user(
+            conn,
+            NewAccount {
+                email: email.as_str(),
+                password_hash: &hash,
+                display_name: &name,
+                locale: locale.as_ref().map(LanguageTag::as_str).unwrap_or("en"),
+                verified: false,
+                platform_admin: false,
+            },
+        )?;
+        let token = queries::create_one_time_token(
+            conn,
+            user.id,
+            VERIFY_EMAIL,
+            Duration::hours(VERIFY_TTL_HOURS),
+        )?;
+        mail::enqueue(
+            conn,
+            &templates::verify_email(&base, &user.email, &user.display_name, &token),
+        )?;
+        Ok(user)
+    })
+    .await?;
+    tracing::info!(user_id = %user.id, "account registered");
+    Ok(HttpResponse::Created().json(UserView::from(&user)))
+}
+
+fn client_ip(req: &HttpRequest, state: &AppState) -> String {
+    if state.settings.trust_forwarded_for {
+        if let Some(ip) = req.connection_info().realip_remote_addr() {
+            return ip.to_owned();
+        }
+    }
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::unauthorized(
+        "invalid_credentials",
+        "The email or password is not correct.",
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let ip_key = format!("ip:{}", client_ip(&req, &state));
+    let email = Email::parse(&body.email).ok();
+    let account_key = format!(
+        "account:{}",
+        email.as_ref().map(Email::as_str).unwrap_or("")
+    );
+    let settings = state.settings.clone();
+    let lookup_email = email.clone();
+    let (account_key, stored) = db::run(&state.pool, move |conn| {
+        // Counted before the password check and in one statement each: parallel guesses all count.
+        throttle::count_attempt(
+            conn,
+            &ip_key,
+            settings.login_limit_per_ip,
+            settings.login_window,
+        )?;
+        throttle::count_attempt(
+            conn,
+            &account_key,
+            settings.login_limit_per_account,
+            settings.login_window,
+        )?;
+        let stored = match lookup_email {
+            Some(e) => {
+                queries::find_user_by_email(conn, e.as_str())?.map(|u| (u.id, u.password_hash))
+            }
+            None => None,
+        };
+        Ok((account_key, stored))
+    })
+    .await?;
+    if body.password.len() > PASSWORD_MAX_CHARS * 4 {
+        // No stored password is this long; refuse before hashing a megabyte.
+        return Err(invalid_credentials());
+    }
+    let (user_id, hash) = match stored {
+        Some((id, hash)) => (Some(id), Some(hash)),
+        None => (None, None),
+    };
+    if !state.hasher.verify(body.password, hash).await? {
+        return Err(invalid_credentials());
+    }
+    let user_id = user_id.ok_or_else(invalid_credentials)?;
+    let ttl = state.settings.refresh_token_ttl;
+    let (refresh_token, user) = db::transaction(&state.pool, move |conn| {
+        throttle::reset(conn, &account_key)?;
+        let token = queries::issue_refresh_token(conn, user_id, Id::new(), ttl)?;
+        Ok((token, queries::find_user(conn, user_id)?))
+    })
+    .await?;
+    tracing::info!(user_id = %user.id, "login");
+    Ok(HttpResponse::Ok().json(token_response(&state, &user, refresh_token)?))
+}
+
+fn token_response(
+    state: &AppState,
+    user: &super::models::User,
+    refresh_token: String,
+) -> ApiResult<TokenResponse> {
+    Ok(TokenResponse {
+        access_token: state.keys.issue(user.id)?,
+        token_type: "Bearer",
+        expires_in: state.keys.ttl_secs(),
+        refresh_token,
+        user: UserView::from(user),
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem)))]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    let token = body.into_inner().refresh_token;
+    let ttl = state.settings.refresh_token_ttl;
+    // The outer result is the transaction's; the inner one is the answer. A reused token must still
+    // commit the revocation of its family, so that rejection travels as a committed `Ok(Err(..))`.
+    let outcome = db::transaction(&state.pool, move |conn| {
+        let spent = match queries::spend_refresh_token(conn, &token) {
+            Ok(row) => row,
+            Err(e @ ApiError::Unauthorized { .. }) => return Ok(Err(e)),
+            Err(e) => return Err(e),
+        };
+        let new_token = queries::issue_refresh_token(conn, spent.user_id, spent.family_id, ttl)?;
+        Ok(Ok((new_token, queries::find_user(conn, spent.user_id)?)))
+    })
+    .await?;
+    let (new_token, user) = outcome?;
+    Ok(HttpResponse::Ok().json(token_response(&state, &user, new_token)?))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204, description = "Signed out: the token's whole session family is revoked")))]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    let hash = super::tokens::token_hash(&body.into_inner().refresh_token);
+    db::run(&state.pool, move |conn| {
+        use crate::schema::refresh_tokens;
+        let family: Option<Id> = refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(&hash))
+            .select(refresh_tokens::family_id)
+            .first(conn)
+            .optional()?;
+        if let Some(family) = family {
+            queries::revoke_family(conn, family)?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "auth", request_body = TokenRequest,
+    responses((status = 204), (status = 400, body = Problem)))]
+pub async fn verify_email(
+    state: web::Data<AppState>,
+    body: web::Json<TokenRequest>,
+) -> ApiResult<HttpResponse> {
+    let token = body.into_inner().token;
+    db::transaction(&state.pool, move |conn| {
+        let user_id = queries::spend_one_time_token(conn, &token, VERIFY_EMAIL)?;
+        diesel::update(
+            users::table
+                .find(user_id)
+                .filter(users::email_verified_at.is_null()),
+        )
+        .set(users::email_verified_at.eq(Timestamp::now()))
+        .execute(conn)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
+    responses((status = 202, description = "Accepted whether or not the email has an account")))]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    body: web::Json<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    if let Ok(email) = Email::parse(&body.email) {
+        let base = state.settings.public_url.clone();
+        let window = state.settings.login_window;
+        db::transaction(&state.pool, move |conn| {
+            // A few reset emails per window at most, so the endpoint cannot flood an inbox; over the
+            // limit the request is still answered 202 so nothing reveals the account.
+            let key = format!("reset:{}", email.as_str());
+            if throttle::count_attempt(conn, &key, 5, window).is_err() {
+                return Ok(());
+            }
+            if let Some(user) = queries::find_user_by_email(conn, email.as_str())? {
+                let token = queries::create_one_time_token(
+                    conn,
+                    user.id,
+                    PASSWORD_RESET,
+                    Duration::hours(RESET_TTL_HOURS),
+                )?;
+                mail::enqueue(
+                    conn,
+                    &templates::password_reset(&base, &user.email, &user.display_name, &token),
+                )?;
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(HttpResponse::Accepted().finish())
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirm,
+    responses((status = 204), (status = 400, body = Problem), (status = 422, body = Problem)))]
+pub async fn confirm_password_reset(
+    state: web::Data<AppState>,
+    body: web::Json<PasswordResetConfirm>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let password = Password::parse(&body.new_password, &[])
+        .map_err(|m| ApiError::invalid("new_password", m))?;
+    let hash = state.hasher.hash(password.expose().to_owned()).await?;
+    db::transaction(&state.pool, move |conn| {
+        let user_id = queries::spend_one_time_token(conn, &body.token, PASSWORD_RESET)?;
+        queries::set_password(conn, user_id, &hash)?;
+        queries::revoke_all_sessions(conn, user_id)?;
+        // Receiving the reset email proves the address too.
+        diesel::update(
+            users::table
+                .find(user_id)
+                .filter(users::email_verified_at.is_null()),
+        )
+        .set(users::email_verified_at.eq(Timestamp::now()))
+        .execute(conn)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub(crate) fn me_view(conn: &mut DbConn, user_id: Id) -> ApiResult<MeView> {
+    let user = queries::find_user(conn, user_id)?;
+    let rows: Vec<(Id, String, String, String, String)> = memberships::table
+        .inner_join(organizations::table)
+        .filter(memberships::user_id.eq(user_id))
+        .order(organizations::name)
+        .select((
+            organizations::id,
+            organizations::name,
+            organizations::slug,
+            organizations::kind,
+            memberships::role,
+        ))
+        .load(conn)?;
+    let memberships = rows
+        .into_iter()
+        .filter_map(|(org_id, org_name, org_slug, org_kind, role)| {
+            Some(MembershipView {
+                org_id,
+                org_name,
+                org_slug,
+                org_kind,
+                role: Role::parse(&role).ok()?,
+            })
+        })
+        .collect();
+    Ok(MeView {
+        user: UserView::from(&user),
+        memberships,
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = MeView), (status = 401, body = Problem)))]
+pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let me = db::run(&state.pool, move |conn| me_view(conn, user.id)).await?;
+    Ok(HttpResponse::Ok().json(me))
+}
+
+#[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMeRequest, security(("bearer" = [])),
+    responses((status = 200, body = MeView), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<UpdateMeRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let mut c = Checker::new();
+    let name = c.check(
+        "display_name",
+        body.display_name
+            .as_deref()
+            .map(|n| parse_name(n, 100))
+            .transpose(),
+    );
+    let locale = c.check(
+        "locale",
+        body.locale.as_deref().map(LanguageTag::parse).transpose(),
+    );
+    let markets = c.check(
+        "target_markets",
+        body.target_markets.map(parse_markets).transpose(),
+    );
+    let languages = c.check("languages", body.languages.map(parse_languages).transpose());
+    c.finish()?;
+    let me = db::transaction(&state.pool, move |conn| {
+        let now = Timestamp::now();
+        let target = users::table.find(user.id);
+        if let Some(Some(name)) = name {
+            diesel::update(target)
+                .set(users::display_name.eq(name))
+                .execute(conn)?;
+        }
+        if let Some(Some(locale)) = locale {
+            diesel::update(target)
+                .set(users::locale.eq(locale.as_str()))
+                .execute(conn)?;
+        }
+        if let Some(Some(markets)) = markets {
+            diesel::update(target)
+                .set(users::target_markets.eq(JsonValue(markets.into())))
+                .execute(conn)?;
+        }
+        if let Some(Some(languages)) = languages {
+            diesel::update(target)
+                .set(users::languages.eq(JsonValue(languages.into())))
+                .execute(conn)?;
+        }
+        diesel::update(target)
+            .set(users::updated_at.eq(now))
+            .execute(conn)?;
+        me_view(conn, user.id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(me))
+}
+
+fn parse_markets(raw: Vec<String>) -> Result<Vec<String>, String> {
+    if raw.len() > 50 {
+        return Err("lists at most 50 markets".into());
+    }
+    let mut out: Vec<String> = Vec::new();
+    for code in raw {
+        let code = code.trim().to_ascii_uppercase();
+        if crate::catalog::framework().market(&code).is_none() {
+            return Err(format!("{code:?} is not a market in GET /api/v1/markets"));
+        }
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    Ok(out)
+}
+
+fn parse_languages(raw: Vec<String>) -> Result<Vec<String>, String> {
+    if raw.len() > 30 {
+        return Err("lists at most 30 languages".into());
+    }
+    let mut out: Vec<String> = Vec::new();
+    for tag in raw {
+        let tag = LanguageTag::parse(&tag)?.as_str().to_owned();
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    Ok(out)
+}
+
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "me", request_body = ChangePasswordRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = Problem), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let current = db::run(&state.pool, move |conn| {
+        Ok(queries::find_user(conn, user.id)?)
+    })
+    .await?;
+    if body.current_password.len() > PASSWORD_MAX_CHARS * 4
+        || !state
+            .hasher
+            .verify(body.current_password, Some(current.password_hash))
+            .await?
+    {
+        return Err(ApiError::bad_request(
+            "wrong_password",
+            "The current password is not correct.",
+        ));
+    }
+    let password = Password::parse(&body.new_password, &[&current.email, &current.display_name])
+        .map_err(|m| ApiError::invalid("new_password", m))?;
+    let hash = state.hasher.hash(password.expose().to_owned()).await?;
+    db::transaction(&state.pool, move |conn| {
+        queries::set_password(conn, user.id, &hash)?;
+        queries::revoke_all_sessions(conn, user.id)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,203 @@
+//! Storage: one diesel connection type over PostgreSQL and SQLite, its r2d2 pool, embedded migrations
+//! and `run`, which moves every database call off the async workers onto the blocking pool.
+//!
+//! The backend is chosen at run time by the URL scheme (`postgres://` or `sqlite://`), so one binary
+//! serves the embedded default and production. Queries written once against [`DbConn`] run on both;
+//! the few statements diesel cannot express for the multi backend (upserts, `RETURNING`,
+//! `FOR UPDATE SKIP LOCKED`) use [`per_backend!`].
+
+pub mod sql_types;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::R2D2Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::ApiError;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConn = r2d2::PooledConnection<ConnectionManager>;
+
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// Runs one statement per backend: `per_backend!(conn, |c| expr)` compiles `expr` once with `c` as a
+/// `PgConnection` and once as a `SqliteConnection`.
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Pg($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
+impl DbConn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Pg(_) => Backend::Postgres,
+            DbConn::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Raw SQL is written once with `#1`..`#n` placeholders; this gives PostgreSQL `$n` and SQLite `?n`.
+pub fn dialect(conn: &DbConn, sql: &str) -> String {
+    let mark = match conn.backend() {
+        Backend::Postgres => "$",
+        Backend::Sqlite => "?",
+    };
+    sql.replace('#', mark)
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> anyhow::Result<Backend> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else if url.starts_with("sqlite://") || url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else {
+            anyhow::bail!("DATABASE_URL must start with postgres:// or sqlite://")
+        }
+    }
+}
+
+/// The path SQLite opens for a `sqlite://` URL (`sqlite://caravan.db`, `sqlite:///abs/path.db`).
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+/// Opens connections itself rather than using diesel's stock manager, which dispatches on the URL
+/// by trial and hides the real connection error.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: String,
+    backend: Backend,
+}
+
+impl ConnectionManager {
+    pub fn new(url: &str) -> anyhow::Result<Self> {
+        Ok(Self {
+            url: url.to_owned(),
+            backend: Backend::of_url(url)?,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(transparent)]
+    Connection(#[from] diesel::ConnectionError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConn, ConnectError> {
+        match self.backend {
+            Backend::Postgres => Ok(DbConn::Pg(diesel::PgConnection::establish(&self.url)?)),
+            Backend::Sqlite => {
+                let mut conn = diesel::SqliteConnection::establish(sqlite_path(&self.url))?;
+                // WAL lets readers proceed during a write; busy_timeout makes writers queue instead
+                // of failing with SQLITE_BUSY under parallel requests.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectError> {
+        conn.ping().map_err(ConnectError::Query)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Builds the pool without opening connections up front, so the server starts (and `/readyz`
+/// reports the outage) even when PostgreSQL is down.
+pub fn build_pool(url: &str, max_size: u32, timeout: Duration) -> anyhow::Result<Pool> {
+    let manager = ConnectionManager::new(url)?;
+    let max_size = if manager.backend == Backend::Sqlite {
+        // One writer at a time is all SQLite does; a few connections serve concurrent reads.
+        max_size.min(8)
+    } else {
+        max_size
+    };
+    Ok(r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(0))
+        .connection_timeout(timeout)
+        .test_on_check_out(true)
+        .build_unchecked(manager))
+}
+
+/// Applies pending migrations for whichever backend `conn` is.
+pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
+    let applied = match conn {
+        DbConn::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    }
+    .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    Ok(applied)
+}
+
+/// True when every embedded migration has been applied.
+pub fn migrations_current(conn: &mut DbConn) -> anyhow::Result<bool> {
+    let pending = match conn {
+        DbConn::Pg(c) => c.has_pending_migration(PG_MIGRATIONS),
+        DbConn::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| anyhow::anyhow!("cannot read migration state: {e}"))?;
+    Ok(!pending)
+}
+
+/// Runs `f` with a pooled connection on the blocking thread pool. Pool exhaustion or an unreachable
+/// database becomes 503; everything else keeps the error `f` returned.
+pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(ApiError::from)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+}
+
+/// Runs `f` in one transaction on a pooled connection (see [`run`]).
+pub async fn transaction<T, F>(pool: &Pool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| conn.transaction(|c| f(c))).await
+}

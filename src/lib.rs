@@ -1,0 +1,21 @@
+//! Caravan: a learning-management backend for cross-border e-commerce talent.
+//!
+//! The library holds everything; `main.rs` is a thin CLI. A request flows one way:
+//! route -> extractor -> DTO -> domain type -> `db::run` (blocking pool) -> query functions in one
+//! transaction -> response DTO. See README.md for the architecture in a paragraph.
+
+pub mod admin;
+pub mod auth;
+pub mod catalog;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod mail;
+pub mod openapi;
+pub mod ops;
+pub mod orgs;
+pub mod pagination;
+pub mod schema;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,99 @@
+//! The `caravan` command: `serve` (the default), `migrate`, and `admin create`.
+
+use std::io::BufRead;
+
+use anyhow::Context;
+use caravan::admin::{create_platform_admin, AdminOutcome};
+use caravan::config::Settings;
+use caravan::startup::{prepare_database, Application};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "caravan",
+    version,
+    about = "Learning-management backend for cross-border e-commerce talent"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Operator tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a verified platform admin; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Platform admin")]
+        display_name: String,
+    },
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    caravan::telemetry::init();
+    let cli = Cli::parse();
+    let settings = Settings::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(settings.clone()).await?;
+            tracing::info!(bind = %settings.bind, port = app.port(), database = %redact(&settings.database_url), "caravan listening");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            prepare_database(&settings).await?;
+            println!("migrations are up to date");
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    display_name,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let pool = prepare_database(&settings).await?;
+            let outcome = tokio::task::spawn_blocking(move || {
+                create_platform_admin(&pool, &email, &password, &display_name)
+            })
+            .await??;
+            match outcome {
+                AdminOutcome::Created => println!("platform admin created"),
+                AdminOutcome::Promoted => {
+                    println!("existing account promoted to platform admin (password unchanged)")
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Hides the password in a database URL before it is logged.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

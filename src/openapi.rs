@@ -1,0 +1,54 @@
+//! The OpenAPI 3.1 document served at `/api/openapi.json`: every route with its schemas.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::{auth, catalog, error, ops, orgs};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Caravan API", version = "1", description = "Learning-management backend for cross-border e-commerce talent."),
+    paths(
+        ops::healthz, ops::readyz,
+        auth::routes::register, auth::routes::login, auth::routes::refresh, auth::routes::logout,
+        auth::routes::verify_email, auth::routes::request_password_reset, auth::routes::confirm_password_reset,
+        auth::routes::get_me, auth::routes::update_me, auth::routes::change_password,
+        orgs::routes::create_org, orgs::routes::list_orgs, orgs::routes::get_org, orgs::routes::update_org,
+        orgs::routes::accept_invitation,
+        orgs::members::list_members, orgs::members::add_member, orgs::members::update_member, orgs::members::remove_member,
+        orgs::import::import_members,
+        orgs::cohorts::list_cohorts, orgs::cohorts::create_cohort, orgs::cohorts::get_cohort, orgs::cohorts::update_cohort,
+        orgs::cohorts::delete_cohort, orgs::cohorts::list_cohort_members, orgs::cohorts::add_cohort_members,
+        orgs::cohorts::remove_cohort_member,
+        catalog::list_competencies, catalog::list_markets, catalog::get_market,
+    ),
+    components(schemas(error::Problem, error::FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Accounts, sessions and passwords"),
+        (name = "me", description = "The caller's own profile"),
+        (name = "organizations", description = "Colleges, academies and enterprises"),
+        (name = "members", description = "Members, roles, invitations and CSV import"),
+        (name = "cohorts", description = "Groups of trainees"),
+        (name = "catalog", description = "Competency framework and destination markets"),
+        (name = "operations", description = "Health, readiness and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}

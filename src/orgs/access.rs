@@ -1,0 +1,68 @@
+//! Who may do what inside an organization. Every check is a query keyed by the caller: a caller
+//! with no membership gets `NotFound`, so another organization's data is indistinguishable from
+//! data that does not exist; a member without the needed role gets `Forbidden`.
+
+use diesel::prelude::*;
+
+use crate::db::sql_types::Id;
+use crate::db::DbConn;
+use crate::domain::Role;
+use crate::error::ApiError;
+use crate::schema::{cohorts, memberships, users};
+
+pub fn is_platform_admin(conn: &mut DbConn, user_id: Id) -> QueryResult<bool> {
+    Ok(users::table
+        .find(user_id)
+        .select(users::is_platform_admin)
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// The caller's role in `org_id`; platform admins act as org admins everywhere.
+pub fn role_in(conn: &mut DbConn, user_id: Id, org_id: Id) -> QueryResult<Option<Role>> {
+    if is_platform_admin(conn, user_id)? {
+        // Still 404 for an organization that does not exist.
+        let exists: i64 = crate::schema::organizations::table
+            .find(org_id)
+            .count()
+            .get_result(conn)?;
+        return Ok((exists > 0).then_some(Role::OrgAdmin));
+    }
+    let role: Option<String> = memberships::table
+        .filter(memberships::org_id.eq(org_id))
+        .filter(memberships::user_id.eq(user_id))
+        .select(memberships::role)
+        .first(conn)
+        .optional()?;
+    Ok(role.and_then(|r| Role::parse(&r).ok()))
+}
+
+/// Requires at least `min` in `org_id`.
+pub fn require_role(
+    conn: &mut DbConn,
+    user_id: Id,
+    org_id: Id,
+    min: Role,
+) -> Result<Role, ApiError> {
+    match role_in(conn, user_id, org_id)? {
+        None => Err(ApiError::NotFound),
+        Some(role) if role < min => Err(ApiError::Forbidden),
+        Some(role) => Ok(role),
+    }
+}
+
+/// The organization of a cohort, if the caller holds at least `min` there.
+pub fn require_cohort_role(
+    conn: &mut DbConn,
+    user_id: Id,
+    cohort_id: Id,
+    min: Role,
+) -> Result<Id, ApiError> {
+    let org_id: Id = cohorts::table
+        .find(cohort_id)
+        .select(cohorts::org_id)
+        .first(conn)?;
+    require_role(conn, user_id, org_id, min)?;
+    Ok(org_id)
+}

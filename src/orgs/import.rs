@@ -1,0 +1,290 @@
+//! CSV import of members (`email,display_name,role,cohort`). Every row is checked first and the
+//! report lists each row's outcome; one bad row rejects the whole file with nothing written.
+
+use std::collections::{BTreeMap, HashSet};
+
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+
+use super::access;
+use super::dto::{ImportReport, ImportRow};
+use super::members::invite;
+use crate::auth::queries::find_user_by_email;
+use crate::auth::AuthUser;
+use crate::db::sql_types::{Id, Timestamp};
+use crate::db::{self, DbConn};
+use crate::domain::{parse_name, Email, Role};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::schema::{cohorts, memberships};
+use crate::startup::AppState;
+
+/// Rows in one file at most; larger rosters are split by the client.
+const MAX_ROWS: usize = 5000;
+
+struct Row {
+    line: usize,
+    email: Email,
+    role: Role,
+    cohort: Option<String>,
+}
+
+fn parse_csv(body: &[u8]) -> Result<Vec<Row>, Vec<ImportRow>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(body);
+    let headers = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<_>>(),
+        Err(e) => return Err(vec![file_error(1, format!("cannot read the header: {e}"))]),
+    };
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(email_col), Some(role_col)) = (col("email"), col("role")) else {
+        return Err(vec![file_error(
+            1,
+            "the header must name the columns email,display_name,role,cohort".into(),
+        )]);
+    };
+    let name_col = col("display_name");
+    let cohort_col = col("cohort");
+    let mut rows = Vec::new();
+    let mut report = Vec::new();
+    let mut seen = HashSet::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                report.push(file_error(line, format!("malformed CSV: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let raw_email = record.get(email_col).unwrap_or("").to_owned();
+        let mut errors = Vec::new();
+        let email = Email::parse(&raw_email)
+            .map_err(|m| errors.push(format!("email {m}")))
+            .ok();
+        let role = Role::parse(record.get(role_col).unwrap_or(""))
+            .map_err(|m| errors.push(m))
+            .ok();
+        if let Some(Err(m)) = name_col
+            .map(|c| record.get(c).unwrap_or(""))
+            .filter(|n| !n.is_empty())
+            .map(|n| parse_name(n, 100))
+        {
+            errors.push(format!("display_name {m}"));
+        }
+        let cohort = cohort_col
+            .and_then(|c| record.get(c))
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        if let Some(Err(m)) = cohort.as_deref().map(|c| parse_name(c, 100)) {
+            errors.push(format!("cohort {m}"));
+        }
+        if let Some(e) = &email {
+            if !seen.insert(e.as_str().to_owned()) {
+                errors.push("this email appears on an earlier line".into());
+            }
+        }
+        if errors.is_empty() {
+            if let (Some(email), Some(role)) = (email, role) {
+                rows.push(Row {
+                    line,
+                    email,
+                    role,
+                    cohort,
+                });
+            }
+        } else {
+            report.push(ImportRow {
+                line,
+                email: raw_email,
+                status: "error".into(),
+                error: Some(errors.join("; ")),
+            });
+        }
+        if rows.len() + report.len() > MAX_ROWS {
+            return Err(vec![file_error(
+                line,
+                format!("a file may hold at most {MAX_ROWS} rows"),
+            )]);
+        }
+    }
+    if rows.is_empty() && report.is_empty() {
+        return Err(vec![file_error(1, "the file has no rows".into())]);
+    }
+    if report.is_empty() {
+        Ok(rows)
+    } else {
+        Err(report)
+    }
+}
+
+fn file_error(line: usize, message: String) -> ImportRow {
+    ImportRow {
+        line,
+        email: String::new(),
+        status: "error".into(),
+        error: Some(message),
+    }
+}
+
+fn cohort_id(
+    conn: &mut DbConn,
+    org_id: Id,
+    name: &str,
+    created: &mut Vec<String>,
+) -> QueryResult<Id> {
+    let existing: Option<Id> = cohorts::table
+        .filter(cohorts::org_id.eq(org_id))
+        .filter(cohorts::name.eq(name))
+        .select(cohorts::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let id = Id::new();
+    let now = Timestamp::now();
+    diesel::insert_into(cohorts::table)
+        .values((
+            cohorts::id.eq(id),
+            cohorts::org_id.eq(org_id),
+            cohorts::name.eq(name),
+            cohorts::description.eq(""),
+            cohorts::created_at.eq(now),
+            cohorts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    created.push(name.to_owned());
+    Ok(id)
+}
+
+fn apply(
+    conn: &mut DbConn,
+    base: &str,
+    org_id: Id,
+    caller: Id,
+    rows: Vec<Row>,
+) -> ApiResult<ImportReport> {
+    let mut report = ImportReport {
+        rows: Vec::with_capacity(rows.len()),
+        added: 0,
+        invited: 0,
+        updated: 0,
+        unchanged: 0,
+        cohorts_created: Vec::new(),
+    };
+    let mut cohort_ids: BTreeMap<String, Id> = BTreeMap::new();
+    for row in rows {
+        let cohort = match &row.cohort {
+            Some(name) => match cohort_ids.get(name) {
+                Some(id) => Some(*id),
+                None => {
+                    let id = cohort_id(conn, org_id, name, &mut report.cohorts_created)?;
+                    cohort_ids.insert(name.clone(), id);
+                    Some(id)
+                }
+            },
+            None => None,
+        };
+        let status = match find_user_by_email(conn, row.email.as_str())? {
+            None => {
+                invite(conn, base, org_id, &row.email, row.role, cohort, caller)?;
+                report.invited += 1;
+                "invited"
+            }
+            Some(user) => {
+                let current: Option<String> = memberships::table
+                    .filter(memberships::org_id.eq(org_id))
+                    .filter(memberships::user_id.eq(user.id))
+                    .select(memberships::role)
+                    .first(conn)
+                    .optional()?;
+                let status = match current.as_deref() {
+                    None => {
+                        report.added += 1;
+                        "added"
+                    }
+                    Some(r) if r == row.role.as_str() => {
+                        report.unchanged += 1;
+                        "unchanged"
+                    }
+                    Some(_) => {
+                        diesel::update(
+                            memberships::table
+                                .filter(memberships::org_id.eq(org_id))
+                                .filter(memberships::user_id.eq(user.id)),
+                        )
+                        .set(memberships::role.eq(row.role.as_str()))
+                        .execute(conn)?;
+                        report.updated += 1;
+                        "updated"
+                    }
+                };
+                super::routes::join(conn, org_id, user.id, row.role, cohort)?;
+                status
+            }
+        };
+        report.rows.push(ImportRow {
+            line: row.line,
+            email: row.email.into_string(),
+            status: status.into(),
+            error: None,
+        });
+    }
+    let admins: i64 = memberships::table
+        .filter(memberships::org_id.eq(org_id))
+        .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
+        .count()
+        .get_result(conn)?;
+    if admins == 0 && !access::is_platform_admin(conn, caller)? {
+        return Err(ApiError::conflict(
+            "last_org_admin",
+            "The import would leave the organization without an org admin.",
+        ));
+    }
+    Ok(report)
+}
+
+#[utoipa::path(post, path = "/api/v1/orgs/{org_id}/members/import", tag = "members", security(("bearer" = [])),
+    params(("org_id" = String, Path)),
+    request_body(content = String, content_type = "text/csv", description = "Header `email,display_name,role,cohort`, one member per line"),
+    responses((status = 200, body = ImportReport, description = "Every row applied"),
+        (status = 422, body = Problem, description = "Nothing applied; `report` lists each row's error"),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 415, body = Problem)))]
+pub async fn import_members(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    let org_id = path.into_inner();
+    let is_csv = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/csv"));
+    if !is_csv {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    // Check the caller before reading the file, so a stranger learns nothing from row errors.
+    db::run(&state.pool, move |conn| {
+        access::require_role(conn, user.id, org_id, Role::OrgAdmin)
+    })
+    .await?;
+    let rows = parse_csv(&body).map_err(|errors| ApiError::Unprocessable {
+        code: "import_rejected",
+        detail: format!("{} row(s) have errors; nothing was imported.", errors.len()),
+        report: serde_json::to_value(&errors).ok(),
+    })?;
+    let base = state.settings.public_url.clone();
+    let report = db::transaction(&state.pool, move |conn| {
+        access::require_role(conn, user.id, org_id, Role::OrgAdmin)?;
+        apply(conn, &base, org_id, user.id, rows)
+    })
+    .await?;
+    tracing::info!(%org_id, added = report.added, invited = report.invited, updated = report.updated, "members imported");
+    Ok(HttpResponse::Ok().json(report))
+}

@@ -1,0 +1,109 @@
+//! Keyset pagination shared by every list: `?limit=` (1..=200, default 50) and an opaque `?cursor=`.
+//! Rows are ordered by their UUID v7 id, which is time-ordered on both backends, so pages stay
+//! stable while rows are added.
+
+use actix_web::{http::header, HttpRequest, HttpResponse};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::db::sql_types::Id;
+use crate::error::ApiError;
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub limit: i64,
+    pub after: Option<Id>,
+}
+
+impl PageParams {
+    pub fn parse(&self) -> Result<PageRequest, ApiError> {
+        parse_page(self.limit, self.cursor.as_deref())
+    }
+}
+
+pub fn parse_page(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            format!("limit must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    let after =
+        match cursor {
+            None | Some("") => None,
+            Some(c) => Some(decode_cursor(c).ok_or_else(|| {
+                ApiError::bad_request("invalid_cursor", "The cursor is not valid.")
+            })?),
+        };
+    Ok(PageRequest { limit, after })
+}
+
+fn decode_cursor(c: &str) -> Option<Id> {
+    let bytes = URL_SAFE_NO_PAD.decode(c).ok()?;
+    std::str::from_utf8(&bytes).ok()?.parse().ok()
+}
+
+pub fn encode_cursor(id: Id) -> String {
+    URL_SAFE_NO_PAD.encode(id.to_string())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Builds the response from up to `limit + 1` rows: the extra row only says another page exists.
+pub fn respond<T: Serialize>(
+    req: &HttpRequest,
+    mut rows: Vec<T>,
+    page: PageRequest,
+    id_of: impl Fn(&T) -> Id,
+) -> HttpResponse {
+    let more = rows.len() as i64 > page.limit;
+    rows.truncate(page.limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| encode_cursor(id_of(r)))
+    } else {
+        None
+    };
+    let mut builder = HttpResponse::Ok();
+    if let Some(cursor) = &next_cursor {
+        let mut url = url::Url::parse("http://placeholder").expect("static url parses");
+        url.set_path(req.path());
+        {
+            let mut q = url.query_pairs_mut();
+            for (k, v) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
+                if k != "cursor" {
+                    q.append_pair(&k, &v);
+                }
+            }
+            q.append_pair("cursor", cursor);
+        }
+        let link = format!(
+            "<{}?{}>; rel=\"next\"",
+            url.path(),
+            url.query().unwrap_or("")
+        );
+        builder.insert_header((header::LINK, link));
+    }
+    builder.json(Page {
+        items: rows,
+        next_cursor,
+    })
+}

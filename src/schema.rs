@@ -1,0 +1,175 @@
+//! The database schema for both backends, kept by hand: `Uid`, `Ts` and `Json` map to native types
+//! on PostgreSQL and to text on SQLite (see `db::sql_types`).
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    users (id) {
+        id -> Uid,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        locale -> Text,
+        target_markets -> AnyJson,
+        languages -> AnyJson,
+        email_verified_at -> Nullable<Ts>,
+        is_platform_admin -> Bool,
+        created_at -> Ts,
+        updated_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    organizations (id) {
+        id -> Uid,
+        name -> Text,
+        slug -> Text,
+        kind -> Text,
+        created_at -> Ts,
+        updated_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    memberships (id) {
+        id -> Uid,
+        org_id -> Uid,
+        user_id -> Uid,
+        role -> Text,
+        created_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    cohorts (id) {
+        id -> Uid,
+        org_id -> Uid,
+        name -> Text,
+        description -> Text,
+        created_at -> Ts,
+        updated_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    cohort_members (cohort_id, user_id) {
+        cohort_id -> Uid,
+        user_id -> Uid,
+        added_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    invitations (id) {
+        id -> Uid,
+        org_id -> Uid,
+        email -> Text,
+        role -> Text,
+        cohort_id -> Nullable<Uid>,
+        token_hash -> Text,
+        invited_by -> Nullable<Uid>,
+        expires_at -> Ts,
+        accepted_at -> Nullable<Ts>,
+        created_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    refresh_tokens (id) {
+        id -> Uid,
+        user_id -> Uid,
+        family_id -> Uid,
+        token_hash -> Text,
+        expires_at -> Ts,
+        used_at -> Nullable<Ts>,
+        revoked_at -> Nullable<Ts>,
+        created_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    one_time_tokens (id) {
+        id -> Uid,
+        user_id -> Uid,
+        purpose -> Text,
+        token_hash -> Text,
+        expires_at -> Ts,
+        used_at -> Nullable<Ts>,
+        created_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    outbox (id) {
+        id -> Uid,
+        to_address -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Ts,
+        locked_until -> Nullable<Ts>,
+        last_error -> Nullable<Text>,
+        created_at -> Ts,
+        sent_at -> Nullable<Ts>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    login_throttle (key) {
+        key -> Text,
+        window_start -> Ts,
+        attempts -> Integer,
+    }
+}
+
+diesel::joinable!(memberships -> organizations (org_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(cohorts -> organizations (org_id));
+diesel::joinable!(cohort_members -> cohorts (cohort_id));
+diesel::joinable!(cohort_members -> users (user_id));
+diesel::joinable!(invitations -> organizations (org_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(one_time_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    organizations,
+    memberships,
+    cohorts,
+    cohort_members,
+    invitations,
+    refresh_tokens,
+    one_time_tokens,
+    outbox,
+    login_throttle,
+);

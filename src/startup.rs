@@ -1,0 +1,253 @@
+//! Builds the application: pool, migrations, shared state, middleware and routes, bound to a
+//! listener (port 0 in tests), plus the outbox worker that runs beside the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{
+    error::JsonPayloadError, web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer,
+};
+use tokio::sync::watch;
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::tokens::TokenKeys;
+use crate::config::Settings;
+use crate::db::{self, Pool};
+use crate::error::ApiError;
+use crate::mail::worker::{self, Mailer};
+
+/// What every handler can reach through `web::Data<AppState>`.
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+    pub keys: TokenKeys,
+    pub hasher: PasswordHasher,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: Pool,
+    worker_stop: watch::Sender<bool>,
+    worker: tokio::task::JoinHandle<()>,
+}
+
+/// Opens the pool and applies pending migrations (used by `serve` and `caravan migrate`).
+pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
+    if db::Backend::of_url(&settings.database_url)? == db::Backend::Sqlite {
+        // SQLite creates the file itself; make sure its folder exists.
+        if let Some(dir) = std::path::Path::new(db::sqlite_path(&settings.database_url)).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+    }
+    let pool = db::build_pool(
+        &settings.database_url,
+        settings.db_pool_size,
+        settings.db_pool_timeout,
+    )?;
+    let migrate_pool = pool.clone();
+    let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+        let mut conn = migrate_pool.get()?;
+        db::run_migrations(&mut conn)
+    })
+    .await??;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    Ok(pool)
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let settings = Arc::new(settings);
+        let pool = prepare_database(&settings).await?;
+        let mailer = Mailer::new(&settings.mail_transport, &settings.mail_from)?;
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            keys: TokenKeys::from_settings(&settings),
+            hasher: PasswordHasher::new()?,
+            settings: settings.clone(),
+        });
+        let listener = TcpListener::bind(&settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let metrics = actix_web_prom::PrometheusMetricsBuilder::new("caravan")
+            .endpoint("/metrics")
+            .build()
+            .map_err(|e| anyhow::anyhow!("cannot build metrics: {e}"))?;
+
+        let server = HttpServer::new(move || {
+            let settings = &state.settings;
+            App::new()
+                .wrap(ErrorHandlers::new().default_handler_client(problem_for_bare_errors))
+                .wrap(cors(&settings.cors_origins))
+                .wrap(metrics.clone())
+                .wrap_fn(|req, srv| {
+                    use actix_web::dev::Service as _;
+                    let request_id = req.extensions().get::<RequestId>().copied();
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        if let Some(id) =
+                            request_id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok())
+                        {
+                            res.headers_mut()
+                                .insert(HeaderName::from_static("x-request-id"), id);
+                        }
+                        Ok(res)
+                    }
+                })
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(settings.json_limit)
+                        .error_handler(json_error),
+                )
+                .app_data(
+                    web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()),
+                )
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    ApiError::bad_request("invalid_query", e.to_string()).into()
+                }))
+                .configure(crate::ops::routes)
+                .service(
+                    web::scope("/api/v1")
+                        .configure(crate::auth::routes)
+                        .configure(crate::orgs::routes)
+                        .configure(crate::catalog::routes),
+                )
+                .default_service(web::to(|| async {
+                    Err::<HttpResponse, _>(ApiError::NotFound)
+                }))
+        })
+        .listen(listener)?
+        .shutdown_timeout(30)
+        .run();
+
+        let (worker_stop, stop_rx) = watch::channel(false);
+        let worker = tokio::spawn(worker::run(
+            pool.clone(),
+            mailer,
+            settings.mail_poll_interval,
+            settings.mail_retry_base,
+            stop_rx,
+        ));
+        Ok(Application {
+            port,
+            server,
+            pool,
+            worker_stop,
+            worker,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> Pool {
+        self.pool.clone()
+    }
+
+    /// Serves until SIGTERM/SIGINT (actix drains in-flight requests), then stops the outbox worker
+    /// after the batch it is sending.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        let _ = self.worker_stop.send(true);
+        let _ = self.worker.await;
+        tracing::info!("caravan stopped");
+        result
+    }
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::LINK,
+            header::RETRY_AFTER,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = if origin == "*" {
+            cors.allow_any_origin()
+        } else {
+            cors.allowed_origin(origin)
+        };
+    }
+    cors
+}
+
+/// Malformed JSON is 400, JSON of the wrong shape (unknown fields, wrong types) 422, an oversized
+/// body 413 and a wrong content type 415, all as problem+json.
+fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            ApiError::PayloadTooLarge
+        }
+        JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => {
+            ApiError::PayloadTooLarge
+        }
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::Unprocessable {
+            code: "invalid_body",
+            detail: e.to_string(),
+            report: None,
+        },
+        other => ApiError::bad_request(
+            "malformed_json",
+            format!("The body is not valid JSON: {other}"),
+        ),
+    };
+    api.into()
+}
+
+/// Gives framework-generated client errors without a body (405 and the like) the problem shape.
+fn problem_for_bare_errors<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json"));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (req, _) = res.into_parts();
+    let code = match status.as_u16() {
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        _ => "bad_request",
+    };
+    let body = serde_json::json!({
+        "type": format!("https://caravan.dev/problems/{}", code.replace('_', "-")),
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": status.canonical_reason().unwrap_or("Error"),
+        "code": code,
+    });
+    let response = HttpResponse::build(status)
+        .content_type("application/problem+json")
+        .json(body);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}
