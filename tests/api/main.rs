@@ -1,0 +1,8 @@
+//! The API test suite: one binary, one file per domain, all through the real HTTP stack.
+
+mod auth;
+mod helpers;
+mod mail;
+mod ops;
+mod orgs;
+mod tokens;
