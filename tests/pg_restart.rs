@@ -3,7 +3,7 @@
 //!
 //! A separate test binary on purpose: cargo runs test binaries one after another, so stopping the
 //! shared PostgreSQL here cannot disturb the API suite. It needs `TEST_DATABASE_URL` and a local
-//! cluster managed by `pg_ctlcluster` (as on the CI machine); under CI it refuses to be skipped.
+//! cluster managed by `pg_ctlcluster` (as on the CI machine).
 
 #[path = "api/helpers.rs"]
 #[allow(dead_code)]
