@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod config;
+pub mod courses;
 pub mod db;
 pub mod domain;
 pub mod error;

@@ -25,11 +25,22 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Work with course files (the format of courses/README.md).
+    Courses {
+        #[command(subcommand)]
+        command: CoursesCommand,
+    },
     /// Operator tasks.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum CoursesCommand {
+    /// Check every course under DIR and report each problem with its file and line.
+    Validate { dir: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -47,17 +58,22 @@ enum AdminCommand {
 async fn main() -> anyhow::Result<()> {
     caravan::telemetry::init();
     let cli = Cli::parse();
-    let settings = Settings::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
+            let settings = Settings::from_env()?;
             let app = Application::build(settings.clone()).await?;
             tracing::info!(bind = %settings.bind, port = app.port(), database = %redact(&settings.database_url), "caravan listening");
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
+            let settings = Settings::from_env()?;
             prepare_database(&settings).await?;
             println!("migrations are up to date");
         }
+        // Needs no database or secret: it only reads files.
+        Command::Courses {
+            command: CoursesCommand::Validate { dir },
+        } => validate_courses(&dir)?,
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -71,6 +87,7 @@ async fn main() -> anyhow::Result<()> {
                 .read_line(&mut password)
                 .context("cannot read the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let settings = Settings::from_env()?;
             let pool = prepare_database(&settings).await?;
             let outcome = tokio::task::spawn_blocking(move || {
                 create_platform_admin(&pool, &email, &password, &display_name)
@@ -85,6 +102,26 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn validate_courses(dir: &std::path::Path) -> anyhow::Result<()> {
+    match caravan::courses::load_tree(dir) {
+        Ok(courses) => {
+            let modules: usize = courses.iter().map(|c| c.modules.len()).sum();
+            println!(
+                "{}: {} courses, {modules} modules, no problems",
+                dir.display(),
+                courses.len()
+            );
+            Ok(())
+        }
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                eprintln!("{d}");
+            }
+            anyhow::bail!("{} problem(s) in {}", diagnostics.len(), dir.display())
+        }
+    }
 }
 
 /// Hides the password in a database URL before it is logged.

@@ -1,0 +1,167 @@
+//! The course-file format: the typed model ([`model`]), reading a tree or one course from disk or
+//! from memory with every problem reported as a [`Diagnostic`], and writing a course back.
+//!
+//! Reading always goes through the in-memory form (relative path with `/` -> content): disk
+//! folders are read into it first, so files on disk and files uploaded over HTTP are checked by
+//! the same code. A call returns the model only when there is no diagnostic at all, so an import
+//! can write everything or nothing.
+
+mod calculated;
+mod checks;
+mod disk;
+mod doc;
+mod error;
+pub mod formula;
+mod formula_syntax;
+mod lesson;
+mod manifest;
+pub mod model;
+mod parse;
+mod question;
+mod quiz;
+mod raw;
+mod render;
+mod tree;
+
+#[cfg(test)]
+mod tests_course;
+#[cfg(test)]
+mod tests_fixture;
+#[cfg(test)]
+mod tests_quiz;
+#[cfg(test)]
+mod tests_tree;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::domain::Slug;
+
+pub use error::Diagnostic;
+pub use formula::{Formula, FormulaError};
+pub use model::{
+    Choice, Completion, Course, CourseFile, GradingMethod, KindTag, Lesson, LessonFile, Level,
+    Module, ModuleFile, Question, QuestionKind, Quiz, QuizSettings, Review, ToleranceKind,
+    Variable,
+};
+pub use render::render_course;
+
+use error::Diagnostics;
+use manifest::CourseContext;
+
+/// Reads every course folder under `dir` (skipping `README.md` and hidden entries) and checks the
+/// whole tree, including prerequisites across courses. Diagnostics name files as `dir/...`.
+pub fn load_tree(dir: &Path) -> Result<Vec<CourseFile>, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let files = disk::read_folder(dir, 2, &mut diags);
+    let courses = tree::parse_tree(dir, &borrow(&files), &mut diags);
+    finish(courses, diags)
+}
+
+/// Reads one course folder. Its name must be the course slug; prerequisites are checked for
+/// syntax only, since the other courses are not known here.
+pub fn load_course(dir: &Path) -> Result<CourseFile, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let files = disk::read_folder(dir, 1, &mut diags);
+    // `.` or `some/course/.` has no name of its own; the canonical path does.
+    let folder =
+        (dir.canonicalize().ok()).and_then(|path| path.file_name()?.to_str().map(str::to_owned));
+    let context = CourseContext {
+        folder: folder.as_deref(),
+        known_courses: None,
+    };
+    let outcome = parse::parse_course(dir, &borrow(&files), &context, &mut diags);
+    finish_one(outcome.file, diags)
+}
+
+/// Checks a tree held in memory: keys are paths relative to the tree root with `/` separators
+/// (`eu-gpsr/course.toml`, `eu-gpsr/01-basics/quiz.toml`), values the file contents.
+/// Diagnostics name files by those relative paths.
+pub fn parse_tree_from_files(
+    files: &BTreeMap<String, String>,
+) -> Result<Vec<CourseFile>, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let courses = tree::parse_tree(Path::new(""), &borrow(files), &mut diags);
+    finish(courses, diags)
+}
+
+/// Checks one course held in memory, for an upload: keys are relative to the course folder
+/// (`course.toml`, `01-basics/module.toml`). With no folder there is no folder name to compare
+/// the slug with, and prerequisites are checked for syntax only; the caller checks that they
+/// exist (for instance in the database).
+pub fn parse_course_from_files(
+    files: &BTreeMap<String, String>,
+) -> Result<CourseFile, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let context = CourseContext {
+        folder: None,
+        known_courses: None,
+    };
+    let outcome = parse::parse_course(Path::new(""), &borrow(files), &context, &mut diags);
+    finish_one(outcome.file, diags)
+}
+
+/// Writes `course` as the folder `dir/<course slug>/` and returns its path. Refuses a folder that
+/// already exists with content: files left from an earlier export (a renamed lesson) would make
+/// the result invalid, and deleting files is the caller's decision.
+pub fn write_course(course: &CourseFile, dir: &Path) -> io::Result<PathBuf> {
+    // The slugs become path components: check them, so that a model built from the database can
+    // never write outside `dir`.
+    let slugs = std::iter::once(course.course.slug.as_str())
+        .chain(course.modules.iter().map(|m| m.module.slug.as_str()))
+        .chain(
+            course
+                .modules
+                .iter()
+                .flat_map(|m| m.lessons.iter())
+                .map(|l| l.lesson.slug.as_str()),
+        );
+    for slug in slugs {
+        Slug::parse(slug).map_err(|reason| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("slug \"{slug}\" {reason}"),
+            )
+        })?;
+    }
+    let target = dir.join(&course.course.slug);
+    if target.exists() && fs::read_dir(&target)?.next().is_some() {
+        let message = format!("{} already exists and is not empty", target.display());
+        return Err(io::Error::new(io::ErrorKind::AlreadyExists, message));
+    }
+    for (rel, content) in render_course(course) {
+        let path = target.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, content)?;
+    }
+    Ok(target)
+}
+
+fn borrow(files: &BTreeMap<String, String>) -> parse::Files<'_> {
+    files
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+fn finish(
+    courses: Vec<CourseFile>,
+    diags: Diagnostics,
+) -> Result<Vec<CourseFile>, Vec<Diagnostic>> {
+    if diags.len() == 0 {
+        Ok(courses)
+    } else {
+        Err(diags.into_sorted())
+    }
+}
+
+fn finish_one(file: Option<CourseFile>, diags: Diagnostics) -> Result<CourseFile, Vec<Diagnostic>> {
+    match file {
+        Some(file) if diags.len() == 0 => Ok(file),
+        _ => Err(diags.into_sorted()),
+    }
+}
