@@ -129,7 +129,7 @@ pub async fn login(
     );
     let settings = state.settings.clone();
     let lookup_email = email.clone();
-    let (account_key, stored) = db::run(&state.pool, move |conn| {
+    let (account_key, user) = db::run(&state.pool, move |conn| {
         // Counted before the password check and in one statement each: parallel guesses all count.
         throttle::count_attempt(
             conn,
@@ -143,32 +143,26 @@ pub async fn login(
             settings.login_limit_per_account,
             settings.login_window,
         )?;
-        let stored = match lookup_email {
-            Some(e) => {
-                queries::find_user_by_email(conn, e.as_str())?.map(|u| (u.id, u.password_hash))
-            }
+        let user = match lookup_email {
+            Some(e) => queries::find_user_by_email(conn, e.as_str())?,
             None => None,
         };
-        Ok((account_key, stored))
+        Ok((account_key, user))
     })
     .await?;
     if body.password.len() > PASSWORD_MAX_CHARS * 4 {
         // No stored password is this long; refuse before hashing a megabyte.
         return Err(invalid_credentials());
     }
-    let (user_id, hash) = match stored {
-        Some((id, hash)) => (Some(id), Some(hash)),
-        None => (None, None),
-    };
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
     if !state.hasher.verify(body.password, hash).await? {
         return Err(invalid_credentials());
     }
-    let user_id = user_id.ok_or_else(invalid_credentials)?;
-    let ttl = state.settings.refresh_token_ttl;
-    let (refresh_token, user) = db::transaction(&state.pool, move |conn| {
+    let user = user.ok_or_else(invalid_credentials)?;
+    let (user_id, ttl) = (user.id, state.settings.refresh_token_ttl);
+    let refresh_token = db::transaction(&state.pool, move |conn| {
         throttle::reset(conn, &account_key)?;
-        let token = queries::issue_refresh_token(conn, user_id, Id::new(), ttl)?;
-        Ok((token, queries::find_user(conn, user_id)?))
+        Ok(queries::issue_refresh_token(conn, user_id, Id::new(), ttl)?)
     })
     .await?;
     tracing::info!(user_id = %user.id, "login");
