@@ -199,5 +199,43 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    run(pool, move |conn| conn.transaction(|c| f(c))).await
+    run(pool, move |conn| in_transaction(conn, f)).await
+}
+
+/// Runs `f` in a transaction that takes SQLite's write lock at `BEGIN IMMEDIATE`.
+///
+/// A deferred SQLite transaction that reads and then writes fails at once with SQLITE_BUSY when
+/// another connection wrote in between (the busy timeout cannot help an upgrade), so under parallel
+/// requests every read-then-write transaction would fail at random. PostgreSQL gets a plain `BEGIN`.
+pub fn in_transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match conn {
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+    }
+    let outcome = f(conn);
+    let finish = |conn: &mut DbConn, commit: bool| -> diesel::QueryResult<()> {
+        match (conn, commit) {
+            (DbConn::Pg(c), true) => AnsiTransactionManager::commit_transaction(c),
+            (DbConn::Pg(c), false) => AnsiTransactionManager::rollback_transaction(c),
+            (DbConn::Sqlite(c), true) => AnsiTransactionManager::commit_transaction(c),
+            (DbConn::Sqlite(c), false) => AnsiTransactionManager::rollback_transaction(c),
+        }
+    };
+    match outcome {
+        Ok(value) => match finish(conn, true) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = finish(conn, false);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            finish(conn, false)?;
+            Err(e)
+        }
+    }
 }
