@@ -41,6 +41,10 @@ enum Command {
 enum CoursesCommand {
     /// Check every course under DIR and report each problem with its file and line.
     Validate { dir: std::path::PathBuf },
+    /// Import (upsert by slug) and publish every course under DIR; all or nothing.
+    Import { dir: std::path::PathBuf },
+    /// Write every published course to DIR/<slug>/ in the course-file format.
+    Export { dir: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -74,6 +78,23 @@ async fn main() -> anyhow::Result<()> {
         Command::Courses {
             command: CoursesCommand::Validate { dir },
         } => validate_courses(&dir)?,
+        Command::Courses {
+            command: CoursesCommand::Import { dir },
+        } => {
+            let pool = prepare_database(&Settings::from_env()?).await?;
+            tokio::task::spawn_blocking(move || import_courses(&pool, &dir)).await??;
+        }
+        Command::Courses {
+            command: CoursesCommand::Export { dir },
+        } => {
+            let pool = prepare_database(&Settings::from_env()?).await?;
+            let target = dir.clone();
+            let n = tokio::task::spawn_blocking(move || {
+                caravan::courses::transfer::export_tree(&pool, &target)
+            })
+            .await??;
+            println!("exported {n} published courses to {}", dir.display());
+        }
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -120,6 +141,47 @@ fn validate_courses(dir: &std::path::Path) -> anyhow::Result<()> {
                 eprintln!("{d}");
             }
             anyhow::bail!("{} problem(s) in {}", diagnostics.len(), dir.display())
+        }
+    }
+}
+
+fn import_courses(pool: &caravan::db::Pool, dir: &std::path::Path) -> anyhow::Result<()> {
+    use caravan::courses::transfer::{import_tree, ImportTreeError};
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let result = import_tree(pool, dir, |done, total, slug, outcome| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.println(format!("{:<9} {slug}", outcome.as_str()));
+    });
+    bar.finish_and_clear();
+    match result {
+        Ok(results) => {
+            let count = |o: &str| results.iter().filter(|(_, r)| r.as_str() == o).count();
+            println!(
+                "{} courses: {} created, {} updated, {} unchanged",
+                results.len(),
+                count("created"),
+                count("updated"),
+                count("unchanged")
+            );
+            Ok(())
+        }
+        Err(ImportTreeError::Invalid(diagnostics)) => {
+            for d in &diagnostics {
+                eprintln!("{d}");
+            }
+            anyhow::bail!(
+                "{} problem(s) in {}; nothing was imported",
+                diagnostics.len(),
+                dir.display()
+            )
+        }
+        Err(ImportTreeError::Database(e)) => {
+            anyhow::bail!("import failed, nothing was imported: {e}")
         }
     }
 }

@@ -152,6 +152,87 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    courses (id) {
+        id -> Uid,
+        slug -> Text,
+        org_id -> Nullable<Uid>,
+        owner_id -> Nullable<Uid>,
+        status -> Text,
+        published_version_id -> Nullable<Uid>,
+        draft_version_id -> Nullable<Uid>,
+        title -> Text,
+        summary -> Text,
+        language -> Text,
+        level -> Text,
+        estimated_hours -> Double,
+        search_text -> Text,
+        created_at -> Ts,
+        updated_at -> Ts,
+        published_at -> Nullable<Ts>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    course_versions (id) {
+        id -> Uid,
+        course_id -> Uid,
+        number -> Integer,
+        files -> AnyJson,
+        created_by -> Nullable<Uid>,
+        created_at -> Ts,
+        published_at -> Nullable<Ts>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    course_instructors (course_id, user_id) {
+        course_id -> Uid,
+        user_id -> Uid,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    course_competencies (course_id, code) {
+        course_id -> Uid,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    course_markets (course_id, country) {
+        course_id -> Uid,
+        country -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    course_items (id) {
+        id -> Uid,
+        course_id -> Uid,
+        kind -> Text,
+        path -> Text,
+    }
+}
+
 diesel::joinable!(memberships -> organizations (org_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(cohorts -> organizations (org_id));
@@ -160,6 +241,11 @@ diesel::joinable!(cohort_members -> users (user_id));
 diesel::joinable!(invitations -> organizations (org_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
+diesel::joinable!(course_versions -> courses (course_id));
+diesel::joinable!(course_instructors -> courses (course_id));
+diesel::joinable!(course_competencies -> courses (course_id));
+diesel::joinable!(course_markets -> courses (course_id));
+diesel::joinable!(course_items -> courses (course_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -172,4 +258,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     one_time_tokens,
     outbox,
     login_throttle,
+    courses,
+    course_versions,
+    course_instructors,
+    course_competencies,
+    course_markets,
+    course_items,
 );

@@ -69,6 +69,16 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let settings = Arc::new(settings);
         let pool = prepare_database(&settings).await?;
+        if settings.import_courses_on_empty {
+            let (import_pool, dir) = (pool.clone(), settings.courses_dir.clone());
+            let imported = tokio::task::spawn_blocking(move || {
+                crate::courses::transfer::import_if_empty(&import_pool, &dir)
+            })
+            .await??;
+            if let Some(n) = imported {
+                tracing::info!(courses = n, dir = %settings.courses_dir.display(), "imported the course catalog into the empty database");
+            }
+        }
         let mailer = Mailer::new(&settings.mail_transport, &settings.mail_from)?;
         let state = web::Data::new(AppState {
             pool: pool.clone(),
@@ -122,7 +132,11 @@ impl Application {
                     web::scope("/api/v1")
                         .configure(crate::auth::routes)
                         .configure(crate::orgs::routes)
-                        .configure(crate::catalog::routes),
+                        .configure(crate::catalog::routes)
+                        .configure(|cfg| {
+                            crate::courses::transfer::routes(cfg, settings.import_limit)
+                        })
+                        .configure(crate::courses::catalog::routes),
                 )
                 .default_service(web::to(|| async {
                     Err::<HttpResponse, _>(ApiError::NotFound)
@@ -195,7 +209,7 @@ fn cors(origins: &[String]) -> Cors {
 
 /// Malformed JSON is 400, JSON of the wrong shape (unknown fields, wrong types) 422, an oversized
 /// body 413 and a wrong content type 415, all as problem+json.
-fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+pub(crate) fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api = match &err {
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
             ApiError::PayloadTooLarge

@@ -46,3 +46,21 @@ fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
     let claims = state.keys.verify(token)?;
     Ok(AuthUser { id: claims.sub })
 }
+
+/// The caller when a token is sent, `None` for anonymous requests. A token that is sent but
+/// invalid is still a 401: a client with an expired session should learn so, not silently see
+/// the public view.
+#[derive(Debug, Clone, Copy)]
+pub struct MaybeAuthUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeAuthUser {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if req.headers().get(header::AUTHORIZATION).is_none() {
+            return ready(Ok(MaybeAuthUser(None)));
+        }
+        ready(authenticate(req).map(|u| MaybeAuthUser(Some(u))))
+    }
+}

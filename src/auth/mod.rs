@@ -10,5 +10,5 @@ pub mod routes;
 pub mod throttle;
 pub mod tokens;
 
-pub use extractor::AuthUser;
+pub use extractor::{AuthUser, MaybeAuthUser};
 pub use routes::routes;

@@ -3,7 +3,13 @@
 //! knows nothing of the database or HTTP; `caravan courses validate|import|export` and the import
 //! and export endpoints build on it.
 
+pub mod access;
+pub mod catalog;
+pub mod dto;
 pub mod format;
+pub mod store;
+pub mod transfer;
+pub mod views;
 
 pub use format::{
     load_course, load_tree, parse_course_from_files, parse_tree_from_files, render_course,

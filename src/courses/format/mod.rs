@@ -60,6 +60,18 @@ pub fn load_tree(dir: &Path) -> Result<Vec<CourseFile>, Vec<Diagnostic>> {
     finish(courses, diags)
 }
 
+/// Reads the files of a tree as they are on disk (relative path -> content), for an importer that
+/// keeps the original text so that an export gives back the same bytes.
+pub fn read_tree_files(dir: &Path) -> Result<BTreeMap<String, String>, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let files = disk::read_folder(dir, 2, &mut diags);
+    if diags.len() == 0 {
+        Ok(files)
+    } else {
+        Err(diags.into_sorted())
+    }
+}
+
 /// Reads one course folder. Its name must be the course slug; prerequisites are checked for
 /// syntax only, since the other courses are not known here.
 pub fn load_course(dir: &Path) -> Result<CourseFile, Vec<Diagnostic>> {

@@ -1,0 +1,75 @@
+//! Who may see and edit a course, decided in queries keyed by the caller. A course the caller may
+//! not see is `NotFound`; one they may see but not edit is `Forbidden`.
+
+use diesel::prelude::*;
+
+use super::store::{find_course, CourseRow};
+use crate::db::sql_types::Id;
+use crate::db::DbConn;
+use crate::domain::Role;
+use crate::error::ApiError;
+use crate::orgs::access::{is_platform_admin, role_in};
+use crate::schema::course_instructors;
+
+/// Owner or co-instructor; platform admins edit the platform-wide catalog (courses without owner)
+/// and every other course.
+pub fn is_author(conn: &mut DbConn, user: Id, course: &CourseRow) -> QueryResult<bool> {
+    if course.owner_id == Some(user) || is_platform_admin(conn, user)? {
+        return Ok(true);
+    }
+    let co: i64 = course_instructors::table
+        .filter(course_instructors::course_id.eq(course.id))
+        .filter(course_instructors::user_id.eq(user))
+        .count()
+        .get_result(conn)?;
+    Ok(co > 0)
+}
+
+/// Published courses are seen by everyone (an organization's own courses by its members only);
+/// drafts and archived courses by their authors and the organization's staff.
+pub fn can_view(conn: &mut DbConn, user: Option<Id>, course: &CourseRow) -> QueryResult<bool> {
+    let Some(user) = user else {
+        return Ok(course.status == "published" && course.org_id.is_none());
+    };
+    if is_author(conn, user, course)? {
+        return Ok(true);
+    }
+    let role = match course.org_id {
+        Some(org) => role_in(conn, user, org)?,
+        None => None,
+    };
+    Ok(match course.status.as_str() {
+        "published" => course.org_id.is_none() || role.is_some(),
+        _ => role.is_some_and(|r| r >= Role::Instructor),
+    })
+}
+
+/// The course, if the caller may see it.
+pub fn viewable(conn: &mut DbConn, user: Option<Id>, course_id: Id) -> Result<CourseRow, ApiError> {
+    let course = find_course(conn, course_id)?;
+    if can_view(conn, user, &course)? {
+        Ok(course)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// The course, if the caller may edit it.
+pub fn editable(conn: &mut DbConn, user: Id, course_id: Id) -> Result<CourseRow, ApiError> {
+    let course = viewable(conn, Some(user), course_id)?;
+    if is_author(conn, user, &course)? {
+        Ok(course)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// The course, if the caller owns it (publishing, archiving and deleting are the owner's).
+pub fn owned(conn: &mut DbConn, user: Id, course_id: Id) -> Result<CourseRow, ApiError> {
+    let course = editable(conn, user, course_id)?;
+    if course.owner_id == Some(user) || is_platform_admin(conn, user)? {
+        Ok(course)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}

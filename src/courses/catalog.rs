@@ -1,0 +1,256 @@
+//! The catalog: listing and searching courses, one course's outline, and reading a lesson.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+
+use super::access;
+use super::dto::*;
+use super::store::{self, item_id, lesson_path, CourseRow};
+use super::views;
+use crate::auth::{AuthUser, MaybeAuthUser};
+use crate::db::sql_types::Id;
+use crate::db::{self, DbConn};
+use crate::domain::LanguageTag;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::orgs::access::is_platform_admin;
+use crate::pagination::{self, parse_page};
+use crate::schema::{
+    course_competencies, course_instructors, course_items, course_markets, courses, memberships,
+};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/courses", web::get().to(list_courses))
+        .route("/courses/{course_id}", web::get().to(get_course))
+        .route("/lessons/{lesson_id}", web::get().to(get_lesson));
+}
+
+/// Search words: lowercased, at most 8, each at most 64 characters, `%` and `_` escaped for LIKE.
+fn search_terms(q: &str) -> Vec<String> {
+    q.split_whitespace()
+        .take(8)
+        .map(|w| {
+            w.to_lowercase()
+                .chars()
+                .take(64)
+                .collect::<String>()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        })
+        .collect()
+}
+
+#[utoipa::path(get, path = "/api/v1/courses", tag = "catalog", params(CatalogQuery),
+    responses((status = 200, body = inline(pagination::Page<CourseSummary>)), (status = 400, body = Problem), (status = 401, body = Problem)))]
+pub async fn list_courses(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: MaybeAuthUser,
+    query: web::Query<CatalogQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let page = parse_page(query.limit, query.cursor.as_deref())?;
+    let status = query.status.clone().unwrap_or_else(|| "published".into());
+    if !["published", "draft", "archived"].contains(&status.as_str()) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "status must be published, draft or archived",
+        ));
+    }
+    if let Some(level) = &query.level {
+        if !["beginner", "intermediate", "advanced"].contains(&level.as_str()) {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "level must be beginner, intermediate or advanced",
+            ));
+        }
+    }
+    let language = query
+        .language
+        .as_deref()
+        .map(LanguageTag::parse)
+        .transpose()
+        .map_err(|m| ApiError::bad_request("invalid_query", format!("language {m}")))?;
+    let market = query.market.as_deref().map(str::to_ascii_uppercase);
+    let terms = query.q.as_deref().map(search_terms).unwrap_or_default();
+    let caller = user.0.map(|u| u.id);
+    let rows = db::run(&state.pool, move |conn| {
+        let mut q = courses::table
+            .filter(courses::status.eq(&status))
+            .select(CourseRow::as_select())
+            .order(courses::id)
+            .limit(page.limit + 1)
+            .into_boxed();
+        let admin = match caller {
+            Some(id) => is_platform_admin(conn, id)?,
+            None => false,
+        };
+        if status == "published" {
+            // Platform-wide courses for everyone; an organization's own courses for its members.
+            match caller {
+                Some(id) if !admin => {
+                    let mine = memberships::table
+                        .filter(memberships::user_id.eq(id))
+                        .select(memberships::org_id);
+                    q = q.filter(
+                        courses::org_id
+                            .is_null()
+                            .or(courses::org_id.eq_any(mine.nullable())),
+                    );
+                }
+                Some(_) => {}
+                None => q = q.filter(courses::org_id.is_null()),
+            }
+        } else if !admin {
+            // Drafts and archived courses: only the caller's own.
+            let Some(id) = caller else {
+                return Err(ApiError::unauthorized(
+                    "invalid_token",
+                    "Sign in to list drafts.",
+                ));
+            };
+            let co = course_instructors::table
+                .filter(course_instructors::user_id.eq(id))
+                .select(course_instructors::course_id);
+            q = q.filter(courses::owner_id.eq(id).or(courses::id.eq_any(co)));
+        }
+        if let Some(code) = &query.competency {
+            let ids = course_competencies::table
+                .filter(course_competencies::code.eq(code.clone()))
+                .select(course_competencies::course_id);
+            q = q.filter(courses::id.eq_any(ids));
+        }
+        if let Some(country) = &market {
+            let ids = course_markets::table
+                .filter(course_markets::country.eq(country.clone()))
+                .select(course_markets::course_id);
+            q = q.filter(courses::id.eq_any(ids));
+        }
+        if let Some(tag) = &language {
+            let tag = tag.as_str().to_owned();
+            q = q.filter(
+                courses::language
+                    .eq(tag.clone())
+                    .or(courses::language.like(format!("{tag}-%"))),
+            );
+        }
+        if let Some(level) = &query.level {
+            q = q.filter(courses::level.eq(level.clone()));
+        }
+        for term in &terms {
+            q = q.filter(courses::search_text.like(format!("%{term}%")).escape('\\'));
+        }
+        if let Some(after) = page.after {
+            q = q.filter(courses::id.gt(after));
+        }
+        let rows: Vec<CourseRow> = q.load(conn)?;
+        Ok(views::summaries(conn, rows)?)
+    })
+    .await?;
+    Ok(pagination::respond(&req, rows, page, |c| c.id))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct VersionQuery {
+    /// `draft` shows an author the draft instead of the published version.
+    pub version: Option<String>,
+}
+
+/// The version a caller reads: the draft for an author who asks for it (or when nothing is
+/// published yet), else the published one.
+pub(crate) fn version_for(
+    conn: &mut DbConn,
+    user: Option<Id>,
+    course: &CourseRow,
+    want_draft: bool,
+) -> Result<Id, ApiError> {
+    let author = match user {
+        Some(u) => access::is_author(conn, u, course)?,
+        None => false,
+    };
+    let version = if author && (want_draft || course.published_version_id.is_none()) {
+        store::working_version(course)
+    } else {
+        course.published_version_id
+    };
+    version.ok_or(ApiError::NotFound)
+}
+
+#[utoipa::path(get, path = "/api/v1/courses/{course_id}", tag = "catalog", params(("course_id" = String, Path), VersionQuery),
+    responses((status = 200, body = CourseView), (status = 404, body = Problem)))]
+pub async fn get_course(
+    state: web::Data<AppState>,
+    user: MaybeAuthUser,
+    path: web::Path<Id>,
+    query: web::Query<VersionQuery>,
+) -> ApiResult<HttpResponse> {
+    let course_id = path.into_inner();
+    let want_draft = match query.version.as_deref() {
+        None | Some("published") => false,
+        Some("draft") => true,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "version must be draft or published",
+            ))
+        }
+    };
+    let caller = user.0.map(|u| u.id);
+    let view = db::run(&state.pool, move |conn| {
+        let course = access::viewable(conn, caller, course_id)?;
+        let version = version_for(conn, caller, &course, want_draft)?;
+        views::course_view(conn, course, version)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(get, path = "/api/v1/lessons/{lesson_id}", tag = "catalog", security(("bearer" = [])),
+    params(("lesson_id" = String, Path), VersionQuery),
+    responses((status = 200, body = LessonView), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_lesson(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+    query: web::Query<VersionQuery>,
+) -> ApiResult<HttpResponse> {
+    let lesson_id = path.into_inner();
+    let want_draft = query.version.as_deref() == Some("draft");
+    let lesson = db::run(&state.pool, move |conn| {
+        let course_id: Id = course_items::table
+            .find(lesson_id)
+            .filter(course_items::kind.eq("lesson"))
+            .select(course_items::course_id)
+            .first(conn)?;
+        let course = access::viewable(conn, Some(user.id), course_id)?;
+        // Lesson text is for the course's authors and (with enrollment) its trainees.
+        if !access::is_author(conn, user.id, &course)? {
+            return Err(ApiError::NotFound);
+        }
+        let version = version_for(conn, Some(user.id), &course, want_draft)?;
+        let (_, files) = store::version_files(conn, version)?;
+        let file = store::parse_stored(&files)?;
+        file.modules
+            .iter()
+            .flat_map(|m| m.lessons.iter().map(move |l| (m, l)))
+            .find(|(m, l)| {
+                item_id(course_id, &lesson_path(&m.module.slug, &l.lesson.slug)) == lesson_id
+            })
+            .map(|(m, l)| LessonView {
+                id: lesson_id,
+                course_id,
+                module_id: item_id(course_id, &store::module_path(&m.module.slug)),
+                position: l.position,
+                slug: l.lesson.slug.clone(),
+                title: l.lesson.title.clone(),
+                minutes: l.lesson.minutes,
+                competencies: l.lesson.competencies.clone(),
+                body: l.body.clone(),
+            })
+            .ok_or(ApiError::NotFound)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(lesson))
+}

@@ -1,0 +1,375 @@
+//! Courses in the database. A course row carries the catalog fields; its content lives in
+//! versions, each holding the course's files in the format of courses/README.md. Published
+//! versions never change, so what an attempt was graded against stays as it was; edits go to a
+//! draft version until it is published. Module, lesson, quiz and question ids are derived from the
+//! course id and the item's slugs, so they stay the same from one version to the next.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+
+use super::format::{parse_course_from_files, CourseFile};
+use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::schema::{
+    course_competencies, course_instructors, course_items, course_markets, course_versions, courses,
+};
+
+/// A course's files: relative path -> text.
+pub type Files = BTreeMap<String, String>;
+
+/// The stable id of an item of a course (`module/intro`, `lesson/intro/welcome` ...).
+pub fn item_id(course_id: Id, path: &str) -> Id {
+    Id(uuid::Uuid::new_v5(&course_id.0, path.as_bytes()))
+}
+
+pub fn module_path(module: &str) -> String {
+    format!("module/{module}")
+}
+pub fn lesson_path(module: &str, lesson: &str) -> String {
+    format!("lesson/{module}/{lesson}")
+}
+pub fn quiz_path(module: &str) -> String {
+    format!("quiz/{module}")
+}
+pub fn question_path(module: &str, question: &str) -> String {
+    format!("question/{module}/{question}")
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = courses)]
+pub struct CourseRow {
+    pub id: Id,
+    pub slug: String,
+    pub org_id: Option<Id>,
+    pub owner_id: Option<Id>,
+    pub status: String,
+    pub published_version_id: Option<Id>,
+    pub draft_version_id: Option<Id>,
+    pub title: String,
+    pub summary: String,
+    pub language: String,
+    pub level: String,
+    pub estimated_hours: f64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub published_at: Option<Timestamp>,
+}
+
+/// What an import did to one course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportOutcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+impl ImportOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportOutcome::Created => "created",
+            ImportOutcome::Updated => "updated",
+            ImportOutcome::Unchanged => "unchanged",
+        }
+    }
+}
+
+pub fn find_course(conn: &mut DbConn, id: Id) -> QueryResult<CourseRow> {
+    courses::table
+        .find(id)
+        .select(CourseRow::as_select())
+        .first(conn)
+}
+
+pub fn find_course_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<CourseRow>> {
+    courses::table
+        .filter(courses::slug.eq(slug))
+        .select(CourseRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn version_files(conn: &mut DbConn, version_id: Id) -> QueryResult<(i32, Files)> {
+    let (number, files): (i32, JsonValue) = course_versions::table
+        .find(version_id)
+        .select((course_versions::number, course_versions::files))
+        .first(conn)?;
+    Ok((number, serde_json::from_value(files.0).unwrap_or_default()))
+}
+
+/// Parses stored files; they were valid when stored, so a failure here is a defect, not input.
+pub fn parse_stored(files: &Files) -> Result<CourseFile, ApiError> {
+    parse_course_from_files(files).map_err(|d| {
+        ApiError::Internal(anyhow::anyhow!(
+            "stored course files no longer parse: {}",
+            d.first().map(ToString::to_string).unwrap_or_default()
+        ))
+    })
+}
+
+/// The version an author works on: the draft if there is one, else the published version.
+pub fn working_version(course: &CourseRow) -> Option<Id> {
+    course.draft_version_id.or(course.published_version_id)
+}
+
+fn search_text(file: &CourseFile) -> String {
+    let c = &file.course;
+    format!("{} {} {}", c.title, c.summary, c.slug).to_lowercase()
+}
+
+/// Copies the catalog fields, competency and market rows and item index of `file` onto the course.
+fn refresh_catalog(conn: &mut DbConn, course_id: Id, file: &CourseFile) -> QueryResult<()> {
+    let c = &file.course;
+    diesel::update(courses::table.find(course_id))
+        .set((
+            courses::title.eq(&c.title),
+            courses::summary.eq(&c.summary),
+            courses::language.eq(&c.language),
+            courses::level.eq(c.level.as_str()),
+            courses::estimated_hours.eq(c.estimated_hours),
+            courses::search_text.eq(search_text(file)),
+            courses::updated_at.eq(Timestamp::now()),
+        ))
+        .execute(conn)?;
+    diesel::delete(course_competencies::table.filter(course_competencies::course_id.eq(course_id)))
+        .execute(conn)?;
+    for code in &c.competencies {
+        diesel::insert_into(course_competencies::table)
+            .values((
+                course_competencies::course_id.eq(course_id),
+                course_competencies::code.eq(code),
+            ))
+            .execute(conn)?;
+    }
+    diesel::delete(course_markets::table.filter(course_markets::course_id.eq(course_id)))
+        .execute(conn)?;
+    for country in &c.markets {
+        diesel::insert_into(course_markets::table)
+            .values((
+                course_markets::course_id.eq(course_id),
+                course_markets::country.eq(country),
+            ))
+            .execute(conn)?;
+    }
+    index_items(conn, course_id, file)
+}
+
+/// Records where every item id of `file` lives, so `/modules/{id}` and friends find their course.
+fn index_items(conn: &mut DbConn, course_id: Id, file: &CourseFile) -> QueryResult<()> {
+    let mut items: Vec<(&str, String)> = Vec::new();
+    for m in &file.modules {
+        let slug = &m.module.slug;
+        items.push(("module", module_path(slug)));
+        for l in &m.lessons {
+            items.push(("lesson", lesson_path(slug, &l.lesson.slug)));
+        }
+        if let Some(q) = &m.quiz {
+            items.push(("quiz", quiz_path(slug)));
+            for question in &q.questions {
+                items.push(("question", question_path(slug, &question.id)));
+            }
+        }
+    }
+    let existing: Vec<Id> = course_items::table
+        .filter(course_items::course_id.eq(course_id))
+        .select(course_items::id)
+        .load(conn)?;
+    for (kind, path) in items {
+        let id = item_id(course_id, &path);
+        if !existing.contains(&id) {
+            diesel::insert_into(course_items::table)
+                .values((
+                    course_items::id.eq(id),
+                    course_items::course_id.eq(course_id),
+                    course_items::kind.eq(kind),
+                    course_items::path.eq(path),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+fn next_version_number(conn: &mut DbConn, course_id: Id) -> QueryResult<i32> {
+    let max: Option<i32> = course_versions::table
+        .filter(course_versions::course_id.eq(course_id))
+        .select(diesel::dsl::max(course_versions::number))
+        .first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+fn insert_version(
+    conn: &mut DbConn,
+    course_id: Id,
+    files: &Files,
+    actor: Option<Id>,
+    published: bool,
+) -> QueryResult<Id> {
+    let id = Id::new();
+    let now = Timestamp::now();
+    let number = next_version_number(conn, course_id)?;
+    diesel::insert_into(course_versions::table)
+        .values((
+            course_versions::id.eq(id),
+            course_versions::course_id.eq(course_id),
+            course_versions::number.eq(number),
+            course_versions::files.eq(JsonValue(serde_json::to_value(files).unwrap_or_default())),
+            course_versions::created_by.eq(actor),
+            course_versions::created_at.eq(now),
+            course_versions::published_at.eq(published.then_some(now)),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Creates a course with its first version (published, or a draft).
+pub fn create_course(
+    conn: &mut DbConn,
+    files: &Files,
+    file: &CourseFile,
+    org_id: Option<Id>,
+    owner: Option<Id>,
+    publish: bool,
+) -> Result<Id, ApiError> {
+    let id = Id::new();
+    let now = Timestamp::now();
+    let c = &file.course;
+    diesel::insert_into(courses::table)
+        .values((
+            courses::id.eq(id),
+            courses::slug.eq(&c.slug),
+            courses::org_id.eq(org_id),
+            courses::owner_id.eq(owner),
+            courses::status.eq(if publish { "published" } else { "draft" }),
+            courses::title.eq(&c.title),
+            courses::summary.eq(&c.summary),
+            courses::language.eq(&c.language),
+            courses::level.eq(c.level.as_str()),
+            courses::estimated_hours.eq(c.estimated_hours),
+            courses::search_text.eq(search_text(file)),
+            courses::created_at.eq(now),
+            courses::updated_at.eq(now),
+            courses::published_at.eq(publish.then_some(now)),
+        ))
+        .execute(conn)
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Conflict { .. } => {
+                ApiError::conflict("slug_taken", "A course with this slug already exists.")
+            }
+            other => other,
+        })?;
+    let version = insert_version(conn, id, files, owner, publish)?;
+    let column_update = if publish {
+        diesel::update(courses::table.find(id))
+            .set(courses::published_version_id.eq(version))
+            .execute(conn)
+    } else {
+        diesel::update(courses::table.find(id))
+            .set(courses::draft_version_id.eq(version))
+            .execute(conn)
+    };
+    column_update?;
+    refresh_catalog(conn, id, file)?;
+    Ok(id)
+}
+
+/// Stores `files` as the course's draft, creating the draft version if there is none.
+pub fn save_draft(
+    conn: &mut DbConn,
+    course: &CourseRow,
+    files: &Files,
+    file: &CourseFile,
+    actor: Option<Id>,
+) -> Result<(), ApiError> {
+    match course.draft_version_id {
+        Some(draft) => {
+            diesel::update(course_versions::table.find(draft))
+                .set(
+                    course_versions::files
+                        .eq(JsonValue(serde_json::to_value(files).unwrap_or_default())),
+                )
+                .execute(conn)?;
+        }
+        None => {
+            let draft = insert_version(conn, course.id, files, actor, false)?;
+            diesel::update(courses::table.find(course.id))
+                .set(courses::draft_version_id.eq(draft))
+                .execute(conn)?;
+        }
+    }
+    if course.published_version_id.is_none() {
+        // A never-published course shows its draft in the authors' catalog.
+        refresh_catalog(conn, course.id, file)?;
+    } else {
+        index_items(conn, course.id, file)?;
+        diesel::update(courses::table.find(course.id))
+            .set(courses::updated_at.eq(Timestamp::now()))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Publishes the draft: it becomes the published version and the catalog shows it. Returns false
+/// when there is no draft to publish.
+pub fn publish_draft(conn: &mut DbConn, course: &CourseRow) -> Result<bool, ApiError> {
+    let Some(draft) = course.draft_version_id else {
+        return Ok(false);
+    };
+    let (_, files) = version_files(conn, draft)?;
+    let file = parse_stored(&files)?;
+    let now = Timestamp::now();
+    diesel::update(course_versions::table.find(draft))
+        .set(course_versions::published_at.eq(now))
+        .execute(conn)?;
+    diesel::update(courses::table.find(course.id))
+        .set((
+            courses::published_version_id.eq(draft),
+            courses::draft_version_id.eq(None::<Id>),
+            courses::status.eq("published"),
+            courses::published_at.eq(now),
+        ))
+        .execute(conn)?;
+    refresh_catalog(conn, course.id, &file)?;
+    Ok(true)
+}
+
+/// Imports one course: creates it, or stores changed files as a new version (published when
+/// `publish`, else as the draft), or leaves it alone when the files equal its latest version.
+pub fn import_course(
+    conn: &mut DbConn,
+    files: &Files,
+    file: &CourseFile,
+    actor: Option<Id>,
+    org_id: Option<Id>,
+    publish: bool,
+) -> Result<(Id, ImportOutcome), ApiError> {
+    let Some(course) = find_course_by_slug(conn, &file.course.slug)? else {
+        let id = create_course(conn, files, file, org_id, actor, publish)?;
+        return Ok((id, ImportOutcome::Created));
+    };
+    if let Some(latest) = working_version(&course) {
+        if &version_files(conn, latest)?.1 == files {
+            return Ok((course.id, ImportOutcome::Unchanged));
+        }
+    }
+    save_draft(conn, &course, files, file, actor)?;
+    if publish {
+        let course = find_course(conn, course.id)?;
+        publish_draft(conn, &course)?;
+    }
+    Ok((course.id, ImportOutcome::Updated))
+}
+
+/// Owner and co-instructors of a course.
+pub fn authors(conn: &mut DbConn, course: &CourseRow) -> QueryResult<Vec<Id>> {
+    let mut ids: Vec<Id> = course_instructors::table
+        .filter(course_instructors::course_id.eq(course.id))
+        .select(course_instructors::user_id)
+        .load(conn)?;
+    if let Some(owner) = course.owner_id {
+        ids.insert(0, owner);
+    }
+    Ok(ids)
+}

@@ -1,0 +1,271 @@
+//! Moving courses between files and the database: importing a tree (the CLI and the first start),
+//! importing one course over HTTP, and exporting. Imports keep the files' original text, so an
+//! export gives back exactly what was imported.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
+
+use super::access;
+use super::dto::*;
+use super::format::{self, Diagnostic};
+use super::store::{self, Files, ImportOutcome};
+use super::views;
+use crate::auth::AuthUser;
+use crate::db::sql_types::Id;
+use crate::db::{self, DbConn, Pool};
+use crate::domain::Role;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::orgs::access::{is_platform_admin, require_role};
+use crate::schema::courses;
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig, import_limit: usize) {
+    cfg.service(
+        web::resource("/courses/import")
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(import_limit)
+                    .error_handler(crate::startup::json_error),
+            )
+            .route(web::post().to(import_course)),
+    )
+    .route("/courses/{course_id}/export", web::get().to(export_course));
+}
+
+/// Splits a tree's files (`slug/path`) into one map per course folder.
+fn per_course(files: BTreeMap<String, String>) -> BTreeMap<String, Files> {
+    let mut out: BTreeMap<String, Files> = BTreeMap::new();
+    for (path, text) in files {
+        if let Some((course, rest)) = path.split_once('/') {
+            out.entry(course.to_owned())
+                .or_default()
+                .insert(rest.to_owned(), text);
+        }
+    }
+    out
+}
+
+/// Validates the tree under `dir` and imports every course in one transaction, published and
+/// platform-wide; nothing is written when any file is invalid. `progress` is called after each
+/// course with (done, total, slug, outcome).
+pub fn import_tree(
+    pool: &Pool,
+    dir: &Path,
+    mut progress: impl FnMut(usize, usize, &str, ImportOutcome),
+) -> Result<Vec<(String, ImportOutcome)>, ImportTreeError> {
+    let parsed = format::load_tree(dir).map_err(ImportTreeError::Invalid)?;
+    let files = format::read_tree_files(dir).map_err(ImportTreeError::Invalid)?;
+    let mut by_course = per_course(files);
+    let mut conn = pool
+        .get()
+        .map_err(|e| ImportTreeError::Database(e.to_string()))?;
+    let total = parsed.len();
+    db::in_transaction(&mut conn, |conn| {
+        let mut results = Vec::with_capacity(total);
+        for (done, file) in parsed.iter().enumerate() {
+            let slug = file.course.slug.clone();
+            let files = by_course.remove(&slug).unwrap_or_default();
+            let (_, outcome) = store::import_course(conn, &files, file, None, None, true)?;
+            progress(done + 1, total, &slug, outcome);
+            results.push((slug, outcome));
+        }
+        Ok(results)
+    })
+    .map_err(|e| ImportTreeError::Database(e.to_string()))
+}
+
+#[derive(Debug)]
+pub enum ImportTreeError {
+    Invalid(Vec<Diagnostic>),
+    Database(String),
+}
+
+/// Imports `dir` when the database has no course yet, so a fresh server shows a real catalog.
+pub fn import_if_empty(pool: &Pool, dir: &Path) -> anyhow::Result<Option<usize>> {
+    let mut conn = pool.get()?;
+    let existing: i64 = courses::table.count().get_result(&mut conn)?;
+    drop(conn);
+    if existing > 0 || !dir.is_dir() {
+        return Ok(None);
+    }
+    match import_tree(pool, dir, |_, _, _, _| {}) {
+        Ok(results) => Ok(Some(results.len())),
+        Err(ImportTreeError::Invalid(diags)) => {
+            let list: Vec<String> = diags.iter().map(ToString::to_string).collect();
+            anyhow::bail!(
+                "the course catalog in {} is invalid:\n{}",
+                dir.display(),
+                list.join("\n")
+            )
+        }
+        Err(ImportTreeError::Database(e)) => anyhow::bail!("cannot import the course catalog: {e}"),
+    }
+}
+
+/// Writes every published course to `dir/<slug>/` as the files it was published from. Refuses a
+/// folder that already holds a course of the same slug.
+pub fn export_tree(pool: &Pool, dir: &Path) -> anyhow::Result<usize> {
+    let mut conn = pool.get()?;
+    let published: Vec<(String, Option<Id>)> = courses::table
+        .filter(courses::published_version_id.is_not_null())
+        .order(courses::slug)
+        .select((courses::slug, courses::published_version_id))
+        .load(&mut conn)?;
+    for (slug, version) in &published {
+        let Some(version) = version else { continue };
+        let (_, files) = store::version_files(&mut conn, *version)?;
+        write_files(&dir.join(slug), &files)?;
+    }
+    Ok(published.len())
+}
+
+fn write_files(dir: &Path, files: &Files) -> anyhow::Result<()> {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        anyhow::bail!("{} already exists and is not empty", dir.display());
+    }
+    for (path, text) in files {
+        // Paths were validated on import (slugs, NN- prefixes); still refuse anything that climbs.
+        if path
+            .split('/')
+            .any(|p| p.is_empty() || p == "." || p == "..")
+        {
+            anyhow::bail!("refusing to write the unsafe path {path:?}");
+        }
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(target, text)?;
+    }
+    Ok(())
+}
+
+fn diagnostics_report(diags: &[Diagnostic]) -> serde_json::Value {
+    serde_json::Value::Array(
+        diags
+            .iter()
+            .map(|d| serde_json::json!({"file": d.path.display().to_string(), "line": d.line, "message": d.message}))
+            .collect(),
+    )
+}
+
+fn check_prerequisites(conn: &mut DbConn, file: &format::CourseFile) -> ApiResult<()> {
+    let wanted = &file.course.prerequisites;
+    let found: Vec<String> = courses::table
+        .filter(courses::slug.eq_any(wanted))
+        .select(courses::slug)
+        .load(conn)?;
+    let missing: Vec<&String> = wanted.iter().filter(|s| !found.contains(s)).collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Unprocessable {
+            code: "invalid_course",
+            detail: format!("unknown prerequisite course(s): {missing:?}"),
+            report: None,
+        })
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/courses/import", tag = "authoring", request_body = ImportRequest, security(("bearer" = [])),
+    responses((status = 200, body = ImportResponse, description = "created, updated or unchanged"),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 413, body = Problem), (status = 422, body = Problem, description = "`report` lists every problem with file and line")))]
+pub async fn import_course(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<ImportRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let file =
+        format::parse_course_from_files(&body.files).map_err(|diags| ApiError::Unprocessable {
+            code: "invalid_course",
+            detail: format!(
+                "{} problem(s) in the course files; nothing was imported.",
+                diags.len()
+            ),
+            report: Some(diagnostics_report(&diags)),
+        })?;
+    let response = db::transaction(&state.pool, move |conn| {
+        check_prerequisites(conn, &file)?;
+        let (course_id, outcome) = match store::find_course_by_slug(conn, &file.course.slug)? {
+            Some(existing) => {
+                if !access::can_view(conn, Some(user.id), &existing)? {
+                    return Err(ApiError::conflict(
+                        "slug_taken",
+                        "A course with this slug already exists.",
+                    ));
+                }
+                let course = if body.publish {
+                    access::owned(conn, user.id, existing.id)?
+                } else {
+                    access::editable(conn, user.id, existing.id)?
+                };
+                let outcome = store::import_course(
+                    conn,
+                    &body.files,
+                    &file,
+                    Some(user.id),
+                    course.org_id,
+                    body.publish,
+                )?;
+                (course.id, outcome.1)
+            }
+            None => {
+                match body.org_id {
+                    Some(org) => {
+                        require_role(conn, user.id, org, Role::Instructor)?;
+                    }
+                    None if is_platform_admin(conn, user.id)? => {}
+                    None => {
+                        return Err(ApiError::invalid(
+                            "org_id",
+                            "is required: the organization the course belongs to",
+                        ))
+                    }
+                }
+                store::import_course(
+                    conn,
+                    &body.files,
+                    &file,
+                    Some(user.id),
+                    body.org_id,
+                    body.publish,
+                )?
+            }
+        };
+        let course = store::find_course(conn, course_id)?;
+        let version = store::working_version(&course).ok_or(ApiError::NotFound)?;
+        Ok(ImportResponse {
+            status: outcome.as_str().to_owned(),
+            course: views::course_view(conn, course, version)?,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+#[utoipa::path(get, path = "/api/v1/courses/{course_id}/export", tag = "authoring", security(("bearer" = [])),
+    params(("course_id" = String, Path), super::catalog::VersionQuery),
+    responses((status = 200, body = CourseFiles, description = "The course in the course-file format, answer keys included"),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn export_course(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+    query: web::Query<super::catalog::VersionQuery>,
+) -> ApiResult<HttpResponse> {
+    let course_id = path.into_inner();
+    let want_draft = query.version.as_deref() == Some("draft");
+    let files = db::run(&state.pool, move |conn| {
+        // The files hold the answer keys: authors only.
+        let course = access::editable(conn, user.id, course_id)?;
+        let version = super::catalog::version_for(conn, Some(user.id), &course, want_draft)?;
+        Ok(store::version_files(conn, version)?.1)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(CourseFiles { files }))
+}
