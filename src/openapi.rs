@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, catalog, error, ops, orgs};
+use crate::{auth, catalog, courses, error, ops, orgs};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,16 @@ use crate::{auth, catalog, error, ops, orgs};
         orgs::cohorts::delete_cohort, orgs::cohorts::list_cohort_members, orgs::cohorts::add_cohort_members,
         orgs::cohorts::remove_cohort_member,
         catalog::list_competencies, catalog::list_markets, catalog::get_market,
+        courses::catalog::list_courses, courses::catalog::get_course, courses::catalog::get_lesson,
+        courses::transfer::import_course, courses::transfer::export_course,
+        courses::authoring::create_course, courses::authoring::update_course, courses::authoring::delete_course,
+        courses::authoring::publish_course, courses::authoring::archive_course,
+        courses::content::list_modules, courses::content::create_module, courses::content::get_module,
+        courses::content::update_module, courses::content::delete_module,
+        courses::content::create_lesson, courses::content::update_lesson, courses::content::delete_lesson,
+        courses::content::create_quiz, courses::content::get_quiz, courses::content::update_quiz, courses::content::delete_quiz,
+        courses::content::list_questions, courses::content::create_question,
+        courses::content::update_question, courses::content::delete_question,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),
@@ -30,7 +40,8 @@ use crate::{auth, catalog, error, ops, orgs};
         (name = "organizations", description = "Colleges, academies and enterprises"),
         (name = "members", description = "Members, roles, invitations and CSV import"),
         (name = "cohorts", description = "Groups of trainees"),
-        (name = "catalog", description = "Competency framework and destination markets"),
+        (name = "catalog", description = "Competency framework, destination markets and the course catalog"),
+        (name = "authoring", description = "Courses, modules, lessons, quizzes and questions for their authors"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -136,7 +136,9 @@ impl Application {
                         .configure(|cfg| {
                             crate::courses::transfer::routes(cfg, settings.import_limit)
                         })
-                        .configure(crate::courses::catalog::routes),
+                        .configure(crate::courses::catalog::routes)
+                        .configure(crate::courses::authoring::routes)
+                        .configure(crate::courses::content::routes),
                 )
                 .default_service(web::to(|| async {
                     Err::<HttpResponse, _>(ApiError::NotFound)

@@ -4,7 +4,9 @@
 //! and export endpoints build on it.
 
 pub mod access;
+pub mod authoring;
 pub mod catalog;
+pub mod content;
 pub mod dto;
 pub mod format;
 pub mod store;

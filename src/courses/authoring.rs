@@ -1,0 +1,423 @@
+//! Authoring courses: create, edit, delete, publish and archive. Every edit works on the course's
+//! draft version (created from the published one on the first edit), so published content and
+//! everything graded against it stay unchanged until the owner publishes the draft.
+
+use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use super::access;
+use super::dto::CourseView;
+use super::format::{parse_course_from_files, render_course, Course, CourseFile, Diagnostic};
+use super::store::{self, CourseRow, Files};
+use super::views;
+use crate::auth::AuthUser;
+use crate::db::sql_types::Id;
+use crate::db::{self, DbConn};
+use crate::domain::Role;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::orgs::access::{is_platform_admin, require_role};
+use crate::schema::{course_instructors, courses, memberships};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/courses", web::post().to(create_course))
+        .route("/courses/{course_id}", web::patch().to(update_course))
+        .route("/courses/{course_id}", web::delete().to(delete_course))
+        .route(
+            "/courses/{course_id}/publish",
+            web::post().to(publish_course),
+        )
+        .route(
+            "/courses/{course_id}/archive",
+            web::post().to(archive_course),
+        );
+}
+
+/// The fields of `course.toml`, as JSON. Unknown fields are refused.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCourseRequest {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// BCP 47 tag of the teaching language.
+    pub language: String,
+    /// beginner | intermediate | advanced
+    pub level: String,
+    pub estimated_hours: f64,
+    pub competencies: Vec<String>,
+    #[serde(default)]
+    pub markets: Vec<String>,
+    #[serde(default)]
+    pub prerequisites: Vec<String>,
+    /// all_passed (default) | min_score
+    pub completion: Option<String>,
+    pub min_score: Option<f64>,
+    /// The organization the course belongs to; platform admins may leave it out for a platform-wide course.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub org_id: Option<Id>,
+    /// Members of the course's organization who may edit it too.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub co_instructor_ids: Vec<Id>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCourseRequest {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub language: Option<String>,
+    pub level: Option<String>,
+    pub estimated_hours: Option<f64>,
+    pub competencies: Option<Vec<String>>,
+    pub markets: Option<Vec<String>>,
+    pub prerequisites: Option<Vec<String>>,
+    pub completion: Option<String>,
+    pub min_score: Option<f64>,
+    #[schema(value_type = Option<Vec<String>>)]
+    pub co_instructor_ids: Option<Vec<Id>>,
+}
+
+pub(crate) fn invalid_course(diags: &[Diagnostic]) -> ApiError {
+    ApiError::Unprocessable {
+        code: "invalid_course",
+        detail: format!("{} problem(s) in the course; nothing was changed.", diags.len()),
+        report: Some(Value::Array(
+            diags
+                .iter()
+                .map(|d| serde_json::json!({"file": d.path.display().to_string(), "line": d.line, "message": d.message}))
+                .collect(),
+        )),
+    }
+}
+
+/// Parses edited files; an invalid result is a 422 listing every problem.
+pub(crate) fn reparse(files: &Files) -> ApiResult<CourseFile> {
+    parse_course_from_files(files).map_err(|d| invalid_course(&d))
+}
+
+/// Prerequisites must name courses that exist.
+pub(crate) fn check_prerequisites(conn: &mut DbConn, course: &Course) -> ApiResult<()> {
+    let found: Vec<String> = courses::table
+        .filter(courses::slug.eq_any(&course.prerequisites))
+        .select(courses::slug)
+        .load(conn)?;
+    match course
+        .prerequisites
+        .iter()
+        .find(|s| !found.contains(s) && **s != course.slug)
+    {
+        None if !course.prerequisites.contains(&course.slug) => Ok(()),
+        None => Err(ApiError::invalid(
+            "prerequisites",
+            "a course cannot require itself",
+        )),
+        Some(missing) => Err(ApiError::invalid(
+            "prerequisites",
+            format!("no course has the slug {missing:?}"),
+        )),
+    }
+}
+
+/// Co-instructors must be instructors or org admins of the course's organization.
+fn set_co_instructors(conn: &mut DbConn, course: &CourseRow, ids: &[Id]) -> ApiResult<()> {
+    let Some(org) = course.org_id else {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        return Err(ApiError::invalid(
+            "co_instructor_ids",
+            "platform-wide courses have no co-instructors",
+        ));
+    };
+    let staff: Vec<Id> = memberships::table
+        .filter(memberships::org_id.eq(org))
+        .filter(memberships::role.eq_any([Role::Instructor.as_str(), Role::OrgAdmin.as_str()]))
+        .filter(memberships::user_id.eq_any(ids))
+        .select(memberships::user_id)
+        .load(conn)?;
+    if let Some(stranger) = ids.iter().find(|id| !staff.contains(id)) {
+        return Err(ApiError::invalid(
+            "co_instructor_ids",
+            format!("{stranger} is not an instructor of this course's organization"),
+        ));
+    }
+    diesel::delete(course_instructors::table.filter(course_instructors::course_id.eq(course.id)))
+        .execute(conn)?;
+    for id in ids.iter().filter(|id| Some(**id) != course.owner_id) {
+        diesel::insert_into(course_instructors::table)
+            .values((
+                course_instructors::course_id.eq(course.id),
+                course_instructors::user_id.eq(*id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Builds a `Course` from request fields through the same deserializer `course.toml` uses.
+fn course_from_fields(fields: Map<String, Value>) -> ApiResult<Course> {
+    serde_json::from_value(Value::Object(fields)).map_err(|e| ApiError::Unprocessable {
+        code: "invalid_body",
+        detail: e.to_string(),
+        report: None,
+    })
+}
+
+fn course_files(course: Course) -> Files {
+    render_course(&CourseFile {
+        course,
+        modules: Vec::new(),
+    })
+}
+
+fn view_of_working(conn: &mut DbConn, course_id: Id) -> ApiResult<CourseView> {
+    let course = store::find_course(conn, course_id)?;
+    let version = store::working_version(&course).ok_or(ApiError::NotFound)?;
+    views::course_view(conn, course, version)
+}
+
+#[utoipa::path(post, path = "/api/v1/courses", tag = "authoring", request_body = CreateCourseRequest, security(("bearer" = [])),
+    responses((status = 201, body = CourseView, description = "A new draft course"), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_course(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateCourseRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let mut fields = Map::new();
+    fields.insert("slug".into(), b.slug.into());
+    fields.insert("title".into(), b.title.into());
+    fields.insert("summary".into(), b.summary.into());
+    fields.insert("language".into(), b.language.into());
+    fields.insert("level".into(), b.level.into());
+    fields.insert("estimated_hours".into(), b.estimated_hours.into());
+    fields.insert("competencies".into(), b.competencies.into());
+    fields.insert("markets".into(), b.markets.into());
+    fields.insert("prerequisites".into(), b.prerequisites.into());
+    fields.insert(
+        "completion".into(),
+        b.completion.unwrap_or_else(|| "all_passed".into()).into(),
+    );
+    if let Some(min) = b.min_score {
+        fields.insert("min_score".into(), min.into());
+    }
+    let course = course_from_fields(fields)?;
+    let files = course_files(course);
+    let file = reparse(&files)?;
+    let (org_id, co) = (b.org_id, b.co_instructor_ids);
+    let view = db::transaction(&state.pool, move |conn| {
+        match org_id {
+            Some(org) => {
+                require_role(conn, user.id, org, Role::Instructor)?;
+            }
+            None if is_platform_admin(conn, user.id)? => {}
+            None => {
+                return Err(ApiError::invalid(
+                    "org_id",
+                    "is required: the organization the course belongs to",
+                ))
+            }
+        }
+        check_prerequisites(conn, &file.course)?;
+        let id = store::create_course(conn, &files, &file, org_id, Some(user.id), false)?;
+        let course = store::find_course(conn, id)?;
+        set_co_instructors(conn, &course, &co)?;
+        view_of_working(conn, id)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Applies `edit` to the course's working files and stores the result as its draft.
+pub(crate) fn edit_files<R>(
+    conn: &mut DbConn,
+    user: Id,
+    course_id: Id,
+    edit: impl FnOnce(&mut Files, &CourseFile) -> ApiResult<R>,
+) -> ApiResult<R> {
+    let course = access::editable(conn, user, course_id)?;
+    let version = store::working_version(&course).ok_or(ApiError::NotFound)?;
+    let (_, mut files) = store::version_files(conn, version)?;
+    let before = store::parse_stored(&files)?;
+    let result = edit(&mut files, &before)?;
+    let after = reparse(&files)?;
+    if after.course.slug != before.course.slug {
+        return Err(ApiError::invalid("slug", "a course's slug cannot change"));
+    }
+    check_prerequisites(conn, &after.course)?;
+    store::save_draft(conn, &course, &files, &after, Some(user))?;
+    Ok(result)
+}
+
+#[utoipa::path(patch, path = "/api/v1/courses/{course_id}", tag = "authoring", request_body = UpdateCourseRequest, security(("bearer" = [])),
+    params(("course_id" = String, Path)),
+    responses((status = 200, body = CourseView, description = "The draft after the change"), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_course(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+    body: web::Json<UpdateCourseRequest>,
+) -> ApiResult<HttpResponse> {
+    let course_id = path.into_inner();
+    let b = body.into_inner();
+    let view = db::transaction(&state.pool, move |conn| {
+        edit_files(conn, user.id, course_id, |files, file| {
+            let mut fields = match serde_json::to_value(CourseFields::from(&file.course)) {
+                Ok(Value::Object(m)) => m,
+                _ => {
+                    return Err(ApiError::Internal(anyhow::anyhow!(
+                        "course fields did not serialize"
+                    )))
+                }
+            };
+            let mut set = |k: &str, v: Option<Value>| {
+                if let Some(v) = v {
+                    fields.insert(k.into(), v);
+                }
+            };
+            set("title", b.title.map(Value::from));
+            set("summary", b.summary.map(Value::from));
+            set("language", b.language.map(Value::from));
+            set("level", b.level.map(Value::from));
+            set("estimated_hours", b.estimated_hours.map(Value::from));
+            set("competencies", b.competencies.map(Value::from));
+            set("markets", b.markets.map(Value::from));
+            set("prerequisites", b.prerequisites.map(Value::from));
+            set("completion", b.completion.map(Value::from));
+            set("min_score", b.min_score.map(Value::from));
+            let course = course_from_fields(fields)?;
+            let rendered = course_files(course);
+            if let Some(text) = rendered.get("course.toml") {
+                files.insert("course.toml".into(), text.clone());
+            }
+            Ok(())
+        })?;
+        if let Some(co) = &b.co_instructor_ids {
+            let course = access::owned(conn, user.id, course_id)?;
+            set_co_instructors(conn, &course, co)?;
+        }
+        view_of_working(conn, course_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// `Course` as the JSON the deserializer reads back (the format types are read-only).
+#[derive(serde::Serialize)]
+struct CourseFields<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    language: &'a str,
+    level: &'a str,
+    estimated_hours: f64,
+    competencies: &'a [String],
+    markets: &'a [String],
+    prerequisites: &'a [String],
+    completion: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_score: Option<f64>,
+}
+
+impl<'a> From<&'a Course> for CourseFields<'a> {
+    fn from(c: &'a Course) -> Self {
+        CourseFields {
+            slug: &c.slug,
+            title: &c.title,
+            summary: &c.summary,
+            language: &c.language,
+            level: c.level.as_str(),
+            estimated_hours: c.estimated_hours,
+            competencies: &c.competencies,
+            markets: &c.markets,
+            prerequisites: &c.prerequisites,
+            completion: c.completion.as_str(),
+            min_score: c.min_score,
+        }
+    }
+}
+
+#[utoipa::path(delete, path = "/api/v1/courses/{course_id}", tag = "authoring", security(("bearer" = [])),
+    params(("course_id" = String, Path)),
+    responses((status = 204, description = "A never-published course is deleted"), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "Published courses are archived, not deleted")))]
+pub async fn delete_course(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let course_id = path.into_inner();
+    db::transaction(&state.pool, move |conn| {
+        let course = access::owned(conn, user.id, course_id)?;
+        if course.published_version_id.is_some() {
+            return Err(ApiError::conflict(
+                "course_published",
+                "A course that was published is archived, not deleted.",
+            ));
+        }
+        diesel::delete(courses::table.find(course.id)).execute(conn)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(post, path = "/api/v1/courses/{course_id}/publish", tag = "authoring", security(("bearer" = [])),
+    params(("course_id" = String, Path)),
+    responses((status = 200, body = CourseView, description = "The draft is now the published version"),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn publish_course(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let course_id = path.into_inner();
+    let view = db::transaction(&state.pool, move |conn| {
+        let course = access::owned(conn, user.id, course_id)?;
+        if !store::publish_draft(conn, &course)? {
+            if course.status == "archived" && course.published_version_id.is_some() {
+                diesel::update(courses::table.find(course.id))
+                    .set(courses::status.eq("published"))
+                    .execute(conn)?;
+            } else {
+                return Err(ApiError::conflict(
+                    "nothing_to_publish",
+                    "The course has no draft changes to publish.",
+                ));
+            }
+        }
+        let course = store::find_course(conn, course_id)?;
+        let version = course.published_version_id.ok_or(ApiError::NotFound)?;
+        views::course_view(conn, course, version)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(post, path = "/api/v1/courses/{course_id}/archive", tag = "authoring", security(("bearer" = [])),
+    params(("course_id" = String, Path)),
+    responses((status = 204, description = "Archived: out of the catalog, its versions kept"),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn archive_course(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let course_id = path.into_inner();
+    db::transaction(&state.pool, move |conn| {
+        let course = access::owned(conn, user.id, course_id)?;
+        diesel::update(courses::table.find(course.id))
+            .set(courses::status.eq("archived"))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
