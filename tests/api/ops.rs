@@ -240,3 +240,41 @@ async fn production_mode_refuses_to_start_without_a_strong_secret() {
         String::from_utf8_lossy(&strong.stderr)
     );
 }
+
+#[tokio::test]
+async fn sigterm_drains_and_stops_the_server_cleanly() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("s.db").display());
+    let mut child = caravan(&url, dir.path())
+        .env("CARAVAN_BIND", "127.0.0.1:0")
+        .env("CARAVAN_COURSES_DIR", dir.path().join("none"))
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let port = loop {
+        let line = lines.next().expect("server logs its port").unwrap();
+        if line.contains("caravan listening") {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            break v["port"].as_u64().unwrap();
+        }
+    };
+    let health = reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exits 0 after SIGTERM: {status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        rest.iter().any(|l| l.contains("caravan stopped")),
+        "{rest:?}"
+    );
+}
