@@ -6,4 +6,5 @@ mod helpers;
 mod mail;
 mod ops;
 mod orgs;
+mod schema_check;
 mod tokens;
