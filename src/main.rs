@@ -155,7 +155,9 @@ fn import_courses(pool: &caravan::db::Pool, dir: &std::path::Path) -> anyhow::Re
     let result = import_tree(pool, dir, |done, total, slug, outcome| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
-        bar.println(format!("{:<9} {slug}", outcome.as_str()));
+        // suspend + println, not bar.println: the latter prints nothing when the bar is hidden
+        // (output to a pipe or a file), and the per-course lines matter most there.
+        bar.suspend(|| println!("{:<9} {slug}", outcome.as_str()));
     });
     bar.finish_and_clear();
     match result {

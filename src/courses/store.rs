@@ -351,6 +351,11 @@ pub fn import_course(
     };
     if let Some(latest) = working_version(&course) {
         if &version_files(conn, latest)?.1 == files {
+            // The same files as the draft, asked to be published: publishing is the change.
+            if publish && course.draft_version_id.is_some() {
+                publish_draft(conn, &course)?;
+                return Ok((course.id, ImportOutcome::Updated));
+            }
             return Ok((course.id, ImportOutcome::Unchanged));
         }
     }
