@@ -11,18 +11,28 @@ use crate::error::ApiError;
 use crate::orgs::access::{is_platform_admin, role_in};
 use crate::schema::course_instructors;
 
-/// Owner or co-instructor; platform admins edit the platform-wide catalog (courses without owner)
-/// and every other course.
+/// Owner or co-instructor who is still an instructor or org admin of the course's organization;
+/// platform admins edit the platform-wide catalog (courses without owner) and every other course.
+/// Leaving the organization, or becoming a student there, ends authoring rights at once.
 pub fn is_author(conn: &mut DbConn, user: Id, course: &CourseRow) -> QueryResult<bool> {
-    if course.owner_id == Some(user) || is_platform_admin(conn, user)? {
+    if is_platform_admin(conn, user)? {
         return Ok(true);
     }
-    let co: i64 = course_instructors::table
-        .filter(course_instructors::course_id.eq(course.id))
-        .filter(course_instructors::user_id.eq(user))
-        .count()
-        .get_result(conn)?;
-    Ok(co > 0)
+    let named = course.owner_id == Some(user) || {
+        let co: i64 = course_instructors::table
+            .filter(course_instructors::course_id.eq(course.id))
+            .filter(course_instructors::user_id.eq(user))
+            .count()
+            .get_result(conn)?;
+        co > 0
+    };
+    if !named {
+        return Ok(false);
+    }
+    Ok(match course.org_id {
+        Some(org) => role_in(conn, user, org)?.is_some_and(|r| r >= Role::Instructor),
+        None => true,
+    })
 }
 
 /// Published courses are seen by everyone (an organization's own courses by its members only);

@@ -125,6 +125,10 @@ pub(crate) fn check_prerequisites(conn: &mut DbConn, course: &Course) -> ApiResu
 
 /// Co-instructors must be instructors or org admins of the course's organization.
 fn set_co_instructors(conn: &mut DbConn, course: &CourseRow, ids: &[Id]) -> ApiResult<()> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    let ids = &ids[..];
     let Some(org) = course.org_id else {
         if ids.is_empty() {
             return Ok(());
@@ -245,7 +249,12 @@ pub(crate) fn edit_files<R>(
     let version = store::working_version(&course).ok_or(ApiError::NotFound)?;
     let (_, mut files) = store::version_files(conn, version)?;
     let before = store::parse_stored(&files)?;
+    let original = files.clone();
     let result = edit(&mut files, &before)?;
+    if files == original {
+        // Nothing changed: no draft is opened, so there is nothing new to publish.
+        return Ok(result);
+    }
     let after = reparse(&files)?;
     if after.course.slug != before.course.slug {
         return Err(ApiError::invalid("slug", "a course's slug cannot change"));
@@ -267,38 +276,23 @@ pub async fn update_course(
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     let b = body.into_inner();
+    let f = &b;
+    let touches_files = f.title.is_some()
+        || f.summary.is_some()
+        || f.language.is_some()
+        || f.level.is_some()
+        || f.estimated_hours.is_some()
+        || f.competencies.is_some()
+        || f.markets.is_some()
+        || f.prerequisites.is_some()
+        || f.completion.is_some()
+        || f.min_score.is_some();
     let view = db::transaction(&state.pool, move |conn| {
-        edit_files(conn, user.id, course_id, |files, file| {
-            let mut fields = match serde_json::to_value(CourseFields::from(&file.course)) {
-                Ok(Value::Object(m)) => m,
-                _ => {
-                    return Err(ApiError::Internal(anyhow::anyhow!(
-                        "course fields did not serialize"
-                    )))
-                }
-            };
-            let mut set = |k: &str, v: Option<Value>| {
-                if let Some(v) = v {
-                    fields.insert(k.into(), v);
-                }
-            };
-            set("title", b.title.map(Value::from));
-            set("summary", b.summary.map(Value::from));
-            set("language", b.language.map(Value::from));
-            set("level", b.level.map(Value::from));
-            set("estimated_hours", b.estimated_hours.map(Value::from));
-            set("competencies", b.competencies.map(Value::from));
-            set("markets", b.markets.map(Value::from));
-            set("prerequisites", b.prerequisites.map(Value::from));
-            set("completion", b.completion.map(Value::from));
-            set("min_score", b.min_score.map(Value::from));
-            let course = course_from_fields(fields)?;
-            let rendered = course_files(course);
-            if let Some(text) = rendered.get("course.toml") {
-                files.insert("course.toml".into(), text.clone());
-            }
-            Ok(())
-        })?;
+        // Co-instructors live beside the files: changing only them opens no draft.
+        access::editable(conn, user.id, course_id)?;
+        if touches_files {
+            edit_course_toml(conn, user.id, course_id, &b)?;
+        }
         if let Some(co) = &b.co_instructor_ids {
             let course = access::owned(conn, user.id, course_id)?;
             set_co_instructors(conn, &course, co)?;
@@ -307,6 +301,48 @@ pub async fn update_course(
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+fn edit_course_toml(
+    conn: &mut DbConn,
+    user: Id,
+    course_id: Id,
+    b: &UpdateCourseRequest,
+) -> ApiResult<()> {
+    edit_files(conn, user, course_id, |files, file| {
+        let mut fields = match serde_json::to_value(CourseFields::from(&file.course)) {
+            Ok(Value::Object(m)) => m,
+            _ => {
+                return Err(ApiError::Internal(anyhow::anyhow!(
+                    "course fields did not serialize"
+                )))
+            }
+        };
+        let mut set = |k: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                fields.insert(k.into(), v);
+            }
+        };
+        set("title", b.title.clone().map(Value::from));
+        set("summary", b.summary.clone().map(Value::from));
+        set("language", b.language.clone().map(Value::from));
+        set("level", b.level.clone().map(Value::from));
+        set(
+            "estimated_hours",
+            b.estimated_hours.clone().map(Value::from),
+        );
+        set("competencies", b.competencies.clone().map(Value::from));
+        set("markets", b.markets.clone().map(Value::from));
+        set("prerequisites", b.prerequisites.clone().map(Value::from));
+        set("completion", b.completion.clone().map(Value::from));
+        set("min_score", b.min_score.clone().map(Value::from));
+        let course = course_from_fields(fields)?;
+        let rendered = course_files(course);
+        if let Some(text) = rendered.get("course.toml") {
+            files.insert("course.toml".into(), text.clone());
+        }
+        Ok(())
+    })
 }
 
 /// `Course` as the JSON the deserializer reads back (the format types are read-only).

@@ -1,6 +1,7 @@
 //! The API test suite: one binary, one file per domain, all through the real HTTP stack.
 
 mod auth;
+mod courses_authoring;
 mod courses_catalog;
 mod courses_cli;
 mod helpers;
