@@ -327,15 +327,12 @@ fn edit_course_toml(
         set("summary", b.summary.clone().map(Value::from));
         set("language", b.language.clone().map(Value::from));
         set("level", b.level.clone().map(Value::from));
-        set(
-            "estimated_hours",
-            b.estimated_hours.clone().map(Value::from),
-        );
+        set("estimated_hours", b.estimated_hours.map(Value::from));
         set("competencies", b.competencies.clone().map(Value::from));
         set("markets", b.markets.clone().map(Value::from));
         set("prerequisites", b.prerequisites.clone().map(Value::from));
         set("completion", b.completion.clone().map(Value::from));
-        set("min_score", b.min_score.clone().map(Value::from));
+        set("min_score", b.min_score.map(Value::from));
         let course = course_from_fields(fields)?;
         let rendered = course_files(course);
         if let Some(text) = rendered.get("course.toml") {
