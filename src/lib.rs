@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod ops;
 pub mod orgs;
 pub mod pagination;
+pub mod quizzes;
 pub mod schema;
 pub mod startup;
 pub mod telemetry;

@@ -145,8 +145,14 @@ fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// `value` rounded to `decimals` places, as a drawn variable value is.
+/// `value` rounded to `decimals` places, as a drawn variable value is; a value too large to scale
+/// has no fraction to round anyway.
 pub fn round_to(value: f64, decimals: u32) -> f64 {
     let scale = 10f64.powi(decimals.min(MAX_DECIMALS) as i32);
-    (value * scale).round() / scale
+    let scaled = value * scale;
+    if scaled.is_finite() {
+        scaled.round() / scale
+    } else {
+        value
+    }
 }

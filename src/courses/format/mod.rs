@@ -39,6 +39,7 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::Slug;
 
+pub use calculated::round_to;
 pub use error::Diagnostic;
 pub use formula::{Formula, FormulaError};
 pub use model::{
