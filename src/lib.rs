@@ -12,6 +12,7 @@ pub mod courses;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod learning;
 pub mod mail;
 pub mod openapi;
 pub mod ops;

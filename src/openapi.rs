@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, catalog, courses, error, ops, orgs};
+use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +31,9 @@ use crate::{auth, catalog, courses, error, ops, orgs};
         courses::content::create_quiz, courses::content::get_quiz, courses::content::update_quiz, courses::content::delete_quiz,
         courses::content::list_questions, courses::content::create_question,
         courses::content::update_question, courses::content::delete_question,
+        learning::enrollments::enroll, learning::enrollments::my_enrollments,
+        quizzes::attempts::routes::start_attempt, quizzes::attempts::routes::get_attempt,
+        quizzes::attempts::routes::save_answers, quizzes::attempts::routes::submit_attempt,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),
@@ -42,6 +45,7 @@ use crate::{auth, catalog, courses, error, ops, orgs};
         (name = "cohorts", description = "Groups of trainees"),
         (name = "catalog", description = "Competency framework, destination markets and the course catalog"),
         (name = "authoring", description = "Courses, modules, lessons, quizzes and questions for their authors"),
+        (name = "learning", description = "Enrollment and quiz attempts"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -233,6 +233,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    enrollments (id) {
+        id -> Uid,
+        user_id -> Uid,
+        course_id -> Uid,
+        status -> Text,
+        source -> Text,
+        enrolled_at -> Ts,
+        withdrawn_at -> Nullable<Ts>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    quiz_attempts (id) {
+        id -> Uid,
+        quiz_id -> Uid,
+        course_id -> Uid,
+        version_id -> Uid,
+        user_id -> Uid,
+        number -> Integer,
+        status -> Text,
+        seed -> BigInt,
+        questions -> AnyJson,
+        answers -> AnyJson,
+        started_at -> Ts,
+        deadline -> Nullable<Ts>,
+        submitted_at -> Nullable<Ts>,
+        score -> Nullable<Double>,
+        max_score -> Nullable<Double>,
+        result -> Nullable<AnyJson>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    idempotency_keys (user_id, key) {
+        user_id -> Uid,
+        key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Ts,
+    }
+}
+
 diesel::joinable!(memberships -> organizations (org_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(cohorts -> organizations (org_id));
@@ -246,6 +299,8 @@ diesel::joinable!(course_instructors -> courses (course_id));
 diesel::joinable!(course_competencies -> courses (course_id));
 diesel::joinable!(course_markets -> courses (course_id));
 diesel::joinable!(course_items -> courses (course_id));
+diesel::joinable!(enrollments -> courses (course_id));
+diesel::joinable!(quiz_attempts -> courses (course_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -264,4 +319,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     course_competencies,
     course_markets,
     course_items,
+    enrollments,
+    quiz_attempts,
+    idempotency_keys,
 );

@@ -138,7 +138,9 @@ impl Application {
                         })
                         .configure(crate::courses::catalog::routes)
                         .configure(crate::courses::authoring::routes)
-                        .configure(crate::courses::content::routes),
+                        .configure(crate::courses::content::routes)
+                        .configure(crate::learning::routes)
+                        .configure(crate::quizzes::attempts::routes),
                 )
                 .default_service(web::to(|| async {
                     Err::<HttpResponse, _>(ApiError::NotFound)

@@ -56,7 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The course and index path of an item id of `kind`.
-pub(crate) fn locate(conn: &mut DbConn, id: Id, kind: &str) -> ApiResult<(Id, String)> {
+pub fn locate(conn: &mut DbConn, id: Id, kind: &str) -> ApiResult<(Id, String)> {
     Ok(course_items::table
         .find(id)
         .filter(course_items::kind.eq(kind))

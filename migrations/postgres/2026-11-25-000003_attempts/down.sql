@@ -1,0 +1,3 @@
+DROP TABLE idempotency_keys;
+DROP TABLE quiz_attempts;
+DROP TABLE enrollments;

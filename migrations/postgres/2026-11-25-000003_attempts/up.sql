@@ -1,0 +1,46 @@
+-- Enrollment and quiz attempts. An attempt records the published version it was started from and
+-- the seed that drew and shuffled its questions, so it is graded against exactly what the student
+-- saw, whatever is published later.
+CREATE TABLE enrollments (
+    id UUID PRIMARY KEY,
+    user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    course_id UUID NOT NULL REFERENCES courses (id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('active', 'withdrawn', 'completed')),
+    source TEXT NOT NULL CHECK (source IN ('self', 'cohort')),
+    enrolled_at TIMESTAMPTZ NOT NULL,
+    withdrawn_at TIMESTAMPTZ,
+    UNIQUE (user_id, course_id)
+);
+CREATE INDEX enrollments_course ON enrollments (course_id);
+
+CREATE TABLE quiz_attempts (
+    id UUID PRIMARY KEY,
+    quiz_id UUID NOT NULL,
+    course_id UUID NOT NULL REFERENCES courses (id) ON DELETE CASCADE,
+    version_id UUID NOT NULL REFERENCES course_versions (id),
+    user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'submitted', 'needs_grading', 'graded')),
+    seed BIGINT NOT NULL,
+    questions JSONB NOT NULL,
+    answers JSONB NOT NULL,
+    started_at TIMESTAMPTZ NOT NULL,
+    deadline TIMESTAMPTZ,
+    submitted_at TIMESTAMPTZ,
+    score DOUBLE PRECISION,
+    max_score DOUBLE PRECISION,
+    result JSONB,
+    UNIQUE (quiz_id, user_id, number)
+);
+CREATE INDEX quiz_attempts_user ON quiz_attempts (user_id, quiz_id);
+CREATE INDEX quiz_attempts_open ON quiz_attempts (deadline) WHERE status = 'open';
+
+CREATE TABLE idempotency_keys (
+    user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (user_id, key)
+);

@@ -1,0 +1,144 @@
+//! Enrollment: a trainee joins a published course they can see; withdrawing keeps the row (and
+//! with it the history of attempts) and enrolling again reactivates it.
+
+use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::AuthUser;
+use crate::courses::access;
+use crate::db::sql_types::{Id, Timestamp};
+use crate::db::{self, DbConn};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::schema::{courses, enrollments};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/courses/{course_id}/enroll", web::post().to(enroll))
+        .route("/me/enrollments", web::get().to(my_enrollments));
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrollmentView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: Id,
+    #[schema(value_type = String, format = Uuid)]
+    pub course_id: Id,
+    pub course_title: String,
+    /// active | withdrawn | completed
+    pub status: String,
+    /// self | cohort
+    pub source: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub enrolled_at: Timestamp,
+}
+
+/// Whether `user` is actively enrolled in `course_id`.
+pub fn is_enrolled(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<bool> {
+    let n: i64 = enrollments::table
+        .filter(enrollments::user_id.eq(user))
+        .filter(enrollments::course_id.eq(course_id))
+        .filter(enrollments::status.eq_any(["active", "completed"]))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+fn load(conn: &mut DbConn, user: Id, course_id: Option<Id>) -> QueryResult<Vec<EnrollmentView>> {
+    let mut q = enrollments::table
+        .inner_join(courses::table)
+        .filter(enrollments::user_id.eq(user))
+        .select((
+            enrollments::id,
+            enrollments::course_id,
+            courses::title,
+            enrollments::status,
+            enrollments::source,
+            enrollments::enrolled_at,
+        ))
+        .order(enrollments::enrolled_at.desc())
+        .into_boxed();
+    if let Some(c) = course_id {
+        q = q.filter(enrollments::course_id.eq(c));
+    }
+    let rows: Vec<(Id, Id, String, String, String, Timestamp)> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, course_id, course_title, status, source, enrolled_at)| EnrollmentView {
+                id,
+                course_id,
+                course_title,
+                status,
+                source,
+                enrolled_at,
+            },
+        )
+        .collect())
+}
+
+#[utoipa::path(post, path = "/api/v1/courses/{course_id}/enroll", tag = "learning", security(("bearer" = [])),
+    params(("course_id" = String, Path)),
+    responses((status = 201, body = EnrollmentView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn enroll(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let course_id = path.into_inner();
+    let view = db::transaction(&state.pool, move |conn| {
+        let course = access::viewable(conn, Some(user.id), course_id)?;
+        if course.status != "published" {
+            return Err(ApiError::NotFound);
+        }
+        let now = Timestamp::now();
+        let existing: Option<(Id, String)> = enrollments::table
+            .filter(enrollments::user_id.eq(user.id))
+            .filter(enrollments::course_id.eq(course_id))
+            .select((enrollments::id, enrollments::status))
+            .first(conn)
+            .optional()?;
+        match existing {
+            Some((_, status)) if status != "withdrawn" => {
+                return Err(ApiError::conflict(
+                    "already_enrolled",
+                    "You are already enrolled in this course.",
+                ));
+            }
+            Some((id, _)) => {
+                diesel::update(enrollments::table.find(id))
+                    .set((
+                        enrollments::status.eq("active"),
+                        enrollments::enrolled_at.eq(now),
+                        enrollments::withdrawn_at.eq(None::<Timestamp>),
+                    ))
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::insert_into(enrollments::table)
+                    .values((
+                        enrollments::id.eq(Id::new()),
+                        enrollments::user_id.eq(user.id),
+                        enrollments::course_id.eq(course_id),
+                        enrollments::status.eq("active"),
+                        enrollments::source.eq("self"),
+                        enrollments::enrolled_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        load(conn, user.id, Some(course_id))?
+            .pop()
+            .ok_or(ApiError::NotFound)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/enrollments", tag = "learning", security(("bearer" = [])),
+    responses((status = 200, body = Vec<EnrollmentView>), (status = 401, body = Problem)))]
+pub async fn my_enrollments(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let list = db::run(&state.pool, move |conn| Ok(load(conn, user.id, None)?)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}

@@ -1,0 +1,11 @@
+//! Quiz attempts owned by the server: start (questions drawn, shuffled and snapshotted with the
+//! published version they came from; deadline from the time limit), autosave, submit and grade,
+//! with results shown as the quiz's review policy allows.
+
+pub mod idempotency;
+pub mod routes;
+pub mod snapshot;
+pub mod store;
+pub mod view;
+
+pub use routes::routes;

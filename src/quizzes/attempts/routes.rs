@@ -1,0 +1,346 @@
+//! Attempt endpoints: start, read, autosave and submit. Each runs in one transaction; races
+//! (parallel starts against the attempt limit, parallel submits) are settled by the database: a
+//! unique (quiz, student, number) index and updates conditional on `status = 'open'`.
+
+use std::collections::BTreeMap;
+
+use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
+use chrono::Duration;
+use diesel::prelude::*;
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::idempotency;
+use super::snapshot::{build, quiz_of};
+use super::store::{self, own_attempt, questions_of, settle, AttemptRow};
+use super::view::{attempt_view, AttemptView};
+use crate::auth::AuthUser;
+use crate::courses::access;
+use crate::courses::content::locate;
+use crate::courses::store::{parse_stored, version_files};
+use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::{self, DbConn};
+use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::learning::enrollments::is_enrolled;
+use crate::quizzes::parse_response;
+use crate::schema::quiz_attempts;
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/quizzes/{quiz_id}/attempts", web::post().to(start_attempt))
+        .route("/attempts/{attempt_id}", web::get().to(get_attempt))
+        .route(
+            "/attempts/{attempt_id}/answers",
+            web::put().to(save_answers),
+        )
+        .route(
+            "/attempts/{attempt_id}/submit",
+            web::post().to(submit_attempt),
+        );
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerInput {
+    #[schema(value_type = String, format = Uuid)]
+    pub question_id: Id,
+    /// The response in the shape of the question's kind, e.g. `{"choice":"b"}`.
+    #[schema(value_type = Object)]
+    pub response: Value,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersRequest {
+    pub answers: Vec<AnswerInput>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    #[serde(default)]
+    pub answers: Option<Vec<AnswerInput>>,
+}
+
+/// The module slug of a quiz id, and its course.
+fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> ApiResult<(Id, String)> {
+    let (course_id, path) = locate(conn, quiz_id, "quiz")?;
+    Ok((
+        course_id,
+        path.strip_prefix("quiz/").unwrap_or_default().to_owned(),
+    ))
+}
+
+/// Responses in a request are many at most as the attempt has questions; each must be for one of
+/// the attempt's questions and in its kind's shape.
+fn merge_answers(
+    conn: &mut DbConn,
+    attempt: &AttemptRow,
+    module_slug: &str,
+    input: Vec<AnswerInput>,
+) -> ApiResult<BTreeMap<String, Value>> {
+    let (_, quiz) = store::source(conn, attempt, module_slug)?;
+    let questions = questions_of(&quiz, &attempt.snapshots());
+    if input.len() > questions.len() {
+        return Err(ApiError::invalid(
+            "answers",
+            format!(
+                "lists more answers than the attempt's {} questions",
+                questions.len()
+            ),
+        ));
+    }
+    let mut saved = attempt.saved();
+    let mut errors = Vec::new();
+    for (i, a) in input.into_iter().enumerate() {
+        match questions
+            .iter()
+            .find(|(_, _, s)| s.question_id == a.question_id)
+        {
+            None => errors.push(FieldError::new(
+                format!("answers[{i}].question_id"),
+                "is not a question of this attempt",
+            )),
+            Some((q, _, _)) => match parse_response(&q.kind, &a.response) {
+                Ok(_) => {
+                    saved.insert(a.question_id.to_string(), a.response);
+                }
+                Err(e) => errors.push(FieldError::new(
+                    format!("answers[{i}].response.{}", e.field())
+                        .trim_end_matches('.')
+                        .to_owned(),
+                    format!("{} ({})", e, e.code()),
+                )),
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(saved)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+fn json_response(status: u16, body: String) -> HttpResponse {
+    HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
+        .content_type("application/json")
+        .body(body)
+}
+
+#[utoipa::path(post, path = "/api/v1/quizzes/{quiz_id}/attempts", tag = "learning", security(("bearer" = [])),
+    params(("quiz_id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response for the same key")),
+    responses((status = 201, body = AttemptView, description = "The attempt with its questions and deadline; no answer keys"),
+        (status = 403, body = Problem, description = "Not enrolled"), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "attempt_limit_reached or attempt_in_progress"), (status = 422, body = Problem)))]
+pub async fn start_attempt(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let quiz_id = path.into_inner();
+    let key = idempotency::key_of(&req)?;
+    let hash = idempotency::fingerprint(&format!("start {quiz_id}"), &Value::Null);
+    let seed: u64 = rand::random();
+    let (status, body) = db::transaction(&state.pool, move |conn| {
+        if let Some(k) = &key {
+            if let Some(replayed) = idempotency::replay(conn, user.id, k, &hash)? {
+                return Ok(replayed);
+            }
+        }
+        let (course_id, module_slug) = quiz_home(conn, quiz_id)?;
+        let course = access::viewable(conn, Some(user.id), course_id)?;
+        if !is_enrolled(conn, user.id, course_id)? {
+            return Err(ApiError::Forbidden);
+        }
+        let version = course.published_version_id.ok_or(ApiError::NotFound)?;
+        let file = parse_stored(&version_files(conn, version)?.1)?;
+        let quiz = quiz_of(&file, &module_slug)
+            .cloned()
+            .ok_or(ApiError::NotFound)?;
+        let earlier: Vec<(Id, String)> = quiz_attempts::table
+            .filter(quiz_attempts::quiz_id.eq(quiz_id))
+            .filter(quiz_attempts::user_id.eq(user.id))
+            .select((quiz_attempts::id, quiz_attempts::status))
+            .load(conn)?;
+        for (id, status) in &earlier {
+            if status == "open" {
+                let row = own_attempt(conn, user.id, *id)?;
+                let open = settle(conn, row, &module_slug)?;
+                if open.status == "open" {
+                    return Err(ApiError::conflict(
+                        "attempt_in_progress",
+                        format!("Attempt {id} is still open; continue or submit it first."),
+                    ));
+                }
+            }
+        }
+        let limit = quiz.settings.attempt_limit as usize;
+        if limit > 0 && earlier.len() >= limit {
+            return Err(ApiError::conflict(
+                "attempt_limit_reached",
+                format!("This quiz allows {limit} attempt(s)."),
+            ));
+        }
+        let now = Timestamp::now();
+        let minutes = quiz.settings.time_limit_minutes;
+        let deadline = (minutes > 0).then(|| now.plus(Duration::minutes(minutes as i64)));
+        let snapshots = build(course_id, &module_slug, &quiz, seed);
+        let id = Id::new();
+        diesel::insert_into(quiz_attempts::table)
+            .values((
+                quiz_attempts::id.eq(id),
+                quiz_attempts::quiz_id.eq(quiz_id),
+                quiz_attempts::course_id.eq(course_id),
+                quiz_attempts::version_id.eq(version),
+                quiz_attempts::user_id.eq(user.id),
+                quiz_attempts::number.eq(earlier.len() as i32 + 1),
+                quiz_attempts::status.eq("open"),
+                quiz_attempts::seed.eq(seed as i64),
+                quiz_attempts::questions.eq(JsonValue(
+                    serde_json::to_value(&snapshots).unwrap_or_default(),
+                )),
+                quiz_attempts::answers.eq(JsonValue(serde_json::json!({}))),
+                quiz_attempts::started_at.eq(now),
+                quiz_attempts::deadline.eq(deadline),
+            ))
+            .execute(conn)
+            .map_err(|e| match ApiError::from(e) {
+                // A parallel start took this attempt number first.
+                ApiError::Conflict { .. } => ApiError::conflict(
+                    "attempt_in_progress",
+                    "Another attempt was started at the same time.",
+                ),
+                other => other,
+            })?;
+        let attempt = own_attempt(conn, user.id, id)?;
+        let body = serde_json::to_string(&attempt_view(&attempt, &quiz)).unwrap_or_default();
+        if let Some(k) = &key {
+            idempotency::record(conn, user.id, k, &hash, 201, &body)?;
+        }
+        Ok((201, body))
+    })
+    .await?;
+    Ok(json_response(status, body))
+}
+
+/// Loads the caller's attempt, closing it first when its deadline has passed.
+fn current(conn: &mut DbConn, user: Id, attempt_id: Id) -> ApiResult<(AttemptRow, String)> {
+    let attempt = own_attempt(conn, user, attempt_id)?;
+    let (_, module_slug) = quiz_home(conn, attempt.quiz_id)?;
+    Ok((settle(conn, attempt, &module_slug)?, module_slug))
+}
+
+#[utoipa::path(get, path = "/api/v1/attempts/{attempt_id}", tag = "learning", security(("bearer" = [])),
+    params(("attempt_id" = String, Path)), responses((status = 200, body = AttemptView), (status = 404, body = Problem)))]
+pub async fn get_attempt(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let attempt_id = path.into_inner();
+    let view = db::transaction(&state.pool, move |conn| {
+        let (attempt, slug) = current(conn, user.id, attempt_id)?;
+        let (_, quiz) = store::source(conn, &attempt, &slug)?;
+        Ok(attempt_view(&attempt, &quiz))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+fn closed_error(attempt: &AttemptRow) -> ApiError {
+    if attempt.status == "open" {
+        ApiError::conflict("deadline_passed", "The attempt's deadline has passed.")
+    } else {
+        ApiError::conflict("attempt_closed", "The attempt was already submitted.")
+    }
+}
+
+#[utoipa::path(put, path = "/api/v1/attempts/{attempt_id}/answers", tag = "learning", request_body = AnswersRequest, security(("bearer" = [])),
+    params(("attempt_id" = String, Path)),
+    responses((status = 200, body = AttemptView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn save_answers(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+    body: web::Json<AnswersRequest>,
+) -> ApiResult<HttpResponse> {
+    let attempt_id = path.into_inner();
+    let input = body.into_inner().answers;
+    let view = db::transaction(&state.pool, move |conn| {
+        let (attempt, slug) = current(conn, user.id, attempt_id)?;
+        if attempt.status != "open" {
+            return Ok(Err(closed_error(&attempt)));
+        }
+        let saved = merge_answers(conn, &attempt, &slug, input)?;
+        let n = diesel::update(
+            quiz_attempts::table
+                .find(attempt.id)
+                .filter(quiz_attempts::status.eq("open")),
+        )
+        .set(quiz_attempts::answers.eq(JsonValue(serde_json::to_value(&saved).unwrap_or_default())))
+        .execute(conn)?;
+        if n != 1 {
+            return Err(closed_error(&attempt));
+        }
+        let attempt = own_attempt(conn, user.id, attempt_id)?;
+        let (_, quiz) = store::source(conn, &attempt, &slug)?;
+        Ok(Ok(attempt_view(&attempt, &quiz)))
+    })
+    .await?;
+    // A deadline that closed the attempt on this request still commits the closing.
+    Ok(HttpResponse::Ok().json(view?))
+}
+
+#[utoipa::path(post, path = "/api/v1/attempts/{attempt_id}/submit", tag = "learning", request_body = SubmitRequest, security(("bearer" = [])),
+    params(("attempt_id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response for the same key")),
+    responses((status = 200, body = AttemptView, description = "Graded; the result appears as the review policy allows"),
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "Already submitted"), (status = 422, body = Problem)))]
+pub async fn submit_attempt(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+    body: Option<web::Json<SubmitRequest>>,
+) -> ApiResult<HttpResponse> {
+    let attempt_id = path.into_inner();
+    let body = body.map(|b| b.into_inner()).unwrap_or_default();
+    let key = idempotency::key_of(&req)?;
+    let fingerprint_body = serde_json::to_value(body.answers.as_ref().map(|a| {
+        a.iter()
+            .map(|x| (x.question_id.to_string(), x.response.clone()))
+            .collect::<Vec<_>>()
+    }))
+    .unwrap_or(Value::Null);
+    let hash = idempotency::fingerprint(&format!("submit {attempt_id}"), &fingerprint_body);
+    let outcome = db::transaction(&state.pool, move |conn| {
+        if let Some(k) = &key {
+            if let Some(replayed) = idempotency::replay(conn, user.id, k, &hash)? {
+                return Ok(Ok(replayed));
+            }
+        }
+        let (attempt, slug) = current(conn, user.id, attempt_id)?;
+        if attempt.status != "open" {
+            return Ok(Err(closed_error(&attempt)));
+        }
+        let saved = match body.answers {
+            Some(input) => merge_answers(conn, &attempt, &slug, input)?,
+            None => attempt.saved(),
+        };
+        let (_, quiz) = store::source(conn, &attempt, &slug)?;
+        let grade = store::grade(&questions_of(&quiz, &attempt.snapshots()), &saved);
+        if !store::close(conn, &attempt, &saved, &grade)? {
+            return Ok(Err(closed_error(&attempt)));
+        }
+        let attempt = own_attempt(conn, user.id, attempt_id)?;
+        let body = serde_json::to_string(&attempt_view(&attempt, &quiz)).unwrap_or_default();
+        if let Some(k) = &key {
+            idempotency::record(conn, user.id, k, &hash, 200, &body)?;
+        }
+        Ok(Ok((200, body)))
+    })
+    .await?;
+    let (status, body) = outcome?;
+    Ok(json_response(status, body))
+}

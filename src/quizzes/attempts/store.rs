@@ -1,0 +1,163 @@
+//! Attempt rows and the state machine: open -> graded | needs_grading. Every transition is a
+//! conditional update on `status = 'open'`, so of two parallel submits exactly one grades. An
+//! attempt past its deadline (plus a short grace for network delay) is closed and graded with its
+//! saved answers the next time anyone touches it.
+
+use std::collections::BTreeMap;
+
+use chrono::Duration;
+use diesel::prelude::*;
+use serde_json::Value;
+
+use super::snapshot::{quiz_of, Snapshot};
+use crate::courses::format::{CourseFile, Question, Quiz};
+use crate::courses::store::{parse_stored, version_files};
+use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::quizzes::{grade_quiz, parse_response, Draw, QuizGrade, Response};
+use crate::schema::quiz_attempts;
+
+/// Answers arriving this long after the deadline still count (clock skew, slow networks).
+pub const GRACE_SECS: i64 = 30;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = quiz_attempts)]
+pub struct AttemptRow {
+    pub id: Id,
+    pub quiz_id: Id,
+    pub course_id: Id,
+    pub version_id: Id,
+    pub user_id: Id,
+    pub number: i32,
+    pub status: String,
+    pub questions: JsonValue,
+    pub answers: JsonValue,
+    pub started_at: Timestamp,
+    pub deadline: Option<Timestamp>,
+    pub submitted_at: Option<Timestamp>,
+    pub score: Option<f64>,
+    pub max_score: Option<f64>,
+    pub result: Option<JsonValue>,
+}
+
+impl AttemptRow {
+    pub fn snapshots(&self) -> Vec<Snapshot> {
+        serde_json::from_value(self.questions.0.clone()).unwrap_or_default()
+    }
+
+    /// Saved responses by question id (the raw JSON, validated when saved).
+    pub fn saved(&self) -> BTreeMap<String, Value> {
+        serde_json::from_value(self.answers.0.clone()).unwrap_or_default()
+    }
+
+    pub fn expired(&self, now: Timestamp) -> bool {
+        self.deadline
+            .is_some_and(|d| now.0 > d.0 + Duration::seconds(GRACE_SECS))
+    }
+}
+
+/// The attempt `id` of `user`; anyone else's is not found.
+pub fn own_attempt(conn: &mut DbConn, user: Id, id: Id) -> Result<AttemptRow, ApiError> {
+    Ok(quiz_attempts::table
+        .find(id)
+        .filter(quiz_attempts::user_id.eq(user))
+        .select(AttemptRow::as_select())
+        .first(conn)?)
+}
+
+/// The course file and quiz an attempt was started from (an immutable published version).
+pub fn source(
+    conn: &mut DbConn,
+    attempt: &AttemptRow,
+    module_slug: &str,
+) -> Result<(CourseFile, Quiz), ApiError> {
+    let file = parse_stored(&version_files(conn, attempt.version_id)?.1)?;
+    let quiz = quiz_of(&file, module_slug).cloned().ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!("attempt's quiz missing from its version"))
+    })?;
+    Ok((file, quiz))
+}
+
+/// The snapshotted questions with their draws, in the order shown.
+pub fn questions_of(quiz: &Quiz, snaps: &[Snapshot]) -> Vec<(Question, Draw, Snapshot)> {
+    snaps
+        .iter()
+        .filter_map(|s| {
+            quiz.questions
+                .iter()
+                .find(|q| q.id == s.key)
+                .map(|q| (q.clone(), s.draw.clone(), s.clone()))
+        })
+        .collect()
+}
+
+/// Grades `saved` against the attempt's questions; responses are keyed by question id (UUID).
+pub fn grade(
+    questions: &[(Question, Draw, Snapshot)],
+    saved: &BTreeMap<String, Value>,
+) -> QuizGrade {
+    let mut responses: BTreeMap<String, Response> = BTreeMap::new();
+    for (q, _, snap) in questions {
+        if let Some(raw) = saved.get(&snap.question_id.to_string()) {
+            if let Ok(r) = parse_response(&q.kind, raw) {
+                responses.insert(q.id.clone(), r);
+            }
+        }
+    }
+    let pairs: Vec<(Question, Draw)> = questions
+        .iter()
+        .map(|(q, d, _)| (q.clone(), d.clone()))
+        .collect();
+    grade_quiz(&pairs, &responses)
+}
+
+/// Closes an open attempt with `answers` and its grade. Returns false when it was no longer open
+/// (another request closed it first).
+pub fn close(
+    conn: &mut DbConn,
+    attempt: &AttemptRow,
+    answers: &BTreeMap<String, Value>,
+    grade: &QuizGrade,
+) -> QueryResult<bool> {
+    let status = if grade.needs_grading {
+        "needs_grading"
+    } else {
+        "graded"
+    };
+    let n = diesel::update(
+        quiz_attempts::table
+            .find(attempt.id)
+            .filter(quiz_attempts::status.eq("open")),
+    )
+    .set((
+        quiz_attempts::status.eq(status),
+        quiz_attempts::answers.eq(JsonValue(serde_json::to_value(answers).unwrap_or_default())),
+        quiz_attempts::submitted_at.eq(Timestamp::now()),
+        quiz_attempts::score.eq(grade.score),
+        quiz_attempts::max_score.eq(grade.max),
+        quiz_attempts::result.eq(JsonValue(serde_json::to_value(grade).unwrap_or_default())),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Closes and grades `attempt` with its saved answers when its deadline has passed; returns the
+/// current row either way.
+pub fn settle(
+    conn: &mut DbConn,
+    attempt: AttemptRow,
+    module_slug: &str,
+) -> Result<AttemptRow, ApiError> {
+    if attempt.status != "open" || !attempt.expired(Timestamp::now()) {
+        return Ok(attempt);
+    }
+    let (_, quiz) = source(conn, &attempt, module_slug)?;
+    let questions = questions_of(&quiz, &attempt.snapshots());
+    let saved = attempt.saved();
+    close(conn, &attempt, &saved, &grade(&questions, &saved))?;
+    Ok(quiz_attempts::table
+        .find(attempt.id)
+        .select(AttemptRow::as_select())
+        .first(conn)?)
+}
