@@ -35,7 +35,7 @@ pub struct Application {
     server: Server,
     pool: Pool,
     worker_stop: watch::Sender<bool>,
-    worker: tokio::task::JoinHandle<()>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 /// Opens the pool and applies pending migrations (used by `serve` and `caravan migrate`).
@@ -151,19 +151,26 @@ impl Application {
         .run();
 
         let (worker_stop, stop_rx) = watch::channel(false);
-        let worker = tokio::spawn(worker::run(
-            pool.clone(),
-            mailer,
-            settings.mail_poll_interval,
-            settings.mail_retry_base,
-            stop_rx,
-        ));
+        let workers = vec![
+            tokio::spawn(worker::run(
+                pool.clone(),
+                mailer,
+                settings.mail_poll_interval,
+                settings.mail_retry_base,
+                stop_rx.clone(),
+            )),
+            tokio::spawn(crate::quizzes::attempts::sweep::run(
+                pool.clone(),
+                std::time::Duration::from_secs(30),
+                stop_rx,
+            )),
+        ];
         Ok(Application {
             port,
             server,
             pool,
             worker_stop,
-            worker,
+            workers,
         })
     }
 
@@ -175,12 +182,14 @@ impl Application {
         self.pool.clone()
     }
 
-    /// Serves until SIGTERM/SIGINT (actix drains in-flight requests), then stops the outbox worker
-    /// after the batch it is sending.
+    /// Serves until SIGTERM/SIGINT (actix drains in-flight requests), then stops the background
+    /// workers (outbox, attempt sweep) after the batch each has in hand.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         let _ = self.worker_stop.send(true);
-        let _ = self.worker.await;
+        for worker in self.workers {
+            let _ = worker.await;
+        }
         tracing::info!("caravan stopped");
         result
     }

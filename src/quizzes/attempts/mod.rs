@@ -6,6 +6,7 @@ pub mod idempotency;
 pub mod routes;
 pub mod snapshot;
 pub mod store;
+pub mod sweep;
 pub mod view;
 
 pub use routes::routes;

@@ -241,7 +241,9 @@ pub async fn get_attempt(
 ) -> ApiResult<HttpResponse> {
     let attempt_id = path.into_inner();
     let view = db::transaction(&state.pool, move |conn| {
-        let (attempt, slug) = current(conn, user.id, attempt_id)?;
+        let attempt = store::readable_attempt(conn, user.id, attempt_id)?;
+        let (_, slug) = quiz_home(conn, attempt.quiz_id)?;
+        let attempt = settle(conn, attempt, &slug)?;
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
         Ok(attempt_view(&attempt, &quiz))
     })

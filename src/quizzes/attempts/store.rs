@@ -57,6 +57,59 @@ impl AttemptRow {
     }
 }
 
+/// The attempt `id` for reading: its student, the course's authors, and org admins of an
+/// organization the student belongs to. Anyone else gets not found.
+pub fn readable_attempt(conn: &mut DbConn, caller: Id, id: Id) -> Result<AttemptRow, ApiError> {
+    use crate::schema::memberships;
+    let attempt: AttemptRow = quiz_attempts::table
+        .find(id)
+        .select(AttemptRow::as_select())
+        .first(conn)?;
+    if attempt.user_id == caller {
+        return Ok(attempt);
+    }
+    let course = crate::courses::store::find_course(conn, attempt.course_id)?;
+    if crate::courses::access::is_author(conn, caller, &course)? {
+        return Ok(attempt);
+    }
+    let student_orgs: Vec<Id> = memberships::table
+        .filter(memberships::user_id.eq(attempt.user_id))
+        .select(memberships::org_id)
+        .load(conn)?;
+    let admin_of_student: i64 = memberships::table
+        .filter(memberships::user_id.eq(caller))
+        .filter(memberships::role.eq("org_admin"))
+        .filter(memberships::org_id.eq_any(student_orgs))
+        .count()
+        .get_result(conn)?;
+    if admin_of_student > 0 {
+        Ok(attempt)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Closes every open attempt whose deadline (plus grace) has passed; returns how many. Run by the
+/// background sweep so abandoned attempts are graded even if nobody opens them again.
+pub fn sweep_expired(conn: &mut DbConn) -> Result<usize, ApiError> {
+    let cutoff = Timestamp::now().plus(Duration::seconds(-GRACE_SECS));
+    let expired: Vec<AttemptRow> = quiz_attempts::table
+        .filter(quiz_attempts::status.eq("open"))
+        .filter(quiz_attempts::deadline.lt(cutoff))
+        .select(AttemptRow::as_select())
+        .limit(200)
+        .load(conn)?;
+    let mut closed = 0;
+    for attempt in expired {
+        let (_, path) = crate::courses::content::locate(conn, attempt.quiz_id, "quiz")?;
+        let slug = path.strip_prefix("quiz/").unwrap_or_default().to_owned();
+        if settle(conn, attempt, &slug)?.status != "open" {
+            closed += 1;
+        }
+    }
+    Ok(closed)
+}
+
 /// The attempt `id` of `user`; anyone else's is not found.
 pub fn own_attempt(conn: &mut DbConn, user: Id, id: Id) -> Result<AttemptRow, ApiError> {
     Ok(quiz_attempts::table

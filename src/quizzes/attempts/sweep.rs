@@ -1,0 +1,26 @@
+//! The background sweep that closes and grades attempts left open past their deadline, so an
+//! abandoned attempt counts with its saved answers even when nobody opens it again. Safe to run on
+//! every instance: closing is conditional on the attempt still being open.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::db::{self, Pool};
+
+pub async fn run(pool: Pool, every: Duration, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        match db::transaction(&pool, super::store::sweep_expired).await {
+            Ok(n) if n > 0 => tracing::info!(closed = n, "closed attempts past their deadline"),
+            Ok(_) => {}
+            Err(e) => tracing::debug!(error = %e, "attempt sweep failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            break;
+        }
+    }
+}
