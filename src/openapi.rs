@@ -34,6 +34,7 @@ use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes};
         learning::enrollments::enroll, learning::enrollments::my_enrollments,
         quizzes::attempts::routes::start_attempt, quizzes::attempts::routes::get_attempt,
         quizzes::attempts::routes::save_answers, quizzes::attempts::routes::submit_attempt,
+        quizzes::attempts::manual::grading_queue, quizzes::attempts::manual::grade_by_hand,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),

@@ -286,6 +286,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    attempt_grade_events (id) {
+        id -> Uid,
+        attempt_id -> Uid,
+        actor_id -> Nullable<Uid>,
+        question_key -> Text,
+        old_score -> Double,
+        new_score -> Double,
+        comment -> Text,
+        created_at -> Ts,
+    }
+}
+
 diesel::joinable!(memberships -> organizations (org_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(cohorts -> organizations (org_id));
@@ -301,6 +317,9 @@ diesel::joinable!(course_markets -> courses (course_id));
 diesel::joinable!(course_items -> courses (course_id));
 diesel::joinable!(enrollments -> courses (course_id));
 diesel::joinable!(quiz_attempts -> courses (course_id));
+diesel::joinable!(attempt_grade_events -> quiz_attempts (attempt_id));
+diesel::joinable!(quiz_attempts -> users (user_id));
+diesel::joinable!(enrollments -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -322,4 +341,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     enrollments,
     quiz_attempts,
     idempotency_keys,
+    attempt_grade_events,
 );

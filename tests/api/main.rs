@@ -4,6 +4,7 @@ mod auth;
 mod courses_authoring;
 mod courses_catalog;
 mod courses_cli;
+mod grading_queue;
 mod helpers;
 mod mail;
 mod ops;

@@ -48,10 +48,11 @@ async fn every_table_and_column_of_schema_rs_exists_in_the_migrated_database() {
                 enrollments,
                 quiz_attempts,
                 idempotency_keys,
+                attempt_grade_events,
             )
         })
         .await;
-    assert_eq!(checked.len(), 19);
+    assert_eq!(checked.len(), 20);
 }
 
 #[test]
@@ -76,5 +77,5 @@ fn both_backends_migrations_create_the_same_tables() {
         names
     };
     assert_eq!(tables("postgres"), tables("sqlite"));
-    assert_eq!(tables("postgres").len(), 19);
+    assert_eq!(tables("postgres").len(), 20);
 }

@@ -44,3 +44,16 @@ CREATE TABLE idempotency_keys (
     created_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (user_id, key)
 );
+
+-- Every change to a submitted attempt's grade, by whom and why.
+CREATE TABLE attempt_grade_events (
+    id UUID PRIMARY KEY,
+    attempt_id UUID NOT NULL REFERENCES quiz_attempts (id) ON DELETE CASCADE,
+    actor_id UUID REFERENCES users (id) ON DELETE SET NULL,
+    question_key TEXT NOT NULL,
+    old_score DOUBLE PRECISION NOT NULL,
+    new_score DOUBLE PRECISION NOT NULL,
+    comment TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX attempt_grade_events_attempt ON attempt_grade_events (attempt_id);

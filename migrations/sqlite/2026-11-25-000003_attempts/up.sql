@@ -44,3 +44,16 @@ CREATE TABLE idempotency_keys (
     created_at TEXT NOT NULL,
     PRIMARY KEY (user_id, key)
 );
+
+-- Every change to a submitted attempt's grade, by whom and why.
+CREATE TABLE attempt_grade_events (
+    id TEXT PRIMARY KEY,
+    attempt_id TEXT NOT NULL REFERENCES quiz_attempts (id) ON DELETE CASCADE,
+    actor_id TEXT REFERENCES users (id) ON DELETE SET NULL,
+    question_key TEXT NOT NULL,
+    old_score REAL NOT NULL,
+    new_score REAL NOT NULL,
+    comment TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX attempt_grade_events_attempt ON attempt_grade_events (attempt_id);

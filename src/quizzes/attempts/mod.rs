@@ -3,10 +3,14 @@
 //! with results shown as the quiz's review policy allows.
 
 pub mod idempotency;
+pub mod manual;
 pub mod routes;
 pub mod snapshot;
 pub mod store;
 pub mod sweep;
 pub mod view;
 
-pub use routes::routes;
+pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
+    routes::routes(cfg);
+    manual::routes(cfg);
+}

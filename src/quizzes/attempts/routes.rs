@@ -64,7 +64,7 @@ pub struct SubmitRequest {
 }
 
 /// The module slug of a quiz id, and its course.
-fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> ApiResult<(Id, String)> {
+pub(crate) fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> ApiResult<(Id, String)> {
     let (course_id, path) = locate(conn, quiz_id, "quiz")?;
     Ok((
         course_id,
@@ -215,7 +215,7 @@ pub async fn start_attempt(
                 other => other,
             })?;
         let attempt = own_attempt(conn, user.id, id)?;
-        let body = serde_json::to_string(&attempt_view(&attempt, &quiz)).unwrap_or_default();
+        let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)).unwrap_or_default();
         if let Some(k) = &key {
             idempotency::record(conn, user.id, k, &hash, 201, &body)?;
         }
@@ -245,7 +245,7 @@ pub async fn get_attempt(
         let (_, slug) = quiz_home(conn, attempt.quiz_id)?;
         let attempt = settle(conn, attempt, &slug)?;
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
-        Ok(attempt_view(&attempt, &quiz))
+        Ok(attempt_view(&attempt, &quiz, attempt.user_id != user.id))
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -288,7 +288,7 @@ pub async fn save_answers(
         }
         let attempt = own_attempt(conn, user.id, attempt_id)?;
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
-        Ok(Ok(attempt_view(&attempt, &quiz)))
+        Ok(Ok(attempt_view(&attempt, &quiz, false)))
     })
     .await?;
     // A deadline that closed the attempt on this request still commits the closing.
@@ -336,7 +336,7 @@ pub async fn submit_attempt(
             return Ok(Err(closed_error(&attempt)));
         }
         let attempt = own_attempt(conn, user.id, attempt_id)?;
-        let body = serde_json::to_string(&attempt_view(&attempt, &quiz)).unwrap_or_default();
+        let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)).unwrap_or_default();
         if let Some(k) = &key {
             idempotency::record(conn, user.id, k, &hash, 200, &body)?;
         }

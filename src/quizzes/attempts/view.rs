@@ -77,34 +77,41 @@ pub fn reveals(review: Review, attempt: &AttemptRow, now: Timestamp) -> bool {
     }
 }
 
-pub fn attempt_view(attempt: &AttemptRow, quiz: &Quiz) -> AttemptView {
+/// The attempt for its student (`staff` false: results as the review policy allows) or for course
+/// staff (`staff` true: results as soon as the attempt is closed).
+pub fn attempt_view(attempt: &AttemptRow, quiz: &Quiz, staff: bool) -> AttemptView {
     let questions = questions_of(quiz, &attempt.snapshots());
     let grade: Option<QuizGrade> = attempt
         .result
         .as_ref()
         .and_then(|r| serde_json::from_value(r.0.clone()).ok());
     let result = match grade {
-        Some(g) if reveals(quiz.settings.review, attempt, Timestamp::now()) => Some(ResultView {
-            score: g.score,
-            max: g.max,
-            share: g.share,
-            passed: !g.needs_grading && g.share + 1e-9 >= quiz.settings.passing_score,
-            needs_grading: g.needs_grading,
-            questions: questions
-                .iter()
-                .filter_map(|(q, draw, snap)| {
-                    let qg = g.per_question.iter().find(|p| p.question_id == q.id)?;
-                    Some(QuestionResult {
-                        question_id: snap.question_id,
-                        score: qg.grade.score,
-                        max: qg.grade.max,
-                        correct: qg.grade.correct,
-                        correct_answer: correct_answer(q, draw),
-                        feedback: q.feedback.clone(),
+        Some(g)
+            if (staff && attempt.status != "open")
+                || reveals(quiz.settings.review, attempt, Timestamp::now()) =>
+        {
+            Some(ResultView {
+                score: g.score,
+                max: g.max,
+                share: g.share,
+                passed: !g.needs_grading && g.share + 1e-9 >= quiz.settings.passing_score,
+                needs_grading: g.needs_grading,
+                questions: questions
+                    .iter()
+                    .filter_map(|(q, draw, snap)| {
+                        let qg = g.per_question.iter().find(|p| p.question_id == q.id)?;
+                        Some(QuestionResult {
+                            question_id: snap.question_id,
+                            score: qg.grade.score,
+                            max: qg.grade.max,
+                            correct: qg.grade.correct,
+                            correct_answer: correct_answer(q, draw),
+                            feedback: q.feedback.clone(),
+                        })
                     })
-                })
-                .collect(),
-        }),
+                    .collect(),
+            })
+        }
         _ => None,
     };
     AttemptView {

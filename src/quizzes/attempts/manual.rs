@@ -1,0 +1,239 @@
+//! The instructor side of attempts: the queue of essays waiting for a grade, and grades given by
+//! hand. A hand grade changes a submitted attempt, so each one is written to
+//! `attempt_grade_events` with its author, the old and new score and a comment.
+
+use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::routes::quiz_home;
+use super::store::{self, questions_of, AttemptRow};
+use super::view::{attempt_view, AttemptView};
+use crate::auth::AuthUser;
+use crate::courses::access;
+use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::{self, DbConn};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::quizzes::{Correctness, QuizGrade};
+use crate::schema::{attempt_grade_events, quiz_attempts, users};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/quizzes/{quiz_id}/grading-queue",
+        web::get().to(grading_queue),
+    )
+    .route(
+        "/attempts/{attempt_id}/grades",
+        web::post().to(grade_by_hand),
+    );
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueItem {
+    #[schema(value_type = String, format = Uuid)]
+    pub attempt_id: Id,
+    #[schema(value_type = String, format = Uuid)]
+    pub student_id: Id,
+    pub student_name: String,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub submitted_at: Option<Timestamp>,
+    /// Questions of the attempt still waiting for a grade, with the student's response.
+    pub pending: Vec<PendingQuestion>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingQuestion {
+    #[schema(value_type = String, format = Uuid)]
+    pub question_id: Id,
+    pub prompt: String,
+    pub points: f64,
+    #[schema(value_type = Object)]
+    pub response: serde_json::Value,
+}
+
+/// The course of a quiz, if the caller authors it.
+fn authored_quiz(conn: &mut DbConn, user: Id, quiz_id: Id) -> ApiResult<String> {
+    let (course_id, slug) = quiz_home(conn, quiz_id)?;
+    access::editable(conn, user, course_id)?;
+    Ok(slug)
+}
+
+#[utoipa::path(get, path = "/api/v1/quizzes/{quiz_id}/grading-queue", tag = "learning", security(("bearer" = [])),
+    params(("quiz_id" = String, Path)),
+    responses((status = 200, body = Vec<QueueItem>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn grading_queue(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let quiz_id = path.into_inner();
+    let queue = db::run(&state.pool, move |conn| {
+        let slug = authored_quiz(conn, user.id, quiz_id)?;
+        let rows: Vec<(AttemptRow, String)> = quiz_attempts::table
+            .inner_join(users::table)
+            .filter(quiz_attempts::quiz_id.eq(quiz_id))
+            .filter(quiz_attempts::status.eq("needs_grading"))
+            .order(quiz_attempts::submitted_at)
+            .limit(200)
+            .select((AttemptRow::as_select(), users::display_name))
+            .load(conn)?;
+        let mut items = Vec::with_capacity(rows.len());
+        for (attempt, student_name) in rows {
+            let (_, quiz) = store::source(conn, &attempt, &slug)?;
+            let grade: Option<QuizGrade> = attempt
+                .result
+                .as_ref()
+                .and_then(|r| serde_json::from_value(r.0.clone()).ok());
+            let saved = attempt.saved();
+            let pending = questions_of(&quiz, &attempt.snapshots())
+                .into_iter()
+                .filter(|(q, _, _)| {
+                    grade.as_ref().is_some_and(|g| {
+                        g.per_question.iter().any(|p| {
+                            p.question_id == q.id && p.grade.correct == Correctness::NeedsGrading
+                        })
+                    })
+                })
+                .map(|(q, _, snap)| PendingQuestion {
+                    question_id: snap.question_id,
+                    prompt: q.prompt.clone(),
+                    points: q.points,
+                    response: saved
+                        .get(&snap.question_id.to_string())
+                        .cloned()
+                        .unwrap_or(serde_json::Value::Null),
+                })
+                .collect();
+            items.push(QueueItem {
+                attempt_id: attempt.id,
+                student_id: attempt.user_id,
+                student_name,
+                submitted_at: attempt.submitted_at,
+                pending,
+            });
+        }
+        Ok(items)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(queue))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GradeRequest {
+    #[schema(value_type = String, format = Uuid)]
+    pub question_id: Id,
+    /// 0..=the question's points.
+    pub score: f64,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/attempts/{attempt_id}/grades", tag = "learning", request_body = GradeRequest, security(("bearer" = [])),
+    params(("attempt_id" = String, Path)),
+    responses((status = 200, body = AttemptView, description = "The attempt with the new grade (audited)"),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn grade_by_hand(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+    body: web::Json<GradeRequest>,
+) -> ApiResult<HttpResponse> {
+    let attempt_id = path.into_inner();
+    let b = body.into_inner();
+    if !b.score.is_finite() {
+        return Err(ApiError::invalid("score", "must be a finite number"));
+    }
+    if b.comment.chars().count() > 5000 {
+        return Err(ApiError::invalid(
+            "comment",
+            "must have at most 5000 characters",
+        ));
+    }
+    let view = db::transaction(&state.pool, move |conn| {
+        let attempt = store::readable_attempt(conn, user.id, attempt_id)?;
+        let slug = authored_quiz(conn, user.id, attempt.quiz_id)?;
+        if attempt.status == "open" {
+            return Err(ApiError::conflict(
+                "attempt_open",
+                "The attempt is still open.",
+            ));
+        }
+        let (_, quiz) = store::source(conn, &attempt, &slug)?;
+        let questions = questions_of(&quiz, &attempt.snapshots());
+        let (question, _, _) = questions
+            .iter()
+            .find(|(_, _, s)| s.question_id == b.question_id)
+            .ok_or_else(|| ApiError::invalid("question_id", "is not a question of this attempt"))?;
+        if b.score < 0.0 || b.score > question.points {
+            return Err(ApiError::invalid(
+                "score",
+                format!("must be between 0 and {}", question.points),
+            ));
+        }
+        let mut grade: QuizGrade = attempt
+            .result
+            .as_ref()
+            .and_then(|r| serde_json::from_value(r.0.clone()).ok())
+            .ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("closed attempt without a result"))
+            })?;
+        let entry = grade
+            .per_question
+            .iter_mut()
+            .find(|p| p.question_id == question.id)
+            .ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("question missing from the result"))
+            })?;
+        let old_score = entry.grade.score;
+        entry.grade.score = b.score;
+        entry.grade.correct = if b.score >= question.points {
+            Correctness::Correct
+        } else if b.score <= 0.0 {
+            Correctness::Incorrect
+        } else {
+            Correctness::Partial
+        };
+        grade.score = grade.per_question.iter().map(|p| p.grade.score).sum();
+        grade.share = if grade.max > 0.0 {
+            grade.score / grade.max
+        } else {
+            0.0
+        };
+        grade.needs_grading = grade
+            .per_question
+            .iter()
+            .any(|p| p.grade.correct == Correctness::NeedsGrading);
+        let status = if grade.needs_grading {
+            "needs_grading"
+        } else {
+            "graded"
+        };
+        diesel::update(quiz_attempts::table.find(attempt.id))
+            .set((
+                quiz_attempts::status.eq(status),
+                quiz_attempts::score.eq(grade.score),
+                quiz_attempts::result
+                    .eq(JsonValue(serde_json::to_value(&grade).unwrap_or_default())),
+            ))
+            .execute(conn)?;
+        diesel::insert_into(attempt_grade_events::table)
+            .values((
+                attempt_grade_events::id.eq(Id::new()),
+                attempt_grade_events::attempt_id.eq(attempt.id),
+                attempt_grade_events::actor_id.eq(user.id),
+                attempt_grade_events::question_key.eq(&question.id),
+                attempt_grade_events::old_score.eq(old_score),
+                attempt_grade_events::new_score.eq(b.score),
+                attempt_grade_events::comment.eq(&b.comment),
+                attempt_grade_events::created_at.eq(Timestamp::now()),
+            ))
+            .execute(conn)?;
+        let attempt = store::readable_attempt(conn, user.id, attempt_id)?;
+        Ok(attempt_view(&attempt, &quiz, true))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,169 @@
+//! Manual grading: essays wait in the instructor's queue, a hand grade completes the attempt, and
+//! every hand grade is recorded with its author.
+
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// A published platform-wide course with one quiz of an essay and a true/false question; returns
+/// (course id, quiz id).
+async fn essay_course(app: &TestApp, root: &str) -> (String, String) {
+    let course = app
+        .post(
+            "/courses",
+            Some(root),
+            json!({"slug": "essay-course", "title": "Writing to buyers", "summary": "Short replies.",
+                   "language": "en", "level": "beginner", "estimated_hours": 1,
+                   "competencies": ["ecommerce.customer_service"]}),
+        )
+        .await;
+    assert_eq!(course.status, 201, "{}", course.body);
+    let course_id = course.body["id"].as_str().unwrap().to_owned();
+    let module = app
+        .post(
+            &format!("/courses/{course_id}/modules"),
+            Some(root),
+            json!({"slug": "replies", "title": "Replies"}),
+        )
+        .await;
+    let module_id = module.body["id"].as_str().unwrap().to_owned();
+    let lesson = app
+        .post(
+            &format!("/modules/{module_id}/lessons"),
+            Some(root),
+            json!({"slug": "tone", "title": "Tone", "minutes": 5, "competencies": ["ecommerce.customer_service"],
+                   "body": "# Tone\n\nAnswer within 24 hours.\n\n## Sources\n\n- Caravan course team, 2026.\n"}),
+        )
+        .await;
+    assert_eq!(lesson.status, 201, "{}", lesson.body);
+    let quiz = app
+        .post(
+            &format!("/modules/{module_id}/quizzes"),
+            Some(root),
+            json!({"slug": "replies-quiz", "title": "Check", "passing_score": 0.5, "attempt_limit": 2,
+                   "time_limit_minutes": 0, "shuffle_questions": false, "shuffle_options": false,
+                   "grading_method": "highest", "review": "immediately", "draw": 0,
+                   "questions": [
+                     {"id": "apology", "kind": "essay", "prompt": "Write a short apology for a late parcel.",
+                      "points": 4, "competencies": ["ecommerce.customer_service"], "rubric": "Apology, reason, new date."},
+                     {"id": "fast", "kind": "true_false", "prompt": "Fast replies help account health.",
+                      "points": 1, "competencies": ["ecommerce.customer_service"], "answer": true}
+                   ]}),
+        )
+        .await;
+    assert_eq!(quiz.status, 201, "{}", quiz.body);
+    let published = app
+        .post(
+            &format!("/courses/{course_id}/publish"),
+            Some(root),
+            json!({}),
+        )
+        .await;
+    assert_eq!(published.status, 200, "{}", published.body);
+    (course_id, quiz.body["id"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn an_essay_waits_in_the_queue_until_an_author_grades_it_and_each_grade_is_audited() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let (course_id, quiz_id) = essay_course(&app, &root).await;
+    let (student, _) = app.user("writer@example.com").await;
+    assert_eq!(
+        app.post(
+            &format!("/courses/{course_id}/enroll"),
+            Some(&student),
+            json!({})
+        )
+        .await
+        .status,
+        201
+    );
+    let attempt = app
+        .post(
+            &format!("/quizzes/{quiz_id}/attempts"),
+            Some(&student),
+            json!({}),
+        )
+        .await;
+    assert_eq!(attempt.status, 201, "{}", attempt.body);
+    let attempt_id = attempt.body["id"].as_str().unwrap().to_owned();
+    let questions = attempt.body["questions"].as_array().unwrap().clone();
+    let essay = questions.iter().find(|q| q["kind"] == "essay").unwrap()["question_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tf = questions
+        .iter()
+        .find(|q| q["kind"] == "true_false")
+        .unwrap()["question_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let submitted = app
+        .post(
+            &format!("/attempts/{attempt_id}/submit"),
+            Some(&student),
+            json!({"answers": [
+                {"question_id": essay, "response": {"text": "Sorry for the delay: the carrier lost a day; it arrives Friday."}},
+                {"question_id": tf, "response": {"value": true}}
+            ]}),
+        )
+        .await;
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+    assert_eq!(submitted.body["status"], "needs_grading");
+    assert_eq!(submitted.body["result"]["needs_grading"], true);
+    assert_eq!(submitted.body["result"]["score"], 1.0);
+
+    // Only authors see the queue and grade.
+    app.get(&format!("/quizzes/{quiz_id}/grading-queue"), Some(&student))
+        .await
+        .assert_problem(403, "forbidden");
+    app.post(
+        &format!("/attempts/{attempt_id}/grades"),
+        Some(&student),
+        json!({"question_id": essay, "score": 4}),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    let queue = app
+        .get(&format!("/quizzes/{quiz_id}/grading-queue"), Some(&root))
+        .await;
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    assert_eq!(queue.body[0]["attempt_id"], attempt_id.as_str());
+    assert_eq!(queue.body[0]["pending"][0]["question_id"], essay.as_str());
+    assert!(queue.body[0]["pending"][0]["response"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Friday"));
+
+    app.post(
+        &format!("/attempts/{attempt_id}/grades"),
+        Some(&root),
+        json!({"question_id": essay, "score": 5}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    let graded = app
+        .post(
+            &format!("/attempts/{attempt_id}/grades"),
+            Some(&root),
+            json!({"question_id": essay, "score": 3, "comment": "No new date."}),
+        )
+        .await;
+    assert_eq!(graded.status, 200, "{}", graded.body);
+    assert_eq!(graded.body["status"], "graded");
+    assert_eq!(graded.body["result"]["score"], 4.0);
+    assert_eq!(app.count("attempt_grade_events").await, 1);
+    let queue = app
+        .get(&format!("/quizzes/{quiz_id}/grading-queue"), Some(&root))
+        .await;
+    assert_eq!(queue.body, json!([]));
+
+    let seen = app
+        .get(&format!("/attempts/{attempt_id}"), Some(&student))
+        .await;
+    assert_eq!(seen.body["status"], "graded");
+    assert_eq!(seen.body["result"]["score"], 4.0);
+    assert_eq!(seen.body["result"]["passed"], true);
+}
