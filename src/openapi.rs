@@ -35,6 +35,7 @@ use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes};
         quizzes::attempts::routes::start_attempt, quizzes::attempts::routes::get_attempt,
         quizzes::attempts::routes::save_answers, quizzes::attempts::routes::submit_attempt,
         quizzes::attempts::manual::grading_queue, quizzes::attempts::manual::grade_by_hand,
+        quizzes::attempts::regrade::regrade_quiz,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),

@@ -167,3 +167,98 @@ async fn an_essay_waits_in_the_queue_until_an_author_grades_it_and_each_grade_is
     assert_eq!(seen.body["result"]["score"], 4.0);
     assert_eq!(seen.body["result"]["passed"], true);
 }
+
+#[tokio::test]
+async fn a_regrade_after_an_answer_key_fix_rescores_past_attempts_and_records_each_change() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let (course_id, quiz_id) = essay_course(&app, &root).await;
+    let (student, _) = app.user("learner@example.com").await;
+    app.post(
+        &format!("/courses/{course_id}/enroll"),
+        Some(&student),
+        json!({}),
+    )
+    .await;
+    let attempt = app
+        .post(
+            &format!("/quizzes/{quiz_id}/attempts"),
+            Some(&student),
+            json!({}),
+        )
+        .await;
+    let attempt_id = attempt.body["id"].as_str().unwrap().to_owned();
+    let tf = attempt.body["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["kind"] == "true_false")
+        .unwrap()["question_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let submitted = app
+        .post(
+            &format!("/attempts/{attempt_id}/submit"),
+            Some(&student),
+            json!({"answers": [{"question_id": tf, "response": {"value": false}}]}),
+        )
+        .await;
+    assert_eq!(submitted.body["result"]["score"], 0.0);
+
+    // Publishing a new key alone changes no past attempt.
+    let fixed = app
+        .patch(
+            &format!("/questions/{tf}"),
+            Some(&root),
+            json!({"answer": false}),
+        )
+        .await;
+    assert_eq!(fixed.status, 204, "{}", fixed.body);
+    app.post(
+        &format!("/courses/{course_id}/publish"),
+        Some(&root),
+        json!({}),
+    )
+    .await;
+    let before = app
+        .get(&format!("/attempts/{attempt_id}"), Some(&student))
+        .await;
+    assert_eq!(before.body["result"]["score"], 0.0);
+
+    app.post(
+        &format!("/quizzes/{quiz_id}/regrade"),
+        Some(&student),
+        json!({}),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    let report = app
+        .post(
+            &format!("/quizzes/{quiz_id}/regrade"),
+            Some(&root),
+            json!({}),
+        )
+        .await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert_eq!(
+        report.body,
+        json!({"attempts_checked": 1, "attempts_changed": 1, "questions_changed": 1})
+    );
+    let after = app
+        .get(&format!("/attempts/{attempt_id}"), Some(&student))
+        .await;
+    assert_eq!(after.body["result"]["score"], 1.0);
+    assert_eq!(app.count("attempt_grade_events").await, 1);
+    let again = app
+        .post(
+            &format!("/quizzes/{quiz_id}/regrade"),
+            Some(&root),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        again.body["attempts_changed"], 0,
+        "a second regrade changes nothing"
+    );
+}

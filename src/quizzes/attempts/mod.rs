@@ -4,6 +4,7 @@
 
 pub mod idempotency;
 pub mod manual;
+pub mod regrade;
 pub mod routes;
 pub mod snapshot;
 pub mod store;
@@ -13,4 +14,5 @@ pub mod view;
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     routes::routes(cfg);
     manual::routes(cfg);
+    regrade::routes(cfg);
 }

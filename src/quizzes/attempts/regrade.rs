@@ -1,0 +1,160 @@
+//! Regrading after an answer-key fix. Publishing never changes a graded attempt by itself; when an
+//! author fixes a key, they ask for a regrade, which grades every closed attempt of the quiz again
+//! with the questions of the current published version (matched by question id), keeps grades
+//! given by hand, and records each changed question in `attempt_grade_events`.
+
+use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::routes::quiz_home;
+use super::snapshot::quiz_of;
+use super::store::AttemptRow;
+use crate::auth::AuthUser;
+use crate::courses::access;
+use crate::courses::store::{parse_stored, version_files};
+use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::{self, DbConn};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::quizzes::{grade, grade_missing, parse_response, Correctness, Draw, QuizGrade};
+use crate::schema::{attempt_grade_events, quiz_attempts};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/quizzes/{quiz_id}/regrade", web::post().to(regrade_quiz));
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegradeReport {
+    pub attempts_checked: usize,
+    pub attempts_changed: usize,
+    pub questions_changed: usize,
+}
+
+/// Regrades one attempt against `quiz`; returns how many questions changed.
+fn regrade_attempt(
+    conn: &mut DbConn,
+    actor: Id,
+    attempt: &AttemptRow,
+    quiz: &crate::courses::format::Quiz,
+) -> ApiResult<usize> {
+    let Some(mut result) = attempt
+        .result
+        .as_ref()
+        .and_then(|r| serde_json::from_value::<QuizGrade>(r.0.clone()).ok())
+    else {
+        return Ok(0);
+    };
+    let saved = attempt.saved();
+    let mut changed = 0;
+    for snap in attempt.snapshots() {
+        let Some(question) = quiz.questions.iter().find(|q| q.id == snap.key) else {
+            continue;
+        };
+        let Some(entry) = result
+            .per_question
+            .iter_mut()
+            .find(|p| p.question_id == snap.key)
+        else {
+            continue;
+        };
+        // Essays are graded by hand; a regrade keeps that grade.
+        if matches!(
+            question.kind,
+            crate::courses::format::QuestionKind::Essay { .. }
+        ) {
+            continue;
+        }
+        let draw: Draw = snap.draw.clone();
+        let fresh = match saved
+            .get(&snap.question_id.to_string())
+            .map(|raw| parse_response(&question.kind, raw))
+        {
+            Some(Ok(response)) => grade(question, &response, &draw),
+            _ => grade_missing(question),
+        };
+        if (fresh.score - entry.grade.score).abs() > 1e-9 || fresh.correct != entry.grade.correct {
+            diesel::insert_into(attempt_grade_events::table)
+                .values((
+                    attempt_grade_events::id.eq(Id::new()),
+                    attempt_grade_events::attempt_id.eq(attempt.id),
+                    attempt_grade_events::actor_id.eq(actor),
+                    attempt_grade_events::question_key.eq(&snap.key),
+                    attempt_grade_events::old_score.eq(entry.grade.score),
+                    attempt_grade_events::new_score.eq(fresh.score),
+                    attempt_grade_events::comment.eq("regrade after an answer-key change"),
+                    attempt_grade_events::created_at.eq(Timestamp::now()),
+                ))
+                .execute(conn)?;
+            entry.grade = fresh;
+            changed += 1;
+        }
+    }
+    if changed > 0 {
+        result.score = result.per_question.iter().map(|p| p.grade.score).sum();
+        result.max = result.per_question.iter().map(|p| p.grade.max).sum();
+        result.share = if result.max > 0.0 {
+            result.score / result.max
+        } else {
+            0.0
+        };
+        result.needs_grading = result
+            .per_question
+            .iter()
+            .any(|p| p.grade.correct == Correctness::NeedsGrading);
+        diesel::update(quiz_attempts::table.find(attempt.id))
+            .set((
+                quiz_attempts::score.eq(result.score),
+                quiz_attempts::max_score.eq(result.max),
+                quiz_attempts::status.eq(if result.needs_grading {
+                    "needs_grading"
+                } else {
+                    "graded"
+                }),
+                quiz_attempts::result
+                    .eq(JsonValue(serde_json::to_value(&result).unwrap_or_default())),
+            ))
+            .execute(conn)?;
+    }
+    Ok(changed)
+}
+
+#[utoipa::path(post, path = "/api/v1/quizzes/{quiz_id}/regrade", tag = "learning", security(("bearer" = [])),
+    params(("quiz_id" = String, Path)),
+    responses((status = 200, body = RegradeReport), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn regrade_quiz(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let quiz_id = path.into_inner();
+    let report = db::transaction(&state.pool, move |conn| {
+        let (course_id, slug) = quiz_home(conn, quiz_id)?;
+        let course = access::owned(conn, user.id, course_id)?;
+        let version = course.published_version_id.ok_or(ApiError::NotFound)?;
+        let file = parse_stored(&version_files(conn, version)?.1)?;
+        let quiz = quiz_of(&file, &slug).cloned().ok_or(ApiError::NotFound)?;
+        let attempts: Vec<AttemptRow> = quiz_attempts::table
+            .filter(quiz_attempts::quiz_id.eq(quiz_id))
+            .filter(quiz_attempts::status.ne("open"))
+            .select(AttemptRow::as_select())
+            .load(conn)?;
+        let mut report = RegradeReport {
+            attempts_checked: attempts.len(),
+            attempts_changed: 0,
+            questions_changed: 0,
+        };
+        for attempt in &attempts {
+            let n = regrade_attempt(conn, user.id, attempt, &quiz)?;
+            if n > 0 {
+                report.attempts_changed += 1;
+                report.questions_changed += n;
+            }
+        }
+        Ok(report)
+    })
+    .await?;
+    tracing::info!(%quiz_id, changed = report.attempts_changed, "quiz regraded");
+    Ok(HttpResponse::Ok().json(report))
+}
