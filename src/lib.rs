@@ -19,6 +19,7 @@ pub mod ops;
 pub mod orgs;
 pub mod pagination;
 pub mod quizzes;
+pub mod reports;
 pub mod schema;
 pub mod startup;
 pub mod telemetry;

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes};
+use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes, reports};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,6 +36,7 @@ use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes};
         quizzes::attempts::routes::save_answers, quizzes::attempts::routes::submit_attempt,
         quizzes::attempts::manual::grading_queue, quizzes::attempts::manual::grade_by_hand,
         quizzes::attempts::regrade::regrade_quiz,
+        reports::quiz::quiz_report,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),
@@ -48,6 +49,7 @@ use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes};
         (name = "catalog", description = "Competency framework, destination markets and the course catalog"),
         (name = "authoring", description = "Courses, modules, lessons, quizzes and questions for their authors"),
         (name = "learning", description = "Enrollment and quiz attempts"),
+        (name = "reports", description = "Reports for an organization's own trainees"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -140,7 +140,8 @@ impl Application {
                         .configure(crate::courses::authoring::routes)
                         .configure(crate::courses::content::routes)
                         .configure(crate::learning::routes)
-                        .configure(crate::quizzes::attempts::routes),
+                        .configure(crate::quizzes::attempts::routes)
+                        .configure(crate::reports::routes),
                 )
                 .default_service(web::to(|| async {
                     Err::<HttpResponse, _>(ApiError::NotFound)

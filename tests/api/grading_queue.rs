@@ -7,7 +7,7 @@ use crate::helpers::*;
 
 /// A published platform-wide course with one quiz of an essay and a true/false question; returns
 /// (course id, quiz id).
-async fn essay_course(app: &TestApp, root: &str) -> (String, String) {
+pub(crate) async fn essay_course(app: &TestApp, root: &str) -> (String, String) {
     let course = app
         .post(
             "/courses",

@@ -9,5 +9,6 @@ mod helpers;
 mod mail;
 mod ops;
 mod orgs;
+mod reports;
 mod schema_check;
 mod tokens;

@@ -1,0 +1,283 @@
+//! The quiz report: how an organization's trainees did on one quiz. Attempts are counted only for
+//! members of the organization in the path, optionally narrowed to a cohort and a submission date
+//! range. Per question: facility, discrimination and, for choice questions, how often each option
+//! was picked.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpResponse};
+use chrono::{NaiveDate, TimeZone, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::stats::{correlation, mean};
+use crate::auth::AuthUser;
+use crate::courses::access;
+use crate::courses::format::QuestionKind;
+use crate::db::sql_types::{Id, Timestamp};
+use crate::db::{self, DbConn};
+use crate::domain::Role;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::orgs::access::require_role;
+use crate::quizzes::attempts::routes::quiz_home;
+use crate::quizzes::attempts::snapshot::quiz_of;
+use crate::quizzes::attempts::store::AttemptRow;
+use crate::quizzes::QuizGrade;
+use crate::schema::{cohort_members, cohorts, memberships, quiz_attempts};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/orgs/{org_id}/reports/quizzes/{quiz_id}",
+        web::get().to(quiz_report),
+    );
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportFilter {
+    /// Only members of this cohort (of the same organization).
+    pub cohort_id: Option<String>,
+    /// First submission day counted (YYYY-MM-DD, UTC).
+    pub from: Option<String>,
+    /// Last submission day counted (YYYY-MM-DD, UTC).
+    pub to: Option<String>,
+    /// Only one course's quizzes (accepted for symmetry with the other reports; a quiz has one course).
+    pub course_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuizReport {
+    #[schema(value_type = String, format = Uuid)]
+    pub quiz_id: Id,
+    pub title: String,
+    /// Closed attempts counted.
+    pub attempts: usize,
+    pub students: usize,
+    /// Mean share of points over the attempts, 0..=1.
+    pub mean_share: Option<f64>,
+    /// Share of attempts at or above the passing score.
+    pub pass_rate: Option<f64>,
+    pub questions: Vec<QuestionStats>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionStats {
+    /// The question's id in quiz.toml.
+    pub key: String,
+    pub kind: String,
+    pub answered: usize,
+    /// Mean share of the question's points earned (0 hard .. 1 easy).
+    pub facility: Option<f64>,
+    /// Correlation of the question's share with the rest of the attempt (-1..1; under 0.2 is weak).
+    pub discrimination: Option<f64>,
+    /// Choice questions: how many attempts picked each option.
+    pub option_frequencies: BTreeMap<String, usize>,
+}
+
+fn parse_day(field: &str, raw: Option<&str>, end: bool) -> ApiResult<Option<Timestamp>> {
+    let Some(raw) = raw else { return Ok(None) };
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+        ApiError::bad_request(
+            "invalid_query",
+            format!("{field} must be a date like 2026-11-25"),
+        )
+    })?;
+    let time = if end {
+        day.and_hms_opt(23, 59, 59)
+    } else {
+        day.and_hms_opt(0, 0, 0)
+    };
+    Ok(time.map(|t| Timestamp::from(Utc.from_utc_datetime(&t))))
+}
+
+fn parse_id(field: &str, raw: Option<&str>) -> ApiResult<Option<Id>> {
+    raw.map(|r| {
+        r.parse::<Id>()
+            .map_err(|_| ApiError::bad_request("invalid_query", format!("{field} is not an id")))
+    })
+    .transpose()
+}
+
+/// The attempts of the organization's members (filtered) on the quiz.
+fn org_attempts(
+    conn: &mut DbConn,
+    org_id: Id,
+    quiz_id: Id,
+    cohort: Option<Id>,
+    from: Option<Timestamp>,
+    to: Option<Timestamp>,
+) -> ApiResult<Vec<AttemptRow>> {
+    let members = memberships::table
+        .filter(memberships::org_id.eq(org_id))
+        .select(memberships::user_id);
+    let mut q = quiz_attempts::table
+        .filter(quiz_attempts::quiz_id.eq(quiz_id))
+        .filter(quiz_attempts::status.ne("open"))
+        .filter(quiz_attempts::user_id.eq_any(members))
+        .select(AttemptRow::as_select())
+        .into_boxed();
+    if let Some(cohort) = cohort {
+        // The cohort must belong to this organization: another's cohort id finds nothing.
+        let in_org: i64 = cohorts::table
+            .filter(cohorts::id.eq(cohort))
+            .filter(cohorts::org_id.eq(org_id))
+            .count()
+            .get_result(conn)?;
+        if in_org == 0 {
+            return Err(ApiError::NotFound);
+        }
+        let ids = cohort_members::table
+            .filter(cohort_members::cohort_id.eq(cohort))
+            .select(cohort_members::user_id);
+        q = q.filter(quiz_attempts::user_id.eq_any(ids));
+    }
+    if let Some(from) = from {
+        q = q.filter(quiz_attempts::submitted_at.ge(from));
+    }
+    if let Some(to) = to {
+        q = q.filter(quiz_attempts::submitted_at.le(to));
+    }
+    Ok(q.load(conn)?)
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/reports/quizzes/{quiz_id}", tag = "reports", security(("bearer" = [])),
+    params(("org_id" = String, Path), ("quiz_id" = String, Path), ReportFilter),
+    responses((status = 200, body = QuizReport), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn quiz_report(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(Id, Id)>,
+    filter: web::Query<ReportFilter>,
+) -> ApiResult<HttpResponse> {
+    let (org_id, quiz_id) = path.into_inner();
+    let f = filter.into_inner();
+    let cohort = parse_id("cohort_id", f.cohort_id.as_deref())?;
+    let course_filter = parse_id("course_id", f.course_id.as_deref())?;
+    let (from, to) = (
+        parse_day("from", f.from.as_deref(), false)?,
+        parse_day("to", f.to.as_deref(), true)?,
+    );
+    if let (Some(a), Some(b)) = (from, to) {
+        if a > b {
+            return Err(ApiError::bad_request("invalid_query", "from is after to"));
+        }
+    }
+    let report = db::run(&state.pool, move |conn| {
+        let role = require_role(conn, user.id, org_id, Role::Instructor)?;
+        let (course_id, slug) = quiz_home(conn, quiz_id)?;
+        if course_filter.is_some_and(|c| c != course_id) {
+            return Err(ApiError::NotFound);
+        }
+        let course = access::viewable(conn, Some(user.id), course_id)?;
+        // Org admins see every quiz; instructors only the courses they author.
+        if role < Role::OrgAdmin && !access::is_author(conn, user.id, &course)? {
+            return Err(ApiError::Forbidden);
+        }
+        let version = course.published_version_id.ok_or(ApiError::NotFound)?;
+        let file = crate::courses::store::parse_stored(
+            &crate::courses::store::version_files(conn, version)?.1,
+        )?;
+        let quiz = quiz_of(&file, &slug).cloned().ok_or(ApiError::NotFound)?;
+        let attempts = org_attempts(conn, org_id, quiz_id, cohort, from, to)?;
+        Ok(build(quiz_id, &quiz, &attempts))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+fn build(quiz_id: Id, quiz: &crate::courses::format::Quiz, attempts: &[AttemptRow]) -> QuizReport {
+    let graded: Vec<(&AttemptRow, QuizGrade)> = attempts
+        .iter()
+        .filter_map(|a| {
+            a.result
+                .as_ref()
+                .and_then(|r| serde_json::from_value(r.0.clone()).ok())
+                .map(|g| (a, g))
+        })
+        .collect();
+    let shares: Vec<f64> = graded.iter().map(|(_, g)| g.share).collect();
+    let mut students: Vec<Id> = graded.iter().map(|(a, _)| a.user_id).collect();
+    students.sort();
+    students.dedup();
+    let passing = quiz.settings.passing_score;
+    let questions = quiz
+        .questions
+        .iter()
+        .map(|q| {
+            let mut item = Vec::new();
+            let mut frequencies: BTreeMap<String, usize> = BTreeMap::new();
+            for (attempt, g) in &graded {
+                let Some(p) = g.per_question.iter().find(|p| p.question_id == q.id) else {
+                    continue;
+                };
+                if p.grade.max <= 0.0 {
+                    continue;
+                }
+                let share = p.grade.score / p.grade.max;
+                let rest_max = g.max - p.grade.max;
+                let rest = if rest_max > 0.0 {
+                    (g.score - p.grade.score) / rest_max
+                } else {
+                    0.0
+                };
+                item.push((share, rest, p.answered));
+                if let (
+                    QuestionKind::SingleChoice { .. } | QuestionKind::MultipleChoice { .. },
+                    Some(snap),
+                ) = (
+                    &q.kind,
+                    attempt.snapshots().into_iter().find(|s| s.key == q.id),
+                ) {
+                    let saved = attempt.saved();
+                    let response = saved.get(&snap.question_id.to_string());
+                    let picks: Vec<String> = match response {
+                        Some(v) if v.get("choice").is_some() => v["choice"]
+                            .as_str()
+                            .map(str::to_owned)
+                            .into_iter()
+                            .collect(),
+                        Some(v) => v["choices"]
+                            .as_array()
+                            .map(|a| {
+                                a.iter()
+                                    .filter_map(|x| x.as_str().map(str::to_owned))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        None => Vec::new(),
+                    };
+                    for pick in picks {
+                        *frequencies.entry(pick).or_default() += 1;
+                    }
+                }
+            }
+            let answered = item.iter().filter(|(_, _, a)| *a).count();
+            QuestionStats {
+                key: q.id.clone(),
+                kind: q.kind.tag().as_str().to_owned(),
+                answered,
+                facility: mean(&item.iter().map(|(s, _, _)| *s).collect::<Vec<_>>()),
+                discrimination: correlation(
+                    &item.iter().map(|(s, r, _)| (*s, *r)).collect::<Vec<_>>(),
+                ),
+                option_frequencies: frequencies,
+            }
+        })
+        .collect();
+    QuizReport {
+        quiz_id,
+        title: quiz.settings.title.clone(),
+        attempts: graded.len(),
+        students: students.len(),
+        mean_share: mean(&shares),
+        pass_rate: mean(
+            &shares
+                .iter()
+                .map(|s| if *s + 1e-9 >= passing { 1.0 } else { 0.0 })
+                .collect::<Vec<_>>(),
+        ),
+        questions,
+    }
+}
