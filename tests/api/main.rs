@@ -9,6 +9,7 @@ mod helpers;
 mod mail;
 mod ops;
 mod orgs;
+mod quiz_settings;
 mod reports;
 mod schema_check;
 mod tokens;

@@ -43,8 +43,8 @@ pub use calculated::round_to;
 pub use error::Diagnostic;
 pub use formula::{Formula, FormulaError};
 pub use model::{
-    Choice, Completion, Course, CourseFile, GradingMethod, KindTag, Lesson, LessonFile, Level,
-    Module, ModuleFile, Question, QuestionKind, Quiz, QuizSettings, Review, ToleranceKind,
+    Choice, Completion, Course, CourseFile, DrawRule, GradingMethod, KindTag, Lesson, LessonFile,
+    Level, Module, ModuleFile, Question, QuestionKind, Quiz, QuizSettings, Review, ToleranceKind,
     Variable,
 };
 pub use render::render_course;

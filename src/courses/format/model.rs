@@ -120,6 +120,21 @@ pub struct QuizSettings {
     pub review: Review,
     /// 0 = every question; N = N questions drawn at random per attempt.
     pub draw: u32,
+    /// Draw from pools by competency instead of `draw`: this many questions tagged with each code.
+    #[serde(default)]
+    pub draw_from: Vec<DrawRule>,
+    /// Availability window (RFC 3339, UTC): attempts start no earlier and end no later.
+    #[serde(default)]
+    pub opens_at: Option<String>,
+    #[serde(default)]
+    pub closes_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrawRule {
+    pub competency: String,
+    pub count: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -66,6 +66,19 @@ pub(crate) fn parse(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<
 
     let settings = settings?;
     check_settings(&doc, diags, &settings, question_count(&doc));
+    for (i, rule) in settings.draw_from.iter().enumerate() {
+        let available = questions
+            .iter()
+            .filter(|q| q.competencies.contains(&rule.competency))
+            .count();
+        if rule.count as usize > available {
+            let message = format!(
+                "count is {} but only {available} question(s) assess {}",
+                rule.count, rule.competency
+            );
+            doc.report(diags, &format!("draw_from.{i}.count"), message);
+        }
+    }
     (diags.len() == before).then_some(Quiz {
         settings,
         questions,
@@ -91,6 +104,53 @@ fn check_settings(doc: &TomlDoc, diags: &mut Diagnostics, settings: &QuizSetting
         "passing_score",
         settings.passing_score,
     );
+    for (key, value) in [
+        ("opens_at", &settings.opens_at),
+        ("closes_at", &settings.closes_at),
+    ] {
+        if let Some(v) = value {
+            if chrono::DateTime::parse_from_rfc3339(v).is_err() {
+                doc.report(
+                    diags,
+                    key,
+                    format!("{key} must be an RFC 3339 time like 2026-12-01T09:00:00Z"),
+                );
+            }
+        }
+    }
+    if let (Some(open), Some(close)) = (&settings.opens_at, &settings.closes_at) {
+        if let (Ok(o), Ok(c)) = (
+            chrono::DateTime::parse_from_rfc3339(open),
+            chrono::DateTime::parse_from_rfc3339(close),
+        ) {
+            if o >= c {
+                doc.report(diags, "closes_at", "closes_at must be after opens_at");
+            }
+        }
+    }
+    if !settings.draw_from.is_empty() && settings.draw > 0 {
+        doc.report(diags, "draw_from", "use either draw or draw_from, not both");
+    }
+    for (i, rule) in settings.draw_from.iter().enumerate() {
+        let at = format!("draw_from.{i}.competency");
+        if crate::catalog::framework()
+            .competency(&rule.competency)
+            .is_none()
+        {
+            doc.report(
+                diags,
+                &at,
+                format!("unknown competency code \"{}\"", rule.competency),
+            );
+        }
+        if rule.count == 0 {
+            doc.report(
+                diags,
+                &format!("draw_from.{i}.count"),
+                "count must be at least 1",
+            );
+        }
+    }
     if settings.draw as usize > count {
         let message = format!(
             "draw is {} but the quiz has only {count} question{}",

@@ -85,6 +85,26 @@ fn render_quiz(quiz: &Quiz) -> String {
     );
     line(&mut out, "review", &string(s.review.as_str()));
     line(&mut out, "draw", &s.draw.to_string());
+    if let Some(t) = &s.opens_at {
+        line(&mut out, "opens_at", &string(t));
+    }
+    if let Some(t) = &s.closes_at {
+        line(&mut out, "closes_at", &string(t));
+    }
+    if !s.draw_from.is_empty() {
+        let rules: Vec<String> = s
+            .draw_from
+            .iter()
+            .map(|r| {
+                format!(
+                    "{{ competency = {}, count = {} }}",
+                    string(&r.competency),
+                    r.count
+                )
+            })
+            .collect();
+        line(&mut out, "draw_from", &format!("[{}]", rules.join(", ")));
+    }
     for question in &quiz.questions {
         out.push_str("\n[[questions]]\n");
         render_question(&mut out, question);

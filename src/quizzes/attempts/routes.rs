@@ -176,6 +176,25 @@ pub async fn start_attempt(
                 }
             }
         }
+        let now = Timestamp::now();
+        let window = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+                .map(|d| Timestamp::from(d.with_timezone(&chrono::Utc)))
+        };
+        let (opens, closes) = (
+            window(&quiz.settings.opens_at),
+            window(&quiz.settings.closes_at),
+        );
+        if opens.is_some_and(|o| now < o) {
+            return Err(ApiError::conflict(
+                "quiz_not_open",
+                "The quiz is not open yet.",
+            ));
+        }
+        if closes.is_some_and(|c| now >= c) {
+            return Err(ApiError::conflict("quiz_closed", "The quiz has closed."));
+        }
         let limit = quiz.settings.attempt_limit as usize;
         if limit > 0 && earlier.len() >= limit {
             return Err(ApiError::conflict(
@@ -183,9 +202,13 @@ pub async fn start_attempt(
                 format!("This quiz allows {limit} attempt(s)."),
             ));
         }
-        let now = Timestamp::now();
         let minutes = quiz.settings.time_limit_minutes;
-        let deadline = (minutes > 0).then(|| now.plus(Duration::minutes(minutes as i64)));
+        let by_time_limit = (minutes > 0).then(|| now.plus(Duration::minutes(minutes as i64)));
+        // The deadline is the earlier of the time limit and the quiz closing.
+        let deadline = match (by_time_limit, closes) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let snapshots = build(course_id, &module_slug, &quiz, seed);
         let id = Id::new();
         diesel::insert_into(quiz_attempts::table)

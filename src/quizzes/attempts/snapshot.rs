@@ -73,7 +73,28 @@ pub fn build(course_id: Id, module_slug: &str, quiz: &Quiz, seed: u64) -> Vec<Sn
     let mut rng = StdRng::seed_from_u64(seed);
     let mut chosen: Vec<&Question> = quiz.questions.iter().collect();
     let draw = quiz.settings.draw as usize;
-    if draw > 0 && draw < chosen.len() {
+    if !quiz.settings.draw_from.is_empty() {
+        // Pools by competency: `count` questions assessing each code, never one question twice.
+        let mut picked: Vec<&Question> = Vec::new();
+        for rule in &quiz.settings.draw_from {
+            let mut pool: Vec<&Question> = quiz
+                .questions
+                .iter()
+                .filter(|q| {
+                    q.competencies.contains(&rule.competency)
+                        && !picked.iter().any(|p| p.id == q.id)
+                })
+                .collect();
+            pool.shuffle(&mut rng);
+            picked.extend(pool.into_iter().take(rule.count as usize));
+        }
+        chosen = picked;
+        if quiz.settings.shuffle_questions {
+            chosen.shuffle(&mut rng);
+        } else {
+            chosen.sort_by_key(|q| quiz.questions.iter().position(|x| x.id == q.id));
+        }
+    } else if draw > 0 && draw < chosen.len() {
         chosen.shuffle(&mut rng);
         chosen.truncate(draw);
         if !quiz.settings.shuffle_questions {
