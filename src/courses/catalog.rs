@@ -225,11 +225,13 @@ pub async fn get_lesson(
             .select(course_items::course_id)
             .first(conn)?;
         let course = access::viewable(conn, Some(user.id), course_id)?;
-        // Lesson text is for the course's authors and (with enrollment) its trainees.
-        if !access::is_author(conn, user.id, &course)? {
+        // Lesson text is for the course's authors and its enrolled trainees (who read the
+        // published version).
+        let author = access::is_author(conn, user.id, &course)?;
+        if !author && !crate::learning::enrollments::is_enrolled(conn, user.id, course_id)? {
             return Err(ApiError::NotFound);
         }
-        let version = version_for(conn, Some(user.id), &course, want_draft)?;
+        let version = version_for(conn, Some(user.id), &course, want_draft && author)?;
         let (_, files) = store::version_files(conn, version)?;
         let file = store::parse_stored(&files)?;
         file.modules

@@ -97,6 +97,9 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // Shorter than the server's 5 s keep-alive, so the client never reuses a connection
+            // the server is closing at that moment.
+            .pool_idle_timeout(Duration::from_secs(2))
             .build()
             .expect("client"),
         pool,

@@ -1,5 +1,6 @@
 //! The API test suite: one binary, one file per domain, all through the real HTTP stack.
 
+mod attempts;
 mod auth;
 mod courses_authoring;
 mod courses_catalog;

@@ -144,15 +144,18 @@ pub async fn start_attempt(
     let hash = idempotency::fingerprint(&format!("start {quiz_id}"), &Value::Null);
     let seed: u64 = rand::random();
     let (status, body) = db::transaction(&state.pool, move |conn| {
-        if let Some(k) = &key {
-            if let Some(replayed) = idempotency::replay(conn, user.id, k, &hash)? {
-                return Ok(replayed);
-            }
-        }
         let (course_id, module_slug) = quiz_home(conn, quiz_id)?;
         let course = access::viewable(conn, Some(user.id), course_id)?;
         if !is_enrolled(conn, user.id, course_id)? {
             return Err(ApiError::Forbidden);
+        }
+        // Lock first, then look for a replay: a parallel request with the same key waits here and
+        // then finds the committed record.
+        store::lock_enrollment(conn, user.id, course_id)?;
+        if let Some(k) = &key {
+            if let Some(replayed) = idempotency::replay(conn, user.id, k, &hash)? {
+                return Ok(replayed);
+            }
         }
         let version = course.published_version_id.ok_or(ApiError::NotFound)?;
         let file = parse_stored(&version_files(conn, version)?.1)?;
@@ -250,6 +253,7 @@ pub async fn start_attempt(
 
 /// Loads the caller's attempt, closing it first when its deadline has passed.
 fn current(conn: &mut DbConn, user: Id, attempt_id: Id) -> ApiResult<(AttemptRow, String)> {
+    store::lock_attempt(conn, attempt_id)?;
     let attempt = own_attempt(conn, user, attempt_id)?;
     let (_, module_slug) = quiz_home(conn, attempt.quiz_id)?;
     Ok((settle(conn, attempt, &module_slug)?, module_slug))
@@ -307,7 +311,8 @@ pub async fn save_answers(
         .set(quiz_attempts::answers.eq(JsonValue(serde_json::to_value(&saved).unwrap_or_default())))
         .execute(conn)?;
         if n != 1 {
-            return Err(closed_error(&attempt));
+            let now = own_attempt(conn, user.id, attempt_id)?;
+            return Err(closed_error(&now));
         }
         let attempt = own_attempt(conn, user.id, attempt_id)?;
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
@@ -332,20 +337,22 @@ pub async fn submit_attempt(
     let attempt_id = path.into_inner();
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
     let key = idempotency::key_of(&req)?;
-    let fingerprint_body = serde_json::to_value(body.answers.as_ref().map(|a| {
-        a.iter()
-            .map(|x| (x.question_id.to_string(), x.response.clone()))
-            .collect::<Vec<_>>()
-    }))
-    .unwrap_or(Value::Null);
+    let fingerprint_body =
+        serde_json::to_value(body.answers.as_ref().filter(|a| !a.is_empty()).map(|a| {
+            a.iter()
+                .map(|x| (x.question_id.to_string(), x.response.clone()))
+                .collect::<Vec<_>>()
+        }))
+        .unwrap_or(Value::Null);
     let hash = idempotency::fingerprint(&format!("submit {attempt_id}"), &fingerprint_body);
     let outcome = db::transaction(&state.pool, move |conn| {
+        // `current` locks the attempt; the replay check after it sees a parallel twin's record.
+        let (attempt, slug) = current(conn, user.id, attempt_id)?;
         if let Some(k) = &key {
             if let Some(replayed) = idempotency::replay(conn, user.id, k, &hash)? {
                 return Ok(Ok(replayed));
             }
         }
-        let (attempt, slug) = current(conn, user.id, attempt_id)?;
         if attempt.status != "open" {
             return Ok(Err(closed_error(&attempt)));
         }
@@ -356,7 +363,8 @@ pub async fn submit_attempt(
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
         let grade = store::grade(&questions_of(&quiz, &attempt.snapshots()), &saved);
         if !store::close(conn, &attempt, &saved, &grade)? {
-            return Ok(Err(closed_error(&attempt)));
+            let now = own_attempt(conn, user.id, attempt_id)?;
+            return Ok(Err(closed_error(&now)));
         }
         let attempt = own_attempt(conn, user.id, attempt_id)?;
         let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)).unwrap_or_default();

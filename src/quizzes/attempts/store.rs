@@ -110,6 +110,35 @@ pub fn sweep_expired(conn: &mut DbConn) -> Result<usize, ApiError> {
     Ok(closed)
 }
 
+/// Serializes writers of one attempt for the rest of the transaction: PostgreSQL takes a row lock;
+/// SQLite needs none, since every write transaction there begins immediately and runs alone.
+/// Without it, two autosaves that each read-merge-write the answers could lose one another's work.
+pub fn lock_attempt(conn: &mut DbConn, id: Id) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        quiz_attempts::table
+            .find(id)
+            .select(quiz_attempts::id)
+            .for_update()
+            .load::<Id>(c)?;
+    }
+    Ok(())
+}
+
+/// Serializes attempt starts of one student in one course (PostgreSQL row lock on the enrollment),
+/// so parallel starts see each other's attempts and Idempotency-Key records.
+pub fn lock_enrollment(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<()> {
+    use crate::schema::enrollments;
+    if let DbConn::Pg(c) = conn {
+        enrollments::table
+            .filter(enrollments::user_id.eq(user))
+            .filter(enrollments::course_id.eq(course_id))
+            .select(enrollments::id)
+            .for_update()
+            .load::<Id>(c)?;
+    }
+    Ok(())
+}
+
 /// The attempt `id` of `user`; anyone else's is not found.
 pub fn own_attempt(conn: &mut DbConn, user: Id, id: Id) -> Result<AttemptRow, ApiError> {
     Ok(quiz_attempts::table
