@@ -32,6 +32,7 @@ use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes, reports
         courses::content::list_questions, courses::content::create_question,
         courses::content::update_question, courses::content::delete_question,
         learning::enrollments::enroll, learning::enrollments::my_enrollments,
+        learning::enrollments::withdraw, learning::enrollments::enroll_cohort,
         quizzes::attempts::routes::start_attempt, quizzes::attempts::routes::get_attempt,
         quizzes::attempts::routes::save_answers, quizzes::attempts::routes::submit_attempt,
         quizzes::attempts::manual::grading_queue, quizzes::attempts::manual::grade_by_hand,

@@ -10,13 +10,76 @@ use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::db::sql_types::{Id, Timestamp};
 use crate::db::{self, DbConn};
+use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::schema::{courses, enrollments};
+use crate::schema::{cohort_members, courses, enrollments, users};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/courses/{course_id}/enroll", web::post().to(enroll))
-        .route("/me/enrollments", web::get().to(my_enrollments));
+        .route("/courses/{course_id}/enroll", web::delete().to(withdraw))
+        .route("/me/enrollments", web::get().to(my_enrollments))
+        .route(
+            "/cohorts/{cohort_id}/enrollments",
+            web::post().to(enroll_cohort),
+        );
+}
+
+/// Enrolls `user` (or reactivates a withdrawn enrollment) and queues the welcome email; returns
+/// false when already enrolled.
+fn enroll_one(
+    conn: &mut DbConn,
+    base: &str,
+    user: Id,
+    course: &crate::courses::store::CourseRow,
+    source: &str,
+) -> ApiResult<bool> {
+    let now = Timestamp::now();
+    let existing: Option<(Id, String)> = enrollments::table
+        .filter(enrollments::user_id.eq(user))
+        .filter(enrollments::course_id.eq(course.id))
+        .select((enrollments::id, enrollments::status))
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some((_, status)) if status != "withdrawn" => return Ok(false),
+        Some((id, _)) => {
+            diesel::update(enrollments::table.find(id))
+                .set((
+                    enrollments::status.eq("active"),
+                    enrollments::enrolled_at.eq(now),
+                    enrollments::withdrawn_at.eq(None::<Timestamp>),
+                ))
+                .execute(conn)?;
+        }
+        None => {
+            diesel::insert_into(enrollments::table)
+                .values((
+                    enrollments::id.eq(Id::new()),
+                    enrollments::user_id.eq(user),
+                    enrollments::course_id.eq(course.id),
+                    enrollments::status.eq("active"),
+                    enrollments::source.eq(source),
+                    enrollments::enrolled_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+    }
+    let (email, name): (String, String) = users::table
+        .find(user)
+        .select((users::email, users::display_name))
+        .first(conn)?;
+    crate::mail::enqueue(
+        conn,
+        &crate::mail::templates::enrolled(
+            base,
+            &email,
+            &name,
+            &course.title,
+            &course.id.to_string(),
+        ),
+    )?;
+    Ok(true)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -87,46 +150,17 @@ pub async fn enroll(
     path: web::Path<Id>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
+    let base = state.settings.public_url.clone();
     let view = db::transaction(&state.pool, move |conn| {
         let course = access::viewable(conn, Some(user.id), course_id)?;
         if course.status != "published" {
             return Err(ApiError::NotFound);
         }
-        let now = Timestamp::now();
-        let existing: Option<(Id, String)> = enrollments::table
-            .filter(enrollments::user_id.eq(user.id))
-            .filter(enrollments::course_id.eq(course_id))
-            .select((enrollments::id, enrollments::status))
-            .first(conn)
-            .optional()?;
-        match existing {
-            Some((_, status)) if status != "withdrawn" => {
-                return Err(ApiError::conflict(
-                    "already_enrolled",
-                    "You are already enrolled in this course.",
-                ));
-            }
-            Some((id, _)) => {
-                diesel::update(enrollments::table.find(id))
-                    .set((
-                        enrollments::status.eq("active"),
-                        enrollments::enrolled_at.eq(now),
-                        enrollments::withdrawn_at.eq(None::<Timestamp>),
-                    ))
-                    .execute(conn)?;
-            }
-            None => {
-                diesel::insert_into(enrollments::table)
-                    .values((
-                        enrollments::id.eq(Id::new()),
-                        enrollments::user_id.eq(user.id),
-                        enrollments::course_id.eq(course_id),
-                        enrollments::status.eq("active"),
-                        enrollments::source.eq("self"),
-                        enrollments::enrolled_at.eq(now),
-                    ))
-                    .execute(conn)?;
-            }
+        if !enroll_one(conn, &base, user.id, &course, "self")? {
+            return Err(ApiError::conflict(
+                "already_enrolled",
+                "You are already enrolled in this course.",
+            ));
         }
         load(conn, user.id, Some(course_id))?
             .pop()
@@ -141,4 +175,89 @@ pub async fn enroll(
 pub async fn my_enrollments(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let list = db::run(&state.pool, move |conn| Ok(load(conn, user.id, None)?)).await?;
     Ok(HttpResponse::Ok().json(list))
+}
+
+#[utoipa::path(delete, path = "/api/v1/courses/{course_id}/enroll", tag = "learning", security(("bearer" = [])),
+    params(("course_id" = String, Path)),
+    responses((status = 204, description = "Withdrawn; attempts and history are kept"), (status = 404, body = Problem)))]
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let course_id = path.into_inner();
+    db::transaction(&state.pool, move |conn| {
+        let n = diesel::update(
+            enrollments::table
+                .filter(enrollments::user_id.eq(user.id))
+                .filter(enrollments::course_id.eq(course_id))
+                .filter(enrollments::status.eq("active")),
+        )
+        .set((
+            enrollments::status.eq("withdrawn"),
+            enrollments::withdrawn_at.eq(Timestamp::now()),
+        ))
+        .execute(conn)?;
+        if n == 0 {
+            return Err(ApiError::NotFound);
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CohortEnrollmentRequest {
+    #[schema(value_type = String, format = Uuid)]
+    pub course_id: Id,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CohortEnrollmentReport {
+    pub enrolled: usize,
+    pub already_enrolled: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/cohorts/{cohort_id}/enrollments", tag = "learning", request_body = CohortEnrollmentRequest,
+    security(("bearer" = [])), params(("cohort_id" = String, Path)),
+    responses((status = 200, body = CohortEnrollmentReport, description = "Every member of the cohort is enrolled"),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn enroll_cohort(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+    body: web::Json<CohortEnrollmentRequest>,
+) -> ApiResult<HttpResponse> {
+    let cohort_id = path.into_inner();
+    let course_id = body.into_inner().course_id;
+    let base = state.settings.public_url.clone();
+    let report = db::transaction(&state.pool, move |conn| {
+        let org_id =
+            crate::orgs::access::require_cohort_role(conn, user.id, cohort_id, Role::Instructor)?;
+        let course = access::viewable(conn, Some(user.id), course_id)?;
+        // Platform-wide courses or the organization's own; never another organization's course.
+        if course.status != "published" || course.org_id.is_some_and(|o| o != org_id) {
+            return Err(ApiError::NotFound);
+        }
+        let members: Vec<Id> = cohort_members::table
+            .filter(cohort_members::cohort_id.eq(cohort_id))
+            .select(cohort_members::user_id)
+            .load(conn)?;
+        let mut report = CohortEnrollmentReport {
+            enrolled: 0,
+            already_enrolled: 0,
+        };
+        for member in members {
+            if enroll_one(conn, &base, member, &course, "cohort")? {
+                report.enrolled += 1;
+            } else {
+                report.already_enrolled += 1;
+            }
+        }
+        Ok(report)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
 }

@@ -85,3 +85,15 @@ pub fn invitation(base: &str, to: &str, org_name: &str, role: &str, token: &str)
         "The link works once and expires in 14 days. If you did not expect this invitation, ignore this message.",
     )
 }
+
+pub fn enrolled(base: &str, to: &str, name: &str, course_title: &str, course_id: &str) -> Message {
+    let url = format!("{base}/courses/{course_id}");
+    render(
+        to,
+        &format!("You are enrolled in {course_title}"),
+        &format!("Hello {name},"),
+        &[&format!("You are now enrolled in \"{course_title}\" on Caravan. Its lessons and quizzes are open to you.")],
+        ("Open the course", &url),
+        "You receive this email because you, or your college or academy, enrolled you in this course.",
+    )
+}

@@ -5,6 +5,7 @@ mod auth;
 mod courses_authoring;
 mod courses_catalog;
 mod courses_cli;
+mod enrollments;
 mod grading_queue;
 mod helpers;
 mod mail;
