@@ -19,6 +19,7 @@ pub mod draw;
 pub mod grading;
 pub mod quiz;
 pub mod response;
+pub mod results;
 pub mod text;
 mod wire;
 

@@ -59,6 +59,9 @@ pub struct QuizReport {
     pub mean_share: Option<f64>,
     /// Share of attempts at or above the passing score.
     pub pass_rate: Option<f64>,
+    /// Students whose result by the quiz's grading method (highest, latest, first or average
+    /// attempt) reaches the passing score.
+    pub students_passed: usize,
     pub questions: Vec<QuestionStats>,
 }
 
@@ -202,6 +205,20 @@ fn build(quiz_id: Id, quiz: &crate::courses::format::Quiz, attempts: &[AttemptRo
     students.sort();
     students.dedup();
     let passing = quiz.settings.passing_score;
+    let students_passed = students
+        .iter()
+        .filter(|student| {
+            let mut mine: Vec<(&AttemptRow, f64)> = graded
+                .iter()
+                .filter(|(a, _)| a.user_id == **student)
+                .map(|(a, g)| (*a, g.share))
+                .collect();
+            mine.sort_by_key(|(a, _)| a.number);
+            let shares: Vec<f64> = mine.iter().map(|(_, s)| *s).collect();
+            crate::quizzes::results::final_share(quiz.settings.grading_method, &shares)
+                .is_some_and(|s| s + 1e-9 >= passing)
+        })
+        .count();
     let questions = quiz
         .questions
         .iter()
@@ -272,6 +289,7 @@ fn build(quiz_id: Id, quiz: &crate::courses::format::Quiz, attempts: &[AttemptRo
         attempts: graded.len(),
         students: students.len(),
         mean_share: mean(&shares),
+        students_passed,
         pass_rate: mean(
             &shares
                 .iter()

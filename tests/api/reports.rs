@@ -7,7 +7,13 @@ use crate::grading_queue::essay_course;
 use crate::helpers::*;
 
 /// Enrolls `token`, takes the quiz answering the true/false question `value`, and submits.
-async fn take(app: &TestApp, token: &str, course_id: &str, quiz_id: &str, value: bool) {
+async fn take(
+    app: &TestApp,
+    token: &str,
+    course_id: &str,
+    quiz_id: &str,
+    value: bool,
+) -> (String, String) {
     app.post(
         &format!("/courses/{course_id}/enroll"),
         Some(token),
@@ -38,6 +44,16 @@ async fn take(app: &TestApp, token: &str, course_id: &str, quiz_id: &str, value:
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
+    let essay = attempt.body["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["kind"] == "essay")
+        .unwrap()["question_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (id.to_owned(), essay)
 }
 
 #[tokio::test]
@@ -55,6 +71,7 @@ async fn the_quiz_report_counts_only_the_organizations_own_trainees() {
         )
         .await;
     let cohort = cohort.body["id"].as_str().unwrap().to_owned();
+    let mut first = None;
     for (i, right) in [true, true, false].into_iter().enumerate() {
         let email = format!("a{i}@example.com");
         let (token, id) = app.user(&email).await;
@@ -72,7 +89,10 @@ async fn the_quiz_report_counts_only_the_organizations_own_trainees() {
             )
             .await;
         }
-        take(&app, &token, &course_id, &quiz_id, right).await;
+        let taken = take(&app, &token, &course_id, &quiz_id, right).await;
+        if i == 0 {
+            first = Some(taken);
+        }
     }
     let (outsider, _) = app.user("b0@example.com").await;
     app.post(
@@ -81,7 +101,7 @@ async fn the_quiz_report_counts_only_the_organizations_own_trainees() {
         json!({"email": "b0@example.com", "role": "student"}),
     )
     .await;
-    take(&app, &outsider, &course_id, &quiz_id, true).await;
+    let _ = take(&app, &outsider, &course_id, &quiz_id, true).await;
 
     let report = app
         .get(
@@ -177,4 +197,31 @@ async fn the_quiz_report_counts_only_the_organizations_own_trainees() {
         )
         .await;
     assert_eq!(past.body["attempts"], 0);
+
+    // Nobody passes before the essays are graded; a full essay grade lifts one student over the bar.
+    assert_eq!(report.body["students_passed"], 0);
+    let (attempt_id, essay) = first.unwrap();
+    let graded = app
+        .post(
+            &format!("/attempts/{attempt_id}/grades"),
+            Some(&root),
+            json!({"question_id": essay, "score": 4, "comment": "Full marks."}),
+        )
+        .await;
+    assert_eq!(graded.status, 200, "{}", graded.body);
+    let a_after = app
+        .get(
+            &format!("/orgs/{a}/reports/quizzes/{quiz_id}"),
+            Some(&admin_a),
+        )
+        .await;
+    let b_after = app
+        .get(
+            &format!("/orgs/{b}/reports/quizzes/{quiz_id}"),
+            Some(&admin_b),
+        )
+        .await;
+    let passed = a_after.body["students_passed"].as_u64().unwrap()
+        + b_after.body["students_passed"].as_u64().unwrap();
+    assert_eq!(passed, 1);
 }
