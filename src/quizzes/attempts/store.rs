@@ -3,7 +3,8 @@
 //! attempt past its deadline (plus a short grace for network delay) is closed and graded with its
 //! saved answers the next time anyone touches it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::Duration;
 use diesel::prelude::*;
@@ -148,13 +149,32 @@ pub fn own_attempt(conn: &mut DbConn, user: Id, id: Id) -> Result<AttemptRow, Ap
         .first(conn)?)
 }
 
+/// Parsed published versions by id. A version an attempt was started from never changes, so
+/// parsing it once per process is enough; the submit path otherwise spends most of its CPU
+/// re-reading and re-parsing the same course files. Bounded: cleared when it grows past 256.
+fn parsed_version(conn: &mut DbConn, version_id: Id) -> Result<Arc<CourseFile>, ApiError> {
+    static CACHE: OnceLock<Mutex<HashMap<Id, Arc<CourseFile>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&version_id).cloned()) {
+        return Ok(hit);
+    }
+    let file = Arc::new(parse_stored(&version_files(conn, version_id)?.1)?);
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= 256 {
+            c.clear();
+        }
+        c.insert(version_id, file.clone());
+    }
+    Ok(file)
+}
+
 /// The course file and quiz an attempt was started from (an immutable published version).
 pub fn source(
     conn: &mut DbConn,
     attempt: &AttemptRow,
     module_slug: &str,
-) -> Result<(CourseFile, Quiz), ApiError> {
-    let file = parse_stored(&version_files(conn, attempt.version_id)?.1)?;
+) -> Result<(Arc<CourseFile>, Quiz), ApiError> {
+    let file = parsed_version(conn, attempt.version_id)?;
     let quiz = quiz_of(&file, module_slug).cloned().ok_or_else(|| {
         ApiError::Internal(anyhow::anyhow!("attempt's quiz missing from its version"))
     })?;
