@@ -24,6 +24,8 @@ CREATE TABLE courses (
 );
 CREATE INDEX courses_catalog ON courses (status, id);
 CREATE INDEX courses_language ON courses (language, id);
+-- Serves `language LIKE 'pt-%'` (prefix match on a BCP 47 primary subtag) whatever the collation.
+CREATE INDEX courses_language_prefix ON courses (language text_pattern_ops);
 CREATE INDEX courses_level ON courses (level, id);
 CREATE INDEX courses_org ON courses (org_id);
 CREATE INDEX courses_search ON courses USING gin (search_text gin_trgm_ops);
