@@ -24,7 +24,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use caravan::config::{MailTransport, Secret, Settings};
 use caravan::db::sql_types::Id;
 use caravan::db::{DbConn, Pool};
 use caravan::startup::Application;
@@ -32,6 +31,10 @@ use diesel::connection::{
     set_default_instrumentation, Instrumentation, InstrumentationEvent, SimpleConnection,
 };
 use diesel::prelude::*;
+
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
 
 const COURSES: usize = 10_000;
 /// Courses per transaction (one multi-row INSERT per table).
@@ -67,87 +70,7 @@ fn captured() -> std::sync::MutexGuard<'static, Vec<(usize, String)>> {
     CAPTURED.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn settings(dir: &std::path::Path, database_url: String) -> Settings {
-    Settings {
-        database_url,
-        bind: "127.0.0.1:0".into(),
-        public_url: "http://bench.invalid".into(),
-        production: false,
-        jwt_secret: Secret("bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz".into()),
-        jwt_previous_secrets: Vec::new(),
-        jwt_issuer: "caravan".into(),
-        jwt_audience: "caravan-api".into(),
-        access_token_ttl: Duration::from_secs(900),
-        refresh_token_ttl: Duration::from_secs(3600),
-        mail_transport: MailTransport::File(dir.join("mail")),
-        mail_from: "Caravan <bench@caravan.test>".into(),
-        mail_poll_interval: Duration::from_millis(500),
-        mail_retry_base: Duration::from_secs(1),
-        courses_dir: dir.join("courses"),
-        cors_origins: Vec::new(),
-        json_limit: 1 << 20,
-        import_limit: 1 << 22,
-        db_pool_size: 16,
-        db_pool_timeout: Duration::from_secs(5),
-        login_limit_per_account: u32::MAX,
-        login_limit_per_ip: u32::MAX,
-        login_window: Duration::from_secs(900),
-        trust_forwarded_for: false,
-        import_courses_on_empty: false,
-    }
-}
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 // --- a fresh PostgreSQL database of our own ---
-
-/// The bench's own database on the server `BENCH_DATABASE_URL` names; dropped when this goes.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl PgDatabase {
-    fn create(admin_url: &str) -> (PgDatabase, String) {
-        let name = format!("caravan_bench_{}", uuid::Uuid::now_v7().simple());
-        let mut admin = diesel::PgConnection::establish(admin_url).expect("connect to PostgreSQL");
-        admin
-            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-            .expect("create the bench database");
-        let mut url = url::Url::parse(admin_url).expect("BENCH_DATABASE_URL is a URL");
-        url.set_path(&format!("/{name}"));
-        (
-            PgDatabase {
-                admin_url: admin_url.to_owned(),
-                name,
-            },
-            url.to_string(),
-        )
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let dropped = diesel::PgConnection::establish(&self.admin_url)
-            .map_err(|e| e.to_string())
-            .and_then(|mut c| {
-                c.batch_execute(&format!(
-                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                    self.name
-                ))
-                .map_err(|e| e.to_string())
-            });
-        match dropped {
-            Ok(()) => println!("dropped database {}", self.name),
-            Err(e) => println!("could not drop database {}: {e}", self.name),
-        }
-    }
-}
 
 // --- deterministic catalog generation ---
 
@@ -628,13 +551,6 @@ async fn drive(
         total.merge(w.await.expect("client task"));
     }
     (total, start.elapsed().as_secs_f64())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 fn ms(d: Duration) -> f64 {

@@ -9,8 +9,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use caravan::auth::password::{hash_blocking, verify_with_memory};
-use caravan::config::{MailTransport, Secret, Settings};
 use caravan::startup::Application;
+
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
 
 const PASSWORD: &str = "violet-harbour-lantern-42";
 const USERS: usize = 16;
@@ -18,36 +21,6 @@ const CLIENTS: usize = 16;
 const STORM_RUN: Duration = Duration::from_secs(5);
 const CEILING_RUN: Duration = Duration::from_secs(3);
 const ROUNDS: usize = 3;
-
-fn settings(dir: &std::path::Path, database_url: String) -> Settings {
-    Settings {
-        database_url,
-        bind: "127.0.0.1:0".into(),
-        public_url: "http://bench.invalid".into(),
-        production: false,
-        jwt_secret: Secret("bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz".into()),
-        jwt_previous_secrets: Vec::new(),
-        jwt_issuer: "caravan".into(),
-        jwt_audience: "caravan-api".into(),
-        access_token_ttl: Duration::from_secs(900),
-        refresh_token_ttl: Duration::from_secs(3600),
-        mail_transport: MailTransport::File(dir.join("mail")),
-        mail_from: "Caravan <bench@caravan.test>".into(),
-        mail_poll_interval: Duration::from_millis(500),
-        mail_retry_base: Duration::from_secs(1),
-        courses_dir: dir.join("courses"),
-        cors_origins: Vec::new(),
-        json_limit: 1 << 20,
-        import_limit: 1 << 22,
-        db_pool_size: 16,
-        db_pool_timeout: Duration::from_secs(5),
-        login_limit_per_account: u32::MAX,
-        login_limit_per_ip: u32::MAX,
-        login_window: Duration::from_secs(900),
-        trust_forwarded_for: false,
-        import_courses_on_empty: false,
-    }
-}
 
 /// Verifications per second with every core busy: the ceiling for logins.
 fn raw_argon2_rate(run: Duration) -> f64 {
@@ -75,13 +48,6 @@ fn raw_argon2_rate(run: Duration) -> f64 {
         h.join().expect("thread");
     }
     count.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 /// Logs in from `CLIENTS` concurrent clients for `STORM_RUN` while probing /healthz; returns

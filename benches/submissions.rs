@@ -47,6 +47,10 @@ use diesel::prelude::*;
 use futures::StreamExt;
 use serde_json::{json, Value};
 
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
 const PASSWORD: &str = "violet-harbour-lantern-42";
 const STUDENTS: usize = 64;
 const CLIENTS: usize = 16;
@@ -111,57 +115,7 @@ fn settings(dir: &std::path::Path, database_url: String) -> Settings {
     }
 }
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 // --- a fresh PostgreSQL database of our own ---
-
-/// The bench's own database on the server `BENCH_DATABASE_URL` names; dropped when this goes.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl PgDatabase {
-    fn create(admin_url: &str) -> (PgDatabase, String) {
-        let name = format!("caravan_bench_{}", uuid::Uuid::now_v7().simple());
-        let mut admin = diesel::PgConnection::establish(admin_url).expect("connect to PostgreSQL");
-        admin
-            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-            .expect("create the bench database");
-        let mut url = url::Url::parse(admin_url).expect("BENCH_DATABASE_URL is a URL");
-        url.set_path(&format!("/{name}"));
-        (
-            PgDatabase {
-                admin_url: admin_url.to_owned(),
-                name,
-            },
-            url.to_string(),
-        )
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let dropped = diesel::PgConnection::establish(&self.admin_url)
-            .map_err(|e| e.to_string())
-            .and_then(|mut c| {
-                c.batch_execute(&format!(
-                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                    self.name
-                ))
-                .map_err(|e| e.to_string())
-            });
-        match dropped {
-            Ok(()) => println!("dropped database {}", self.name),
-            Err(e) => println!("could not drop database {}: {e}", self.name),
-        }
-    }
-}
 
 // --- the course ---
 
@@ -646,13 +600,6 @@ async fn paced(ctx: &Ctx, rate: f64, run: Duration) -> (Outcome, f64) {
         out.merge(w.await.expect("paced worker"));
     }
     (out, start.elapsed().as_secs_f64())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 fn ms(d: Duration) -> f64 {

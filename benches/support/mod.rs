@@ -1,0 +1,100 @@
+//! Set-up shared by the benchmarks: settings for an app under load (no login throttling, quiet
+//! mail worker), a database of the bench's own on the PostgreSQL server `BENCH_DATABASE_URL` names,
+//! and latency percentiles. Included by each bench with `#[path = "support/mod.rs"] mod support;`.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use caravan::config::{MailTransport, Secret, Settings};
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+
+/// Settings for a bench app on `database_url`, writing mail under `dir`.
+pub fn settings(dir: &std::path::Path, database_url: String) -> Settings {
+    Settings {
+        database_url,
+        bind: "127.0.0.1:0".into(),
+        public_url: "http://bench.invalid".into(),
+        production: false,
+        jwt_secret: Secret("bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz".into()),
+        jwt_previous_secrets: Vec::new(),
+        jwt_issuer: "caravan".into(),
+        jwt_audience: "caravan-api".into(),
+        access_token_ttl: Duration::from_secs(900),
+        refresh_token_ttl: Duration::from_secs(3600),
+        mail_transport: MailTransport::File(dir.join("mail")),
+        mail_from: "Caravan <bench@caravan.test>".into(),
+        mail_poll_interval: Duration::from_millis(500),
+        mail_retry_base: Duration::from_secs(1),
+        courses_dir: dir.join("courses"),
+        cors_origins: Vec::new(),
+        json_limit: 1 << 20,
+        import_limit: 1 << 22,
+        db_pool_size: 16,
+        db_pool_timeout: Duration::from_secs(5),
+        login_limit_per_account: u32::MAX,
+        login_limit_per_ip: u32::MAX,
+        login_window: Duration::from_secs(900),
+        trust_forwarded_for: false,
+        import_courses_on_empty: false,
+    }
+}
+
+/// An environment variable parsed as `T`, or `default`.
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The bench's own database on the server `BENCH_DATABASE_URL` names; dropped when this goes.
+pub struct PgDatabase {
+    pub admin_url: String,
+    pub name: String,
+}
+
+impl PgDatabase {
+    pub fn create(admin_url: &str) -> (PgDatabase, String) {
+        let name = format!("caravan_bench_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = diesel::PgConnection::establish(admin_url).expect("connect to PostgreSQL");
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .expect("create the bench database");
+        let mut url = url::Url::parse(admin_url).expect("BENCH_DATABASE_URL is a URL");
+        url.set_path(&format!("/{name}"));
+        (
+            PgDatabase {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+            url.to_string(),
+        )
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let dropped = diesel::PgConnection::establish(&self.admin_url)
+            .map_err(|e| e.to_string())
+            .and_then(|mut c| {
+                c.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                    self.name
+                ))
+                .map_err(|e| e.to_string())
+            });
+        match dropped {
+            Ok(()) => println!("dropped database {}", self.name),
+            Err(e) => println!("could not drop database {}: {e}", self.name),
+        }
+    }
+}
+
+/// The `p` quantile (0..=1) of sorted latencies.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
