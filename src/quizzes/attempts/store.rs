@@ -102,8 +102,7 @@ pub fn sweep_expired(conn: &mut DbConn) -> Result<usize, ApiError> {
         .load(conn)?;
     let mut closed = 0;
     for attempt in expired {
-        let (_, path) = crate::courses::content::locate(conn, attempt.quiz_id, "quiz")?;
-        let slug = path.strip_prefix("quiz/").unwrap_or_default().to_owned();
+        let (_, slug) = super::routes::quiz_home(conn, attempt.quiz_id)?;
         if settle(conn, attempt, &slug)?.status != "open" {
             closed += 1;
         }
