@@ -33,6 +33,8 @@ use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes, reports
         courses::content::update_question, courses::content::delete_question,
         learning::enrollments::enroll, learning::enrollments::my_enrollments,
         learning::enrollments::withdraw, learning::enrollments::enroll_cohort,
+        learning::progress_views::complete_lesson, learning::progress_views::my_progress,
+        learning::progress_views::my_course_progress,
         quizzes::attempts::routes::start_attempt, quizzes::attempts::routes::get_attempt,
         quizzes::attempts::routes::save_answers, quizzes::attempts::routes::submit_attempt,
         quizzes::attempts::manual::grading_queue, quizzes::attempts::manual::grade_by_hand,
@@ -49,7 +51,7 @@ use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes, reports
         (name = "cohorts", description = "Groups of trainees"),
         (name = "catalog", description = "Competency framework, destination markets and the course catalog"),
         (name = "authoring", description = "Courses, modules, lessons, quizzes and questions for their authors"),
-        (name = "learning", description = "Enrollment and quiz attempts"),
+        (name = "learning", description = "Enrollment, progress, competency mastery and quiz attempts"),
         (name = "reports", description = "Reports for an organization's own trainees"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

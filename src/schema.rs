@@ -31,6 +31,7 @@ diesel::table! {
         kind -> Text,
         created_at -> Ts,
         updated_at -> Ts,
+        weekly_digest -> Bool,
     }
 }
 
@@ -245,6 +246,14 @@ diesel::table! {
         source -> Text,
         enrolled_at -> Ts,
         withdrawn_at -> Nullable<Ts>,
+        percent -> Double,
+        score -> Nullable<Double>,
+        lessons_done -> Integer,
+        lessons_total -> Integer,
+        quizzes_passed -> Integer,
+        quizzes_total -> Integer,
+        last_activity_at -> Nullable<Ts>,
+        completed_at -> Nullable<Ts>,
     }
 }
 
@@ -302,6 +311,90 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    lesson_completions (user_id, lesson_id) {
+        user_id -> Uid,
+        lesson_id -> Uid,
+        course_id -> Uid,
+        completed_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    quiz_results (user_id, quiz_id) {
+        user_id -> Uid,
+        quiz_id -> Uid,
+        course_id -> Uid,
+        share -> Nullable<Double>,
+        passed -> Bool,
+        attempts_graded -> Integer,
+        pending -> Integer,
+        updated_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    competency_evidence (attempt_id, competency) {
+        attempt_id -> Uid,
+        competency -> Text,
+        user_id -> Uid,
+        share -> Double,
+        points -> Double,
+        observed_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    competency_mastery (user_id, competency) {
+        user_id -> Uid,
+        competency -> Text,
+        level -> Double,
+        evidence_count -> Integer,
+        mastered -> Bool,
+        updated_at -> Ts,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    certificates (id) {
+        id -> Uid,
+        user_id -> Uid,
+        course_id -> Uid,
+        org_id -> Nullable<Uid>,
+        issued_at -> Ts,
+        credential -> Text,
+        revoked_at -> Nullable<Ts>,
+        revoked_by -> Nullable<Uid>,
+        revocation_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    job_runs (job, period) {
+        job -> Text,
+        period -> Text,
+        ran_at -> Ts,
+    }
+}
+
 diesel::joinable!(memberships -> organizations (org_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(cohorts -> organizations (org_id));
@@ -320,6 +413,11 @@ diesel::joinable!(quiz_attempts -> courses (course_id));
 diesel::joinable!(attempt_grade_events -> quiz_attempts (attempt_id));
 diesel::joinable!(quiz_attempts -> users (user_id));
 diesel::joinable!(enrollments -> users (user_id));
+diesel::joinable!(lesson_completions -> courses (course_id));
+diesel::joinable!(quiz_results -> courses (course_id));
+diesel::joinable!(competency_mastery -> users (user_id));
+diesel::joinable!(certificates -> courses (course_id));
+diesel::joinable!(certificates -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -342,4 +440,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     quiz_attempts,
     idempotency_keys,
     attempt_grade_events,
+    lesson_completions,
+    quiz_results,
+    competency_evidence,
+    competency_mastery,
+    certificates,
+    job_runs,
 );

@@ -162,6 +162,9 @@ impl Application {
             )),
             tokio::spawn(crate::quizzes::attempts::sweep::run(
                 pool.clone(),
+                crate::learning::progress::Ctx {
+                    public_url: settings.public_url.clone(),
+                },
                 std::time::Duration::from_secs(30),
                 stop_rx,
             )),

@@ -53,6 +53,11 @@ fn enroll_one(
                 .execute(conn)?;
         }
         None => {
+            // Totals from the start, so reports show "0 of 12 lessons" before any activity.
+            let (lessons, quizzes) = match super::progress::published_file(conn, course.id)? {
+                Some(file) => super::progress::items_of(course.id, &file),
+                None => (Vec::new(), Vec::new()),
+            };
             diesel::insert_into(enrollments::table)
                 .values((
                     enrollments::id.eq(Id::new()),
@@ -61,6 +66,8 @@ fn enroll_one(
                     enrollments::status.eq("active"),
                     enrollments::source.eq(source),
                     enrollments::enrolled_at.eq(now),
+                    enrollments::lessons_total.eq(lessons.len() as i32),
+                    enrollments::quizzes_total.eq(quizzes.len() as i32),
                 ))
                 .execute(conn)?;
         }
@@ -80,6 +87,63 @@ fn enroll_one(
         ),
     )?;
     Ok(true)
+}
+
+/// The prerequisite courses (slug, title) of `course_id` that `user` has not completed.
+pub fn missing_prerequisites(
+    conn: &mut DbConn,
+    user: Id,
+    course_id: Id,
+) -> ApiResult<Vec<(String, String)>> {
+    let Some(file) = super::progress::published_file(conn, course_id)? else {
+        return Ok(Vec::new());
+    };
+    let required = &file.course.prerequisites;
+    if required.is_empty() {
+        return Ok(Vec::new());
+    }
+    let completed: Vec<String> = enrollments::table
+        .inner_join(courses::table)
+        .filter(enrollments::user_id.eq(user))
+        .filter(enrollments::status.eq("completed"))
+        .filter(courses::slug.eq_any(required))
+        .select(courses::slug)
+        .load(conn)?;
+    let titles: Vec<(String, String)> = courses::table
+        .filter(courses::slug.eq_any(required))
+        .select((courses::slug, courses::title))
+        .load(conn)?;
+    Ok(required
+        .iter()
+        .filter(|slug| !completed.contains(slug))
+        .map(|slug| {
+            let title = titles
+                .iter()
+                .find(|(s, _)| s == slug)
+                .map_or_else(|| slug.clone(), |(_, t)| t.clone());
+            (slug.clone(), title)
+        })
+        .collect())
+}
+
+fn prerequisites_error(missing: &[(String, String)]) -> ApiError {
+    ApiError::Unprocessable {
+        code: "prerequisites_not_met",
+        detail: format!(
+            "Complete these courses first: {}.",
+            missing
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        report: Some(serde_json::json!({
+            "missing_prerequisites": missing
+                .iter()
+                .map(|(slug, title)| serde_json::json!({"slug": slug, "title": title}))
+                .collect::<Vec<_>>()
+        })),
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -143,7 +207,8 @@ fn load(conn: &mut DbConn, user: Id, course_id: Option<Id>) -> QueryResult<Vec<E
 
 #[utoipa::path(post, path = "/api/v1/courses/{course_id}/enroll", tag = "learning", security(("bearer" = [])),
     params(("course_id" = String, Path)),
-    responses((status = 201, body = EnrollmentView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 201, body = EnrollmentView), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem, description = "prerequisites_not_met: the report lists the courses to complete first")))]
 pub async fn enroll(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -155,6 +220,10 @@ pub async fn enroll(
         let course = access::viewable(conn, Some(user.id), course_id)?;
         if course.status != "published" {
             return Err(ApiError::NotFound);
+        }
+        let missing = missing_prerequisites(conn, user.id, course.id)?;
+        if !missing.is_empty() {
+            return Err(prerequisites_error(&missing));
         }
         if !enroll_one(conn, &base, user.id, &course, "self")? {
             return Err(ApiError::conflict(
@@ -218,6 +287,9 @@ pub struct CohortEnrollmentRequest {
 pub struct CohortEnrollmentReport {
     pub enrolled: usize,
     pub already_enrolled: usize,
+    /// Members not enrolled because they have not completed the course's prerequisites.
+    #[schema(value_type = Vec<String>)]
+    pub missing_prerequisites: Vec<Id>,
 }
 
 #[utoipa::path(post, path = "/api/v1/cohorts/{cohort_id}/enrollments", tag = "learning", request_body = CohortEnrollmentRequest,
@@ -248,9 +320,12 @@ pub async fn enroll_cohort(
         let mut report = CohortEnrollmentReport {
             enrolled: 0,
             already_enrolled: 0,
+            missing_prerequisites: Vec::new(),
         };
         for member in members {
-            if enroll_one(conn, &base, member, &course, "cohort")? {
+            if !missing_prerequisites(conn, member, course.id)?.is_empty() {
+                report.missing_prerequisites.push(member);
+            } else if enroll_one(conn, &base, member, &course, "cohort")? {
                 report.enrolled += 1;
             } else {
                 report.already_enrolled += 1;

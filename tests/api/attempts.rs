@@ -1082,11 +1082,21 @@ async fn no_student_facing_response_carries_an_answer_key_and_author_routes_stay
         format!("/modules/{}", built.module),
         "/me/enrollments".to_owned(),
         "/courses".to_owned(),
+        "/me/progress".to_owned(),
+        format!("/me/courses/{course}/progress"),
     ] {
         let reply = app.get(&path, Some(&student)).await;
         assert_eq!(reply.status, 200, "GET {path}: {}", reply.body);
         assert_no_keys(&format!("GET {path}"), &reply.body);
     }
+    // Progress names the quiz as submitted, with no score: the review policy is "never".
+    let progress = app
+        .get(&format!("/me/courses/{course}/progress"), Some(&student))
+        .await;
+    let quiz_progress = &progress.body["modules"][0]["quiz"];
+    assert_eq!(quiz_progress["status"], "submitted", "{}", progress.body);
+    assert!(quiz_progress["share"].is_null() && quiz_progress["passed"].is_null());
+    assert!(progress.body["score"].is_null(), "{}", progress.body);
 
     for path in [
         format!("/quizzes/{}/questions", built.quiz),

@@ -62,7 +62,10 @@ async fn an_org_admin_enrolls_a_whole_cohort_and_a_trainee_can_withdraw_and_retu
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.body, json!({"enrolled": 2, "already_enrolled": 0}));
+    assert_eq!(
+        r.body,
+        json!({"enrolled": 2, "already_enrolled": 0, "missing_prerequisites": []})
+    );
     let again = app
         .post(
             &format!("/cohorts/{cohort}/enrollments"),
@@ -70,7 +73,10 @@ async fn an_org_admin_enrolls_a_whole_cohort_and_a_trainee_can_withdraw_and_retu
             json!({"course_id": course_id}),
         )
         .await;
-    assert_eq!(again.body, json!({"enrolled": 0, "already_enrolled": 2}));
+    assert_eq!(
+        again.body,
+        json!({"enrolled": 0, "already_enrolled": 2, "missing_prerequisites": []})
+    );
     let mine = app.get("/me/enrollments", Some(&tokens[0])).await;
     assert_eq!(mine.body[0]["source"], "cohort");
     assert_eq!(mine.body[0]["status"], "active");

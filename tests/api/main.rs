@@ -11,6 +11,7 @@ mod helpers;
 mod mail;
 mod ops;
 mod orgs;
+mod progress;
 mod quiz_settings;
 mod reports;
 mod schema_check;

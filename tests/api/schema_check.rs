@@ -77,5 +77,5 @@ fn both_backends_migrations_create_the_same_tables() {
         names
     };
     assert_eq!(tables("postgres"), tables("sqlite"));
-    assert_eq!(tables("postgres").len(), 20);
+    assert_eq!(tables("postgres").len(), 26);
 }

@@ -152,6 +152,7 @@ pub async fn grade_by_hand(
             "must have at most 5000 characters",
         ));
     }
+    let ctx = state.progress_ctx();
     let view = db::transaction(&state.pool, move |conn| {
         let attempt = store::readable_attempt(conn, user.id, attempt_id)?;
         let slug = authored_quiz(conn, user.id, attempt.quiz_id)?;
@@ -231,6 +232,7 @@ pub async fn grade_by_hand(
                 attempt_grade_events::created_at.eq(Timestamp::now()),
             ))
             .execute(conn)?;
+        crate::learning::progress::attempt_graded(conn, &ctx, &attempt, &quiz, &grade)?;
         let attempt = store::readable_attempt(conn, user.id, attempt_id)?;
         Ok(attempt_view(&attempt, &quiz, true))
     })

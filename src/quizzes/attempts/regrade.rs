@@ -17,6 +17,7 @@ use crate::courses::store::{parse_stored, version_files};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::learning::progress::Ctx;
 use crate::quizzes::{grade, grade_missing, parse_response, Correctness, Draw, QuizGrade};
 use crate::schema::{attempt_grade_events, quiz_attempts};
 use crate::startup::AppState;
@@ -35,6 +36,7 @@ pub struct RegradeReport {
 /// Regrades one attempt against `quiz`; returns how many questions changed.
 fn regrade_attempt(
     conn: &mut DbConn,
+    ctx: &Ctx,
     actor: Id,
     attempt: &AttemptRow,
     quiz: &crate::courses::format::Quiz,
@@ -116,6 +118,8 @@ fn regrade_attempt(
                     .eq(JsonValue(serde_json::to_value(&result).unwrap_or_default())),
             ))
             .execute(conn)?;
+        // The student's quiz result, mastery and course completion follow the new grade.
+        crate::learning::progress::attempt_graded(conn, ctx, attempt, quiz, &result)?;
     }
     Ok(changed)
 }
@@ -129,6 +133,7 @@ pub async fn regrade_quiz(
     path: web::Path<Id>,
 ) -> ApiResult<HttpResponse> {
     let quiz_id = path.into_inner();
+    let ctx = state.progress_ctx();
     let report = db::transaction(&state.pool, move |conn| {
         let (course_id, slug) = quiz_home(conn, quiz_id)?;
         let course = access::owned(conn, user.id, course_id)?;
@@ -146,7 +151,7 @@ pub async fn regrade_quiz(
             questions_changed: 0,
         };
         for attempt in &attempts {
-            let n = regrade_attempt(conn, user.id, attempt, &quiz)?;
+            let n = regrade_attempt(conn, &ctx, user.id, attempt, &quiz)?;
             if n > 0 {
                 report.attempts_changed += 1;
                 report.questions_changed += n;

@@ -23,6 +23,7 @@ use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::learning::enrollments::is_enrolled;
+use crate::learning::progress::Ctx;
 use crate::quizzes::parse_response;
 use crate::schema::quiz_attempts;
 use crate::startup::AppState;
@@ -143,6 +144,7 @@ pub async fn start_attempt(
     let key = idempotency::key_of(&req)?;
     let hash = idempotency::fingerprint(&format!("start {quiz_id}"), &Value::Null);
     let seed: u64 = rand::random();
+    let ctx = state.progress_ctx();
     let (status, body) = db::transaction(&state.pool, move |conn| {
         let (course_id, module_slug) = quiz_home(conn, quiz_id)?;
         let course = access::viewable(conn, Some(user.id), course_id)?;
@@ -170,7 +172,7 @@ pub async fn start_attempt(
         for (id, status) in &earlier {
             if status == "open" {
                 let row = own_attempt(conn, user.id, *id)?;
-                let open = settle(conn, row, &module_slug)?;
+                let open = settle(conn, &ctx, row, &module_slug)?;
                 if open.status == "open" {
                     return Err(ApiError::conflict(
                         "attempt_in_progress",
@@ -252,11 +254,16 @@ pub async fn start_attempt(
 }
 
 /// Loads the caller's attempt, closing it first when its deadline has passed.
-fn current(conn: &mut DbConn, user: Id, attempt_id: Id) -> ApiResult<(AttemptRow, String)> {
+fn current(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    user: Id,
+    attempt_id: Id,
+) -> ApiResult<(AttemptRow, String)> {
     store::lock_attempt(conn, attempt_id)?;
     let attempt = own_attempt(conn, user, attempt_id)?;
     let (_, module_slug) = quiz_home(conn, attempt.quiz_id)?;
-    Ok((settle(conn, attempt, &module_slug)?, module_slug))
+    Ok((settle(conn, ctx, attempt, &module_slug)?, module_slug))
 }
 
 #[utoipa::path(get, path = "/api/v1/attempts/{attempt_id}", tag = "learning", security(("bearer" = [])),
@@ -267,10 +274,11 @@ pub async fn get_attempt(
     path: web::Path<Id>,
 ) -> ApiResult<HttpResponse> {
     let attempt_id = path.into_inner();
+    let ctx = state.progress_ctx();
     let view = db::transaction(&state.pool, move |conn| {
         let attempt = store::readable_attempt(conn, user.id, attempt_id)?;
         let (_, slug) = quiz_home(conn, attempt.quiz_id)?;
-        let attempt = settle(conn, attempt, &slug)?;
+        let attempt = settle(conn, &ctx, attempt, &slug)?;
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
         Ok(attempt_view(&attempt, &quiz, attempt.user_id != user.id))
     })
@@ -297,8 +305,9 @@ pub async fn save_answers(
 ) -> ApiResult<HttpResponse> {
     let attempt_id = path.into_inner();
     let input = body.into_inner().answers;
+    let ctx = state.progress_ctx();
     let view = db::transaction(&state.pool, move |conn| {
-        let (attempt, slug) = current(conn, user.id, attempt_id)?;
+        let (attempt, slug) = current(conn, &ctx, user.id, attempt_id)?;
         if attempt.status != "open" {
             return Ok(Err(closed_error(&attempt)));
         }
@@ -345,9 +354,10 @@ pub async fn submit_attempt(
         }))
         .unwrap_or(Value::Null);
     let hash = idempotency::fingerprint(&format!("submit {attempt_id}"), &fingerprint_body);
+    let ctx = state.progress_ctx();
     let outcome = db::transaction(&state.pool, move |conn| {
         // `current` locks the attempt; the replay check after it sees a parallel twin's record.
-        let (attempt, slug) = current(conn, user.id, attempt_id)?;
+        let (attempt, slug) = current(conn, &ctx, user.id, attempt_id)?;
         if let Some(k) = &key {
             if let Some(replayed) = idempotency::replay(conn, user.id, k, &hash)? {
                 return Ok(Ok(replayed));
@@ -362,7 +372,7 @@ pub async fn submit_attempt(
         };
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
         let grade = store::grade(&questions_of(&quiz, &attempt.snapshots()), &saved);
-        if !store::close(conn, &attempt, &saved, &grade)? {
+        if !store::close(conn, &ctx, &attempt, &quiz, &saved, &grade)? {
             let now = own_attempt(conn, user.id, attempt_id)?;
             return Ok(Err(closed_error(&now)));
         }

@@ -16,6 +16,7 @@ use crate::courses::store::{parse_stored, version_files};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::DbConn;
 use crate::error::ApiError;
+use crate::learning::progress::Ctx;
 use crate::quizzes::{grade_quiz, parse_response, Draw, QuizGrade, Response};
 use crate::schema::quiz_attempts;
 
@@ -92,7 +93,7 @@ pub fn readable_attempt(conn: &mut DbConn, caller: Id, id: Id) -> Result<Attempt
 
 /// Closes every open attempt whose deadline (plus grace) has passed; returns how many. Run by the
 /// background sweep so abandoned attempts are graded even if nobody opens them again.
-pub fn sweep_expired(conn: &mut DbConn) -> Result<usize, ApiError> {
+pub fn sweep_expired(conn: &mut DbConn, ctx: &Ctx) -> Result<usize, ApiError> {
     let cutoff = Timestamp::now().plus(Duration::seconds(-GRACE_SECS));
     let expired: Vec<AttemptRow> = quiz_attempts::table
         .filter(quiz_attempts::status.eq("open"))
@@ -103,7 +104,7 @@ pub fn sweep_expired(conn: &mut DbConn) -> Result<usize, ApiError> {
     let mut closed = 0;
     for attempt in expired {
         let (_, slug) = super::routes::quiz_home(conn, attempt.quiz_id)?;
-        if settle(conn, attempt, &slug)?.status != "open" {
+        if settle(conn, ctx, attempt, &slug)?.status != "open" {
             closed += 1;
         }
     }
@@ -151,7 +152,10 @@ pub fn own_attempt(conn: &mut DbConn, user: Id, id: Id) -> Result<AttemptRow, Ap
 /// Parsed published versions by id. A version an attempt was started from never changes, so
 /// parsing it once per process is enough; the submit path otherwise spends most of its CPU
 /// re-reading and re-parsing the same course files. Bounded: cleared when it grows past 256.
-fn parsed_version(conn: &mut DbConn, version_id: Id) -> Result<Arc<CourseFile>, ApiError> {
+pub(crate) fn parsed_version(
+    conn: &mut DbConn,
+    version_id: Id,
+) -> Result<Arc<CourseFile>, ApiError> {
     static CACHE: OnceLock<Mutex<HashMap<Id, Arc<CourseFile>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&version_id).cloned()) {
@@ -217,10 +221,12 @@ pub fn grade(
 /// (another request closed it first).
 pub fn close(
     conn: &mut DbConn,
+    ctx: &Ctx,
     attempt: &AttemptRow,
+    quiz: &Quiz,
     answers: &BTreeMap<String, Value>,
     grade: &QuizGrade,
-) -> QueryResult<bool> {
+) -> Result<bool, ApiError> {
     let status = if grade.needs_grading {
         "needs_grading"
     } else {
@@ -240,6 +246,10 @@ pub fn close(
         quiz_attempts::result.eq(JsonValue(serde_json::to_value(grade).unwrap_or_default())),
     ))
     .execute(conn)?;
+    if n == 1 {
+        // The student's quiz result, mastery and course progress change in the same transaction.
+        crate::learning::progress::attempt_graded(conn, ctx, attempt, quiz, grade)?;
+    }
     Ok(n == 1)
 }
 
@@ -247,6 +257,7 @@ pub fn close(
 /// current row either way.
 pub fn settle(
     conn: &mut DbConn,
+    ctx: &Ctx,
     attempt: AttemptRow,
     module_slug: &str,
 ) -> Result<AttemptRow, ApiError> {
@@ -256,7 +267,14 @@ pub fn settle(
     let (_, quiz) = source(conn, &attempt, module_slug)?;
     let questions = questions_of(&quiz, &attempt.snapshots());
     let saved = attempt.saved();
-    close(conn, &attempt, &saved, &grade(&questions, &saved))?;
+    close(
+        conn,
+        ctx,
+        &attempt,
+        &quiz,
+        &saved,
+        &grade(&questions, &saved),
+    )?;
     Ok(quiz_attempts::table
         .find(attempt.id)
         .select(AttemptRow::as_select())

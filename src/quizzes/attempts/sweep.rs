@@ -7,10 +7,12 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::db::{self, Pool};
+use crate::learning::progress::Ctx;
 
-pub async fn run(pool: Pool, every: Duration, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(pool: Pool, ctx: Ctx, every: Duration, mut shutdown: watch::Receiver<bool>) {
     loop {
-        match db::transaction(&pool, super::store::sweep_expired).await {
+        let ctx = ctx.clone();
+        match db::transaction(&pool, move |conn| super::store::sweep_expired(conn, &ctx)).await {
             Ok(n) if n > 0 => tracing::info!(closed = n, "closed attempts past their deadline"),
             Ok(_) => {}
             Err(e) => tracing::debug!(error = %e, "attempt sweep failed"),

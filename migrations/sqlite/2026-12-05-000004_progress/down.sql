@@ -1,0 +1,15 @@
+DROP TABLE job_runs;
+ALTER TABLE organizations DROP COLUMN weekly_digest;
+DROP TABLE certificates;
+DROP TABLE competency_mastery;
+DROP TABLE competency_evidence;
+DROP TABLE quiz_results;
+DROP TABLE lesson_completions;
+ALTER TABLE enrollments DROP COLUMN completed_at;
+ALTER TABLE enrollments DROP COLUMN last_activity_at;
+ALTER TABLE enrollments DROP COLUMN quizzes_total;
+ALTER TABLE enrollments DROP COLUMN quizzes_passed;
+ALTER TABLE enrollments DROP COLUMN lessons_total;
+ALTER TABLE enrollments DROP COLUMN lessons_done;
+ALTER TABLE enrollments DROP COLUMN score;
+ALTER TABLE enrollments DROP COLUMN percent;

@@ -1,0 +1,302 @@
+//! Competency mastery and market readiness.
+//!
+//! Evidence: every graded attempt gives, for each competency its questions are tagged with, the
+//! share of those questions' points the trainee earned. A trainee's mastery level of a
+//! competency is a decaying average of their most recent evidence: the newest piece weighs 1,
+//! the one before it [`DECAY`], then `DECAY²` and so on, over at most [`WINDOW`] pieces. Recent work
+//! counts most, so a trainee who learned from early mistakes is not held back by them, while one
+//! lucky attempt cannot erase a history of weak ones. A competency is mastered when its level
+//! reaches [`MASTERY_THRESHOLD`].
+//!
+//! Readiness for a destination market is mastery of exactly the competencies that market
+//! requires (see `catalog/markets.toml`): its level is the mean of their levels (0 where there is
+//! no evidence yet) and the trainee is ready when every one of them is mastered.
+//!
+//! Evidence rows are replaced whenever an attempt's grade changes (hand grading, regrade), and the
+//! levels of the competencies involved are recomputed from them in the same transaction.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::catalog::framework;
+use crate::db::sql_types::{Id, Timestamp};
+use crate::db::DbConn;
+use crate::schema::{competency_evidence, competency_mastery};
+
+/// Weight of each older piece of evidence relative to the next newer one.
+pub const DECAY: f64 = 0.7;
+/// How many of the most recent pieces of evidence count.
+pub const WINDOW: usize = 8;
+/// The level at which a competency counts as mastered.
+pub const MASTERY_THRESHOLD: f64 = 0.8;
+
+/// A trainee's standing on one competency.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+pub struct CompetencyLevel {
+    /// Decaying average of the recent evidence, 0..=1.
+    pub level: f64,
+    pub mastered: bool,
+    /// Pieces of evidence recorded (all of them, not only those in the window).
+    pub evidence: i32,
+}
+
+/// Mastery of one area of the framework.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct AreaMastery {
+    /// Area code, e.g. `law`.
+    pub area: String,
+    /// Mean level over all the area's competencies (0 where there is no evidence), 0..=1.
+    pub level: f64,
+    /// How many of the area's competencies are mastered.
+    pub mastered: usize,
+    pub total: usize,
+}
+
+/// Readiness for one destination market.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct MarketReadiness {
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Mean level over the market's required competencies, 0..=1.
+    pub readiness: f64,
+    /// Every required competency is mastered.
+    pub ready: bool,
+    /// Required competencies not mastered yet.
+    pub missing: Vec<String>,
+}
+
+/// The decaying average of `shares_newest_first` (only the first [`WINDOW`] count).
+pub fn decaying_average(shares_newest_first: &[f64]) -> Option<f64> {
+    let mut weighted = 0.0;
+    let mut weights = 0.0;
+    let mut weight = 1.0;
+    for share in shares_newest_first.iter().take(WINDOW) {
+        weighted += weight * share.clamp(0.0, 1.0);
+        weights += weight;
+        weight *= DECAY;
+    }
+    (weights > 0.0).then(|| weighted / weights)
+}
+
+fn level_of(levels: &BTreeMap<String, CompetencyLevel>, code: &str) -> (f64, bool) {
+    levels
+        .get(code)
+        .map_or((0.0, false), |l| (l.level, l.mastered))
+}
+
+/// Mastery per area of the framework, in the framework's order.
+pub fn area_summaries(levels: &BTreeMap<String, CompetencyLevel>) -> Vec<AreaMastery> {
+    framework()
+        .areas
+        .iter()
+        .map(|area| {
+            let total = area.competencies.len();
+            let (sum, mastered) = area
+                .competencies
+                .iter()
+                .fold((0.0, 0), |(sum, mastered), c| {
+                    let (level, done) = level_of(levels, &c.code);
+                    (sum + level, mastered + usize::from(done))
+                });
+            AreaMastery {
+                area: area.code.clone(),
+                level: if total > 0 { sum / total as f64 } else { 0.0 },
+                mastered,
+                total,
+            }
+        })
+        .collect()
+}
+
+/// Readiness for the market `country`; None for a country that is not a destination market.
+pub fn market_readiness(
+    levels: &BTreeMap<String, CompetencyLevel>,
+    country: &str,
+) -> Option<MarketReadiness> {
+    let market = framework().market(country)?;
+    let mut sum = 0.0;
+    let mut missing = Vec::new();
+    for code in &market.required {
+        let (level, mastered) = level_of(levels, code);
+        sum += level;
+        if !mastered {
+            missing.push(code.clone());
+        }
+    }
+    let n = market.required.len();
+    Some(MarketReadiness {
+        country: market.country.clone(),
+        readiness: if n > 0 { sum / n as f64 } else { 1.0 },
+        ready: missing.is_empty(),
+        missing,
+    })
+}
+
+/// A trainee's levels by competency code.
+pub fn levels_of(conn: &mut DbConn, user: Id) -> QueryResult<BTreeMap<String, CompetencyLevel>> {
+    let rows: Vec<(String, f64, bool, i32)> = competency_mastery::table
+        .filter(competency_mastery::user_id.eq(user))
+        .select((
+            competency_mastery::competency,
+            competency_mastery::level,
+            competency_mastery::mastered,
+            competency_mastery::evidence_count,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, level, mastered, evidence)| {
+            (
+                code,
+                CompetencyLevel {
+                    level,
+                    mastered,
+                    evidence,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Replaces the evidence of one attempt with `shares` (competency -> (share, points)) and
+/// recomputes the levels of every competency it touches, before and after.
+pub fn record_evidence(
+    conn: &mut DbConn,
+    user: Id,
+    attempt: Id,
+    observed_at: Timestamp,
+    shares: &BTreeMap<String, (f64, f64)>,
+) -> QueryResult<()> {
+    let before: Vec<String> = competency_evidence::table
+        .filter(competency_evidence::attempt_id.eq(attempt))
+        .select(competency_evidence::competency)
+        .load(conn)?;
+    diesel::delete(competency_evidence::table.filter(competency_evidence::attempt_id.eq(attempt)))
+        .execute(conn)?;
+    for (code, (share, points)) in shares {
+        diesel::insert_into(competency_evidence::table)
+            .values((
+                competency_evidence::attempt_id.eq(attempt),
+                competency_evidence::competency.eq(code),
+                competency_evidence::user_id.eq(user),
+                competency_evidence::share.eq(share),
+                competency_evidence::points.eq(points),
+                competency_evidence::observed_at.eq(observed_at),
+            ))
+            .execute(conn)?;
+    }
+    let touched: BTreeSet<String> = before.into_iter().chain(shares.keys().cloned()).collect();
+    for code in touched {
+        refresh_level(conn, user, &code)?;
+    }
+    Ok(())
+}
+
+/// Recomputes one stored level from the evidence (a handful of rows by index).
+fn refresh_level(conn: &mut DbConn, user: Id, code: &str) -> QueryResult<()> {
+    let shares: Vec<f64> = competency_evidence::table
+        .filter(competency_evidence::user_id.eq(user))
+        .filter(competency_evidence::competency.eq(code))
+        .order((
+            competency_evidence::observed_at.desc(),
+            competency_evidence::attempt_id.desc(),
+        ))
+        .select(competency_evidence::share)
+        .limit(WINDOW as i64)
+        .load(conn)?;
+    let count: i64 = competency_evidence::table
+        .filter(competency_evidence::user_id.eq(user))
+        .filter(competency_evidence::competency.eq(code))
+        .count()
+        .get_result(conn)?;
+    let existing = competency_mastery::table
+        .filter(competency_mastery::user_id.eq(user))
+        .filter(competency_mastery::competency.eq(code));
+    let Some(level) = decaying_average(&shares) else {
+        diesel::delete(existing).execute(conn)?;
+        return Ok(());
+    };
+    let mastered = level + 1e-9 >= MASTERY_THRESHOLD;
+    let now = Timestamp::now();
+    let updated = diesel::update(existing)
+        .set((
+            competency_mastery::level.eq(level),
+            competency_mastery::mastered.eq(mastered),
+            competency_mastery::evidence_count.eq(count as i32),
+            competency_mastery::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(competency_mastery::table)
+            .values((
+                competency_mastery::user_id.eq(user),
+                competency_mastery::competency.eq(code),
+                competency_mastery::level.eq(level),
+                competency_mastery::mastered.eq(mastered),
+                competency_mastery::evidence_count.eq(count as i32),
+                competency_mastery::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(level: f64, mastered: bool) -> CompetencyLevel {
+        CompetencyLevel {
+            level,
+            mastered,
+            evidence: 1,
+        }
+    }
+
+    #[test]
+    fn recent_evidence_weighs_more_than_old() {
+        let improving = decaying_average(&[1.0, 0.0]).unwrap();
+        let declining = decaying_average(&[0.0, 1.0]).unwrap();
+        assert!((improving - 1.0 / 1.7).abs() < 1e-12);
+        assert!(improving > 0.5 && declining < 0.5);
+        assert_eq!(decaying_average(&[]), None);
+        // Only the window counts: a long-past failure drops out.
+        let mut shares = vec![1.0; WINDOW];
+        shares.push(0.0);
+        assert_eq!(decaying_average(&shares), Some(1.0));
+    }
+
+    #[test]
+    fn readiness_is_mastery_of_exactly_the_required_competencies() {
+        let market = framework().market("DE").unwrap();
+        let mut levels: BTreeMap<String, CompetencyLevel> = market
+            .required
+            .iter()
+            .map(|c| (c.clone(), level(0.9, true)))
+            .collect();
+        let ready = market_readiness(&levels, "DE").unwrap();
+        assert!(ready.ready && ready.missing.is_empty());
+        assert!((ready.readiness - 0.9).abs() < 1e-12);
+        let first = market.required[0].clone();
+        levels.insert(first.clone(), level(0.3, false));
+        let not_ready = market_readiness(&levels, "DE").unwrap();
+        assert!(!not_ready.ready);
+        assert_eq!(not_ready.missing, vec![first]);
+        assert!(market_readiness(&levels, "XX").is_none());
+    }
+
+    #[test]
+    fn areas_average_over_all_their_competencies() {
+        let area = &framework().areas[0];
+        let code = area.competencies[0].code.clone();
+        let levels = BTreeMap::from([(code, level(1.0, true))]);
+        let summary = &area_summaries(&levels)[0];
+        assert_eq!(summary.area, area.code);
+        assert_eq!(summary.mastered, 1);
+        assert_eq!(summary.total, area.competencies.len());
+        assert!((summary.level - 1.0 / area.competencies.len() as f64).abs() < 1e-12);
+    }
+}

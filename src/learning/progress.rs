@@ -1,0 +1,335 @@
+//! Progress: kept current by the events that change it, in the transaction of the event.
+//!
+//! - A lesson completed adds a `lesson_completions` row.
+//! - An attempt graded (on submit, at its deadline, by hand or by a regrade) recomputes that
+//!   student's result on that quiz in `quiz_results`, by the quiz's grading method across their
+//!   graded attempts, and replaces the attempt's competency evidence (see `mastery`).
+//! - Either then refreshes the course figures stored on the enrollment: lessons done, quizzes
+//!   passed, percent, mean quiz score, last activity, and completion by the course's rule
+//!   (`all_passed`: every lesson done and every quiz passed; `min_score`: every lesson done, every
+//!   quiz graded and the mean quiz score at least `min_score`). Reaching completion issues the
+//!   certificate; a regrade that takes it away sets the enrollment back to active (a certificate
+//!   already issued stays until an org admin revokes it).
+//!
+//! The work per event is bounded by one student's rows in one course; reads never recompute.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use diesel::prelude::*;
+
+use super::mastery;
+use crate::courses::format::{Completion, CourseFile, Quiz};
+use crate::courses::store::{item_id, lesson_path, quiz_path};
+use crate::db::sql_types::{Id, Timestamp};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::quizzes::attempts::store::{parsed_version, questions_of, AttemptRow};
+use crate::quizzes::results::final_share;
+use crate::quizzes::QuizGrade;
+use crate::schema::{courses, enrollments, lesson_completions, quiz_attempts, quiz_results};
+use crate::startup::AppState;
+
+/// What progress events need besides the database: the base of links in emails and the key
+/// that signs certificates.
+#[derive(Clone)]
+pub struct Ctx {
+    pub public_url: String,
+}
+
+impl AppState {
+    pub fn progress_ctx(&self) -> Ctx {
+        Ctx {
+            public_url: self.settings.public_url.clone(),
+        }
+    }
+}
+
+/// The published version of a course, parsed (cached per version).
+pub fn published_file(conn: &mut DbConn, course_id: Id) -> ApiResult<Option<Arc<CourseFile>>> {
+    let version: Option<Id> = courses::table
+        .find(course_id)
+        .select(courses::published_version_id)
+        .first(conn)?;
+    version.map(|v| parsed_version(conn, v)).transpose()
+}
+
+/// Lesson ids and quiz ids of a course file, in course order.
+pub fn items_of(course_id: Id, file: &CourseFile) -> (Vec<Id>, Vec<Id>) {
+    let mut lessons = Vec::new();
+    let mut quizzes = Vec::new();
+    for m in &file.modules {
+        for l in &m.lessons {
+            lessons.push(item_id(
+                course_id,
+                &lesson_path(&m.module.slug, &l.lesson.slug),
+            ));
+        }
+        if m.quiz.is_some() {
+            quizzes.push(item_id(course_id, &quiz_path(&m.module.slug)));
+        }
+    }
+    (lessons, quizzes)
+}
+
+/// Records that `user` completed `lesson_id` (once; later calls keep the first time) and refreshes
+/// the course figures. Returns the course id and the completion time.
+pub fn complete_lesson(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    user: Id,
+    course_id: Id,
+    lesson_id: Id,
+) -> ApiResult<Timestamp> {
+    let existing: Option<Timestamp> = lesson_completions::table
+        .find((user, lesson_id))
+        .select(lesson_completions::completed_at)
+        .first(conn)
+        .optional()?;
+    let at = match existing {
+        Some(at) => at,
+        None => {
+            let now = Timestamp::now();
+            diesel::insert_into(lesson_completions::table)
+                .values((
+                    lesson_completions::user_id.eq(user),
+                    lesson_completions::lesson_id.eq(lesson_id),
+                    lesson_completions::course_id.eq(course_id),
+                    lesson_completions::completed_at.eq(now),
+                ))
+                .execute(conn)?;
+            now
+        }
+    };
+    refresh_course(conn, ctx, user, course_id)?;
+    Ok(at)
+}
+
+/// Share of points per competency in one graded attempt: competency -> (share, points).
+fn evidence_of(
+    quiz: &Quiz,
+    attempt: &AttemptRow,
+    grade: &QuizGrade,
+) -> BTreeMap<String, (f64, f64)> {
+    let mut sums: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for (question, _, _) in questions_of(quiz, &attempt.snapshots()) {
+        let Some(g) = grade
+            .per_question
+            .iter()
+            .find(|p| p.question_id == question.id)
+        else {
+            continue;
+        };
+        for code in &question.competencies {
+            let entry = sums.entry(code.clone()).or_default();
+            entry.0 += g.grade.score;
+            entry.1 += g.grade.max;
+        }
+    }
+    sums.into_iter()
+        .filter(|(_, (_, max))| *max > 0.0)
+        .map(|(code, (score, max))| (code, ((score / max).clamp(0.0, 1.0), max)))
+        .collect()
+}
+
+/// After `attempt`'s grade changed to `grade` (already stored): the student's quiz result, their
+/// competency evidence and the course figures.
+pub fn attempt_graded(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    attempt: &AttemptRow,
+    quiz: &Quiz,
+    grade: &QuizGrade,
+) -> ApiResult<()> {
+    let user = attempt.user_id;
+    let observed = attempt.submitted_at.unwrap_or_else(Timestamp::now);
+    let evidence = if grade.needs_grading {
+        BTreeMap::new()
+    } else {
+        evidence_of(quiz, attempt, grade)
+    };
+    mastery::record_evidence(conn, user, attempt.id, observed, &evidence)?;
+
+    let rows: Vec<(String, Option<f64>, Option<f64>)> = quiz_attempts::table
+        .filter(quiz_attempts::quiz_id.eq(attempt.quiz_id))
+        .filter(quiz_attempts::user_id.eq(user))
+        .order(quiz_attempts::number)
+        .select((
+            quiz_attempts::status,
+            quiz_attempts::score,
+            quiz_attempts::max_score,
+        ))
+        .load(conn)?;
+    let shares: Vec<f64> = rows
+        .iter()
+        .filter(|(status, _, _)| status == "graded")
+        .map(|(_, score, max)| match (score, max) {
+            (Some(s), Some(m)) if *m > 0.0 => (s / m).clamp(0.0, 1.0),
+            _ => 0.0,
+        })
+        .collect();
+    let pending = rows.iter().filter(|(s, _, _)| s == "needs_grading").count() as i32;
+    let share = final_share(quiz.settings.grading_method, &shares);
+    let passed = share.is_some_and(|s| s + 1e-9 >= quiz.settings.passing_score);
+    let now = Timestamp::now();
+    let target = quiz_results::table.find((user, attempt.quiz_id));
+    let values = (
+        quiz_results::share.eq(share),
+        quiz_results::passed.eq(passed),
+        quiz_results::attempts_graded.eq(shares.len() as i32),
+        quiz_results::pending.eq(pending),
+        quiz_results::updated_at.eq(now),
+    );
+    if diesel::update(target).set(values).execute(conn)? == 0 {
+        diesel::insert_into(quiz_results::table)
+            .values((
+                quiz_results::user_id.eq(user),
+                quiz_results::quiz_id.eq(attempt.quiz_id),
+                quiz_results::course_id.eq(attempt.course_id),
+                values,
+            ))
+            .execute(conn)?;
+    }
+    refresh_course(conn, ctx, user, attempt.course_id)
+}
+
+/// The course figures of one enrollment, computed from its stored facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub lessons_done: i32,
+    pub lessons_total: i32,
+    pub quizzes_passed: i32,
+    pub quizzes_total: i32,
+    /// Mean result over all quizzes (0 for a quiz without one), once any quiz has a result.
+    pub score: Option<f64>,
+    pub percent: f64,
+    pub complete: bool,
+}
+
+/// Applies the course's completion rule to the results of its quizzes (`(share, passed,
+/// pending)` per quiz, `None` for a quiz never graded).
+pub fn figures(
+    file: &CourseFile,
+    lessons_total: usize,
+    lessons_done: usize,
+    results: &[Option<(Option<f64>, bool, i32)>],
+) -> Figures {
+    let quizzes_total = results.len();
+    let passed = results
+        .iter()
+        .filter(|r| r.is_some_and(|(_, p, _)| p))
+        .count();
+    let graded = results
+        .iter()
+        .filter(|r| r.is_some_and(|(s, _, pending)| s.is_some() && pending == 0))
+        .count();
+    let any_result = results
+        .iter()
+        .any(|r| r.is_some_and(|(s, _, _)| s.is_some()));
+    let score = (any_result && quizzes_total > 0).then(|| {
+        results
+            .iter()
+            .map(|r| r.and_then(|(s, _, _)| s).unwrap_or(0.0))
+            .sum::<f64>()
+            / quizzes_total as f64
+    });
+    let (quizzes_done, quizzes_ok) = match file.course.completion {
+        Completion::AllPassed => (passed, passed == quizzes_total),
+        Completion::MinScore => {
+            let min = file.course.min_score.unwrap_or(0.0);
+            (
+                graded,
+                graded == quizzes_total && score.unwrap_or(0.0) + 1e-9 >= min,
+            )
+        }
+    };
+    let total = lessons_total + quizzes_total;
+    let percent = if total == 0 {
+        0.0
+    } else {
+        ((lessons_done + quizzes_done) as f64 * 100.0 / total as f64 * 10.0).round() / 10.0
+    };
+    Figures {
+        lessons_done: lessons_done as i32,
+        lessons_total: lessons_total as i32,
+        quizzes_passed: passed as i32,
+        quizzes_total: quizzes_total as i32,
+        score,
+        percent,
+        complete: lessons_done == lessons_total && quizzes_ok,
+    }
+}
+
+/// Recomputes and stores the figures of `user`'s enrollment in `course_id`, completing it (and
+/// issuing the certificate) when the course's rule is met.
+pub fn refresh_course(conn: &mut DbConn, ctx: &Ctx, user: Id, course_id: Id) -> ApiResult<()> {
+    let Some((enrollment, status)) = enrollments::table
+        .filter(enrollments::user_id.eq(user))
+        .filter(enrollments::course_id.eq(course_id))
+        .select((enrollments::id, enrollments::status))
+        .first::<(Id, String)>(conn)
+        .optional()?
+    else {
+        return Ok(());
+    };
+    let file = published_file(conn, course_id)?.ok_or(ApiError::NotFound)?;
+    let (lessons, quizzes) = items_of(course_id, &file);
+    let lessons_done: i64 = lesson_completions::table
+        .filter(lesson_completions::user_id.eq(user))
+        .filter(lesson_completions::course_id.eq(course_id))
+        .filter(lesson_completions::lesson_id.eq_any(&lessons))
+        .count()
+        .get_result(conn)?;
+    let stored: Vec<(Id, Option<f64>, bool, i32)> = quiz_results::table
+        .filter(quiz_results::user_id.eq(user))
+        .filter(quiz_results::course_id.eq(course_id))
+        .select((
+            quiz_results::quiz_id,
+            quiz_results::share,
+            quiz_results::passed,
+            quiz_results::pending,
+        ))
+        .load(conn)?;
+    let results: Vec<_> = quizzes
+        .iter()
+        .map(|q| {
+            stored
+                .iter()
+                .find(|(id, ..)| id == q)
+                .map(|(_, s, p, n)| (*s, *p, *n))
+        })
+        .collect();
+    let f = figures(&file, lessons.len(), lessons_done as usize, &results);
+    let now = Timestamp::now();
+    let newly_complete = f.complete && status == "active";
+    let no_longer_complete = !f.complete && status == "completed";
+    diesel::update(enrollments::table.find(enrollment))
+        .set((
+            enrollments::lessons_done.eq(f.lessons_done),
+            enrollments::lessons_total.eq(f.lessons_total),
+            enrollments::quizzes_passed.eq(f.quizzes_passed),
+            enrollments::quizzes_total.eq(f.quizzes_total),
+            enrollments::score.eq(f.score),
+            enrollments::percent.eq(f.percent),
+            enrollments::last_activity_at.eq(now),
+        ))
+        .execute(conn)?;
+    if newly_complete {
+        diesel::update(enrollments::table.find(enrollment))
+            .set((
+                enrollments::status.eq("completed"),
+                enrollments::completed_at.eq(now),
+            ))
+            .execute(conn)?;
+        // CERTIFICATE: issued here once the certificates module lands.
+        let _ = ctx;
+    } else if no_longer_complete {
+        diesel::update(enrollments::table.find(enrollment))
+            .set((
+                enrollments::status.eq("active"),
+                enrollments::completed_at.eq(None::<Timestamp>),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

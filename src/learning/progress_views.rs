@@ -1,0 +1,468 @@
+//! The progress endpoints: completing a lesson, and a trainee's own progress (all courses, or one
+//! course per module, lesson and quiz) with their competency mastery and market readiness.
+//!
+//! Quiz results follow each quiz's review policy here as everywhere: while a student may not see
+//! an attempt's score, their progress shows the quiz as submitted without share or pass, and the
+//! course's mean score is withheld too (it would reveal the hidden one).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::mastery::{self, AreaMastery, CompetencyLevel, MarketReadiness};
+use super::progress::{self, published_file};
+use crate::auth::AuthUser;
+use crate::courses::access;
+use crate::courses::content::locate;
+use crate::courses::format::{CourseFile, Review};
+use crate::courses::store::{item_id, lesson_path, module_path, quiz_path};
+use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::{self, DbConn};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::learning::enrollments::is_enrolled;
+use crate::quizzes::attempts::store::AttemptRow;
+use crate::quizzes::attempts::view::reveals;
+use crate::schema::{courses, enrollments, lesson_completions, quiz_attempts, quiz_results, users};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/lessons/{lesson_id}/complete",
+        web::post().to(complete_lesson),
+    )
+    .route("/me/progress", web::get().to(my_progress))
+    .route(
+        "/me/courses/{course_id}/progress",
+        web::get().to(my_course_progress),
+    );
+}
+
+/// The course-level figures of one enrollment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CourseProgress {
+    #[schema(value_type = String, format = Uuid)]
+    pub course_id: Id,
+    pub title: String,
+    /// active | completed | withdrawn
+    pub status: String,
+    /// 0..=100: lessons done and quizzes completed (passed, or graded under a min_score rule).
+    pub percent: f64,
+    /// Mean quiz result 0..=1 (absent before any result, or while a quiz's result is hidden).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    pub lessons_done: i32,
+    pub lessons_total: i32,
+    pub quizzes_passed: i32,
+    pub quizzes_total: i32,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_activity_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub completed_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompetencyProgress {
+    pub code: String,
+    #[serde(flatten)]
+    pub level: CompetencyLevel,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyProgress {
+    pub courses: Vec<CourseProgress>,
+    /// Every competency with evidence.
+    pub competencies: Vec<CompetencyProgress>,
+    pub areas: Vec<AreaMastery>,
+    /// Readiness for each of the trainee's target markets.
+    pub markets: Vec<MarketReadiness>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LessonProgress {
+    #[schema(value_type = String, format = Uuid)]
+    pub lesson_id: Id,
+    pub title: String,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub completed_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuizProgress {
+    #[schema(value_type = String, format = Uuid)]
+    pub quiz_id: Id,
+    pub title: String,
+    /// not_attempted | in_progress | needs_grading | graded | submitted (result not yet shown)
+    pub status: String,
+    pub attempts: usize,
+    /// The result by the quiz's grading method, when the review policy shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
+    pub passing_score: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModuleProgress {
+    #[schema(value_type = String, format = Uuid)]
+    pub module_id: Id,
+    pub title: String,
+    /// Every lesson done and the quiz (if any) passed.
+    pub completed: bool,
+    pub lessons: Vec<LessonProgress>,
+    pub quiz: Option<QuizProgress>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CourseProgressDetail {
+    #[serde(flatten)]
+    pub course: CourseProgress,
+    pub modules: Vec<ModuleProgress>,
+    /// The trainee's level in each competency the course teaches or assesses.
+    pub competencies: Vec<CompetencyProgress>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LessonCompleted {
+    #[schema(value_type = String, format = Uuid)]
+    pub lesson_id: Id,
+    #[schema(value_type = String, format = DateTime)]
+    pub completed_at: Timestamp,
+    pub course: CourseProgress,
+}
+
+type EnrollmentFigures = (
+    Id,
+    String,
+    String,
+    f64,
+    Option<f64>,
+    i32,
+    i32,
+    i32,
+    i32,
+    Option<Timestamp>,
+    Option<Timestamp>,
+);
+
+fn course_rows(
+    conn: &mut DbConn,
+    user: Id,
+    course: Option<Id>,
+) -> QueryResult<Vec<CourseProgress>> {
+    let mut q = enrollments::table
+        .inner_join(courses::table)
+        .filter(enrollments::user_id.eq(user))
+        .select((
+            enrollments::course_id,
+            courses::title,
+            enrollments::status,
+            enrollments::percent,
+            enrollments::score,
+            enrollments::lessons_done,
+            enrollments::lessons_total,
+            enrollments::quizzes_passed,
+            enrollments::quizzes_total,
+            enrollments::last_activity_at,
+            enrollments::completed_at,
+        ))
+        .order(enrollments::enrolled_at.desc())
+        .into_boxed();
+    if let Some(c) = course {
+        q = q.filter(enrollments::course_id.eq(c));
+    }
+    let rows: Vec<EnrollmentFigures> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CourseProgress {
+            course_id: r.0,
+            title: r.1,
+            status: r.2,
+            percent: r.3,
+            score: r.4,
+            lessons_done: r.5,
+            lessons_total: r.6,
+            quizzes_passed: r.7,
+            quizzes_total: r.8,
+            last_activity_at: r.9,
+            completed_at: r.10,
+        })
+        .collect())
+}
+
+/// Courses in which some quiz result of `user` is hidden by its review policy right now.
+fn courses_with_hidden_results(
+    conn: &mut DbConn,
+    user: Id,
+    course: Option<Id>,
+) -> ApiResult<BTreeSet<Id>> {
+    let mut q = quiz_attempts::table
+        .filter(quiz_attempts::user_id.eq(user))
+        .filter(quiz_attempts::status.ne("open"))
+        .select(AttemptRow::as_select())
+        .into_boxed();
+    if let Some(c) = course {
+        q = q.filter(quiz_attempts::course_id.eq(c));
+    }
+    let attempts: Vec<AttemptRow> = q.load(conn)?;
+    let mut hidden = BTreeSet::new();
+    for a in attempts {
+        if hidden.contains(&a.course_id) {
+            continue;
+        }
+        if !result_visible(conn, &a)? {
+            hidden.insert(a.course_id);
+        }
+    }
+    Ok(hidden)
+}
+
+/// Whether the student may see the result of the closed attempt `a` now.
+fn result_visible(conn: &mut DbConn, a: &AttemptRow) -> ApiResult<bool> {
+    let file = crate::quizzes::attempts::store::parsed_version(conn, a.version_id)?;
+    let review = file
+        .modules
+        .iter()
+        .find(|m| item_id(a.course_id, &quiz_path(&m.module.slug)) == a.quiz_id)
+        .and_then(|m| m.quiz.as_ref())
+        .map_or(Review::Never, |q| q.settings.review);
+    Ok(reveals(review, a, Timestamp::now()))
+}
+
+fn competency_list(
+    levels: &BTreeMap<String, CompetencyLevel>,
+    only: Option<&BTreeSet<String>>,
+) -> Vec<CompetencyProgress> {
+    match only {
+        None => levels
+            .iter()
+            .map(|(code, level)| CompetencyProgress {
+                code: code.clone(),
+                level: *level,
+            })
+            .collect(),
+        Some(codes) => codes
+            .iter()
+            .map(|code| CompetencyProgress {
+                code: code.clone(),
+                level: levels.get(code).copied().unwrap_or(CompetencyLevel {
+                    level: 0.0,
+                    mastered: false,
+                    evidence: 0,
+                }),
+            })
+            .collect(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/lessons/{lesson_id}/complete", tag = "learning", security(("bearer" = [])),
+    params(("lesson_id" = String, Path)),
+    responses((status = 200, body = LessonCompleted, description = "Recorded (again: the first completion time is kept)"),
+        (status = 403, body = Problem, description = "Not enrolled"), (status = 404, body = Problem)))]
+pub async fn complete_lesson(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let lesson_id = path.into_inner();
+    let ctx = state.progress_ctx();
+    let done = db::transaction(&state.pool, move |conn| {
+        let (course_id, _) = locate(conn, lesson_id, "lesson")?;
+        access::viewable(conn, Some(user.id), course_id)?;
+        // Only lessons of the published version count (a draft's new lesson is not there yet).
+        let file = published_file(conn, course_id)?.ok_or(ApiError::NotFound)?;
+        if !progress::items_of(course_id, &file).0.contains(&lesson_id) {
+            return Err(ApiError::NotFound);
+        }
+        if !is_enrolled(conn, user.id, course_id)? {
+            return Err(ApiError::Forbidden);
+        }
+        let at = progress::complete_lesson(conn, &ctx, user.id, course_id, lesson_id)?;
+        let mut course = course_rows(conn, user.id, Some(course_id))?
+            .pop()
+            .ok_or(ApiError::NotFound)?;
+        if courses_with_hidden_results(conn, user.id, Some(course_id))?.contains(&course_id) {
+            course.score = None;
+        }
+        Ok(LessonCompleted {
+            lesson_id,
+            completed_at: at,
+            course,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(done))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/progress", tag = "learning", security(("bearer" = [])),
+    responses((status = 200, body = MyProgress), (status = 401, body = Problem)))]
+pub async fn my_progress(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let view = db::run(&state.pool, move |conn| {
+        let mut courses = course_rows(conn, user.id, None)?;
+        let hidden = courses_with_hidden_results(conn, user.id, None)?;
+        for c in &mut courses {
+            if hidden.contains(&c.course_id) {
+                c.score = None;
+            }
+        }
+        let levels = mastery::levels_of(conn, user.id)?;
+        let targets: JsonValue = users::table
+            .find(user.id)
+            .select(users::target_markets)
+            .first(conn)?;
+        let targets: Vec<String> = serde_json::from_value(targets.0).unwrap_or_default();
+        Ok(MyProgress {
+            courses,
+            competencies: competency_list(&levels, None),
+            areas: mastery::area_summaries(&levels),
+            markets: targets
+                .iter()
+                .filter_map(|c| mastery::market_readiness(&levels, c))
+                .collect(),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Per module: lessons with their completion and the quiz with the student's visible result.
+fn modules_of(
+    conn: &mut DbConn,
+    user: Id,
+    course_id: Id,
+    file: &CourseFile,
+) -> ApiResult<Vec<ModuleProgress>> {
+    let done: BTreeMap<Id, Timestamp> = lesson_completions::table
+        .filter(lesson_completions::user_id.eq(user))
+        .filter(lesson_completions::course_id.eq(course_id))
+        .select((
+            lesson_completions::lesson_id,
+            lesson_completions::completed_at,
+        ))
+        .load::<(Id, Timestamp)>(conn)?
+        .into_iter()
+        .collect();
+    let results: BTreeMap<Id, (Option<f64>, bool)> = quiz_results::table
+        .filter(quiz_results::user_id.eq(user))
+        .filter(quiz_results::course_id.eq(course_id))
+        .select((
+            quiz_results::quiz_id,
+            quiz_results::share,
+            quiz_results::passed,
+        ))
+        .load::<(Id, Option<f64>, bool)>(conn)?
+        .into_iter()
+        .map(|(q, s, p)| (q, (s, p)))
+        .collect();
+    let attempts: Vec<AttemptRow> = quiz_attempts::table
+        .filter(quiz_attempts::user_id.eq(user))
+        .filter(quiz_attempts::course_id.eq(course_id))
+        .select(AttemptRow::as_select())
+        .load(conn)?;
+    let mut modules = Vec::new();
+    for m in &file.modules {
+        let lessons: Vec<LessonProgress> = m
+            .lessons
+            .iter()
+            .map(|l| {
+                let id = item_id(course_id, &lesson_path(&m.module.slug, &l.lesson.slug));
+                LessonProgress {
+                    lesson_id: id,
+                    title: l.lesson.title.clone(),
+                    completed_at: done.get(&id).copied(),
+                }
+            })
+            .collect();
+        let quiz = match &m.quiz {
+            None => None,
+            Some(quiz) => {
+                let quiz_id = item_id(course_id, &quiz_path(&m.module.slug));
+                let mine: Vec<&AttemptRow> =
+                    attempts.iter().filter(|a| a.quiz_id == quiz_id).collect();
+                let mut visible = true;
+                for a in mine.iter().filter(|a| a.status != "open") {
+                    visible &= result_visible(conn, a)?;
+                }
+                let result = results.get(&quiz_id).copied();
+                let status = if mine.iter().any(|a| a.status == "open") {
+                    "in_progress"
+                } else if mine.is_empty() {
+                    "not_attempted"
+                } else if !visible {
+                    "submitted"
+                } else if mine.iter().any(|a| a.status == "needs_grading") {
+                    "needs_grading"
+                } else {
+                    "graded"
+                };
+                let shown = result.filter(|_| visible);
+                Some(QuizProgress {
+                    quiz_id,
+                    title: quiz.settings.title.clone(),
+                    status: status.to_owned(),
+                    attempts: mine.len(),
+                    share: shown.and_then(|(s, _)| s),
+                    passed: shown.filter(|(s, _)| s.is_some()).map(|(_, p)| p),
+                    passing_score: quiz.settings.passing_score,
+                })
+            }
+        };
+        let quiz_passed = m.quiz.is_none()
+            || results
+                .get(&item_id(course_id, &quiz_path(&m.module.slug)))
+                .is_some_and(|(_, p)| *p);
+        modules.push(ModuleProgress {
+            module_id: item_id(course_id, &module_path(&m.module.slug)),
+            title: m.module.title.clone(),
+            completed: lessons.iter().all(|l| l.completed_at.is_some()) && quiz_passed,
+            lessons,
+            quiz,
+        });
+    }
+    Ok(modules)
+}
+
+#[utoipa::path(get, path = "/api/v1/me/courses/{course_id}/progress", tag = "learning", security(("bearer" = [])),
+    params(("course_id" = String, Path)),
+    responses((status = 200, body = CourseProgressDetail), (status = 404, body = Problem, description = "Not enrolled in this course")))]
+pub async fn my_course_progress(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let course_id = path.into_inner();
+    let view = db::run(&state.pool, move |conn| {
+        let mut course = course_rows(conn, user.id, Some(course_id))?
+            .pop()
+            .ok_or(ApiError::NotFound)?;
+        let file = published_file(conn, course_id)?.ok_or(ApiError::NotFound)?;
+        let modules = modules_of(conn, user.id, course_id, &file)?;
+        if modules
+            .iter()
+            .filter_map(|m| m.quiz.as_ref())
+            .any(|q| q.status == "submitted")
+        {
+            course.score = None;
+        }
+        let mut codes: BTreeSet<String> = file.course.competencies.iter().cloned().collect();
+        for m in &file.modules {
+            for l in &m.lessons {
+                codes.extend(l.lesson.competencies.iter().cloned());
+            }
+            for q in m.quiz.iter().flat_map(|q| &q.questions) {
+                codes.extend(q.competencies.iter().cloned());
+            }
+        }
+        let levels = mastery::levels_of(conn, user.id)?;
+        Ok(CourseProgressDetail {
+            course,
+            modules,
+            competencies: competency_list(&levels, Some(&codes)),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
