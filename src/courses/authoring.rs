@@ -412,6 +412,7 @@ pub async fn publish_course(
     path: web::Path<Id>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
+    let ctx = state.progress_ctx();
     let view = db::transaction(&state.pool, move |conn| {
         let course = access::owned(conn, user.id, course_id)?;
         if !store::publish_draft(conn, &course)? {
@@ -426,6 +427,8 @@ pub async fn publish_course(
                 ));
             }
         }
+        // Enrolled trainees' figures follow the new set of lessons and quizzes.
+        crate::learning::progress::course_republished(conn, &ctx, course_id)?;
         let course = store::find_course(conn, course_id)?;
         let version = course.published_version_id.ok_or(ApiError::NotFound)?;
         views::course_view(conn, course, version)

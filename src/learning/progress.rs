@@ -9,7 +9,8 @@
 //!   (`all_passed`: every lesson done and every quiz passed; `min_score`: every lesson done, every
 //!   quiz graded and the mean quiz score at least `min_score`). Reaching completion issues the
 //!   certificate; a regrade that takes it away sets the enrollment back to active (a certificate
-//!   already issued stays until an org admin revokes it).
+//!   already issued stays until an org admin revokes it). A newly published version refreshes
+//!   every enrollment's figures but never takes a completion away.
 //!
 //! The work per event is bounded by one student's rows in one course; reads never recompute.
 
@@ -29,6 +30,17 @@ use crate::quizzes::results::final_share;
 use crate::quizzes::QuizGrade;
 use crate::schema::{courses, enrollments, lesson_completions, quiz_attempts, quiz_results};
 use crate::startup::AppState;
+
+/// Why a course's figures are refreshed; it decides what may change besides the figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// The trainee completed a lesson or an attempt of theirs closed: their last activity moves.
+    Trainee,
+    /// Staff changed a grade (hand grading, regrade): completion may be gained or lost.
+    Grading,
+    /// A new version was published: completion may be gained, never taken away.
+    Republish,
+}
 
 /// What progress events need besides the database: the base of links in emails and the key
 /// that signs certificates.
@@ -101,8 +113,22 @@ pub fn complete_lesson(
             now
         }
     };
-    refresh_course(conn, ctx, user, course_id)?;
+    refresh_course(conn, ctx, user, course_id, Cause::Trainee)?;
     Ok(at)
+}
+
+/// After a new version of `course_id` is published: every enrollment's figures against the new
+/// set of lessons and quizzes (a lesson added lowers the percent, a quiz removed may complete).
+pub fn course_republished(conn: &mut DbConn, ctx: &Ctx, course_id: Id) -> ApiResult<usize> {
+    let users: Vec<Id> = enrollments::table
+        .filter(enrollments::course_id.eq(course_id))
+        .filter(enrollments::status.ne("withdrawn"))
+        .select(enrollments::user_id)
+        .load(conn)?;
+    for user in &users {
+        refresh_course(conn, ctx, *user, course_id, Cause::Republish)?;
+    }
+    Ok(users.len())
 }
 
 /// Share of points per competency in one graded attempt: competency -> (share, points).
@@ -140,6 +166,7 @@ pub fn attempt_graded(
     attempt: &AttemptRow,
     quiz: &Quiz,
     grade: &QuizGrade,
+    cause: Cause,
 ) -> ApiResult<()> {
     let user = attempt.user_id;
     let observed = attempt.submitted_at.unwrap_or_else(Timestamp::now);
@@ -190,7 +217,7 @@ pub fn attempt_graded(
             ))
             .execute(conn)?;
     }
-    refresh_course(conn, ctx, user, attempt.course_id)
+    refresh_course(conn, ctx, user, attempt.course_id, cause)
 }
 
 /// The course figures of one enrollment, computed from its stored facts.
@@ -262,12 +289,22 @@ pub fn figures(
 
 /// Recomputes and stores the figures of `user`'s enrollment in `course_id`, completing it (and
 /// issuing the certificate) when the course's rule is met.
-pub fn refresh_course(conn: &mut DbConn, ctx: &Ctx, user: Id, course_id: Id) -> ApiResult<()> {
-    let Some((enrollment, status)) = enrollments::table
+pub fn refresh_course(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    user: Id,
+    course_id: Id,
+    cause: Cause,
+) -> ApiResult<()> {
+    let Some((enrollment, status, last_activity)) = enrollments::table
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::course_id.eq(course_id))
-        .select((enrollments::id, enrollments::status))
-        .first::<(Id, String)>(conn)
+        .select((
+            enrollments::id,
+            enrollments::status,
+            enrollments::last_activity_at,
+        ))
+        .first::<(Id, String, Option<Timestamp>)>(conn)
         .optional()?
     else {
         return Ok(());
@@ -302,7 +339,7 @@ pub fn refresh_course(conn: &mut DbConn, ctx: &Ctx, user: Id, course_id: Id) -> 
     let f = figures(&file, lessons.len(), lessons_done as usize, &results);
     let now = Timestamp::now();
     let newly_complete = f.complete && status == "active";
-    let no_longer_complete = !f.complete && status == "completed";
+    let no_longer_complete = !f.complete && status == "completed" && cause != Cause::Republish;
     diesel::update(enrollments::table.find(enrollment))
         .set((
             enrollments::lessons_done.eq(f.lessons_done),
@@ -311,7 +348,11 @@ pub fn refresh_course(conn: &mut DbConn, ctx: &Ctx, user: Id, course_id: Id) -> 
             enrollments::quizzes_total.eq(f.quizzes_total),
             enrollments::score.eq(f.score),
             enrollments::percent.eq(f.percent),
-            enrollments::last_activity_at.eq(now),
+            enrollments::last_activity_at.eq(if cause == Cause::Trainee {
+                Some(now)
+            } else {
+                last_activity
+            }),
         ))
         .execute(conn)?;
     if newly_complete {

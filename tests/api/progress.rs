@@ -457,3 +457,62 @@ async fn lessons_of_other_courses_or_unknown_ids_are_not_found() {
         .assert_problem(404, "not_found");
     assert_eq!(app.count("lesson_completions").await, 0);
 }
+
+#[tokio::test]
+async fn a_newly_published_lesson_lowers_the_percent_but_keeps_a_completion() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let (course_id, lessons, quiz_id) =
+        small_course(&app, &root, "growing", &[], "immediately", 0.5).await;
+    let (done, _) = app.user("done@example.com").await;
+    let (halfway, _) = app.user("halfway@example.com").await;
+    for token in [&done, &halfway] {
+        enroll(&app, token, &course_id).await;
+        complete(&app, token, &lessons[0]).await;
+    }
+    complete(&app, &done, &lessons[1]).await;
+    answer_quiz(&app, &done, &quiz_id, true).await;
+    let before = app
+        .get(&format!("/me/courses/{course_id}/progress"), Some(&halfway))
+        .await;
+    assert_eq!(before.body["percent"], 33.3);
+    let activity = before.body["last_activity_at"].clone();
+
+    let modules = app
+        .get(&format!("/courses/{course_id}/modules"), Some(&root))
+        .await;
+    let module_id = modules.body[0]["id"].as_str().unwrap().to_owned();
+    let added = app
+        .post(
+            &format!("/modules/{module_id}/lessons"),
+            Some(&root),
+            json!({"slug": "recalls", "title": "Recalls", "minutes": 5, "competencies": ["law.product_safety"],
+                   "body": "# Recalls\n\nReport through the Safety Business Gateway.\n\n## Sources\n\n- Regulation (EU) 2023/988.\n"}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    // A draft lesson counts for nobody until it is published.
+    let draft_only = complete(&app, &halfway, added.body["id"].as_str().unwrap()).await;
+    draft_only.assert_problem(404, "not_found");
+    let published = app
+        .post(
+            &format!("/courses/{course_id}/publish"),
+            Some(&root),
+            json!({}),
+        )
+        .await;
+    assert_eq!(published.status, 200, "{}", published.body);
+
+    let after = app
+        .get(&format!("/me/courses/{course_id}/progress"), Some(&halfway))
+        .await;
+    assert_eq!(after.body["lessons_total"], 3);
+    assert_eq!(after.body["percent"], 25.0);
+    // Publishing is not the trainee's activity.
+    assert_eq!(after.body["last_activity_at"], activity);
+    let finished = app
+        .get(&format!("/me/courses/{course_id}/progress"), Some(&done))
+        .await;
+    assert_eq!(finished.body["status"], "completed");
+    assert_eq!(finished.body["percent"], 75.0);
+}

@@ -232,7 +232,14 @@ pub async fn grade_by_hand(
                 attempt_grade_events::created_at.eq(Timestamp::now()),
             ))
             .execute(conn)?;
-        crate::learning::progress::attempt_graded(conn, &ctx, &attempt, &quiz, &grade)?;
+        crate::learning::progress::attempt_graded(
+            conn,
+            &ctx,
+            &attempt,
+            &quiz,
+            &grade,
+            crate::learning::progress::Cause::Grading,
+        )?;
         let attempt = store::readable_attempt(conn, user.id, attempt_id)?;
         Ok(attempt_view(&attempt, &quiz, true))
     })

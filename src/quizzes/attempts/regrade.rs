@@ -17,7 +17,7 @@ use crate::courses::store::{parse_stored, version_files};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::learning::progress::Ctx;
+use crate::learning::progress::{Cause, Ctx};
 use crate::quizzes::{grade, grade_missing, parse_response, Correctness, Draw, QuizGrade};
 use crate::schema::{attempt_grade_events, quiz_attempts};
 use crate::startup::AppState;
@@ -119,7 +119,14 @@ fn regrade_attempt(
             ))
             .execute(conn)?;
         // The student's quiz result, mastery and course completion follow the new grade.
-        crate::learning::progress::attempt_graded(conn, ctx, attempt, quiz, &result)?;
+        crate::learning::progress::attempt_graded(
+            conn,
+            ctx,
+            attempt,
+            quiz,
+            &result,
+            Cause::Grading,
+        )?;
     }
     Ok(changed)
 }

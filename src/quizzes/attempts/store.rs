@@ -16,7 +16,7 @@ use crate::courses::store::{parse_stored, version_files};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::DbConn;
 use crate::error::ApiError;
-use crate::learning::progress::Ctx;
+use crate::learning::progress::{Cause, Ctx};
 use crate::quizzes::{grade_quiz, parse_response, Draw, QuizGrade, Response};
 use crate::schema::quiz_attempts;
 
@@ -248,7 +248,7 @@ pub fn close(
     .execute(conn)?;
     if n == 1 {
         // The student's quiz result, mastery and course progress change in the same transaction.
-        crate::learning::progress::attempt_graded(conn, ctx, attempt, quiz, grade)?;
+        crate::learning::progress::attempt_graded(conn, ctx, attempt, quiz, grade, Cause::Trainee)?;
     }
     Ok(n == 1)
 }
