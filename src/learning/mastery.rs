@@ -170,12 +170,11 @@ pub fn record_evidence(
     observed_at: Timestamp,
     shares: &BTreeMap<String, (f64, f64)>,
 ) -> QueryResult<()> {
-    let before: Vec<String> = competency_evidence::table
-        .filter(competency_evidence::attempt_id.eq(attempt))
-        .select(competency_evidence::competency)
-        .load(conn)?;
-    diesel::delete(competency_evidence::table.filter(competency_evidence::attempt_id.eq(attempt)))
-        .execute(conn)?;
+    let before: Vec<String> = crate::per_backend!(conn, |c| diesel::delete(
+        competency_evidence::table.filter(competency_evidence::attempt_id.eq(attempt))
+    )
+    .returning(competency_evidence::competency)
+    .load(c))?;
     for (code, (share, points)) in shares {
         diesel::insert_into(competency_evidence::table)
             .values((
@@ -197,6 +196,8 @@ pub fn record_evidence(
 
 /// Recomputes one stored level from the evidence (a handful of rows by index).
 fn refresh_level(conn: &mut DbConn, user: Id, code: &str) -> QueryResult<()> {
+    // All of it, newest first: the window for the level, the length for the count. A trainee's
+    // evidence of one competency is one row per graded attempt, so this stays small.
     let shares: Vec<f64> = competency_evidence::table
         .filter(competency_evidence::user_id.eq(user))
         .filter(competency_evidence::competency.eq(code))
@@ -205,42 +206,36 @@ fn refresh_level(conn: &mut DbConn, user: Id, code: &str) -> QueryResult<()> {
             competency_evidence::attempt_id.desc(),
         ))
         .select(competency_evidence::share)
-        .limit(WINDOW as i64)
         .load(conn)?;
-    let count: i64 = competency_evidence::table
-        .filter(competency_evidence::user_id.eq(user))
-        .filter(competency_evidence::competency.eq(code))
-        .count()
-        .get_result(conn)?;
-    let existing = competency_mastery::table
-        .filter(competency_mastery::user_id.eq(user))
-        .filter(competency_mastery::competency.eq(code));
     let Some(level) = decaying_average(&shares) else {
-        diesel::delete(existing).execute(conn)?;
+        diesel::delete(
+            competency_mastery::table
+                .filter(competency_mastery::user_id.eq(user))
+                .filter(competency_mastery::competency.eq(code)),
+        )
+        .execute(conn)?;
         return Ok(());
     };
     let mastered = level + 1e-9 >= MASTERY_THRESHOLD;
-    let now = Timestamp::now();
-    let updated = diesel::update(existing)
+    let row = (
+        competency_mastery::user_id.eq(user),
+        competency_mastery::competency.eq(code),
+        competency_mastery::level.eq(level),
+        competency_mastery::mastered.eq(mastered),
+        competency_mastery::evidence_count.eq(shares.len() as i32),
+        competency_mastery::updated_at.eq(Timestamp::now()),
+    );
+    crate::per_backend!(conn, |c| diesel::insert_into(competency_mastery::table)
+        .values(row)
+        .on_conflict((competency_mastery::user_id, competency_mastery::competency))
+        .do_update()
         .set((
             competency_mastery::level.eq(level),
             competency_mastery::mastered.eq(mastered),
-            competency_mastery::evidence_count.eq(count as i32),
-            competency_mastery::updated_at.eq(now),
+            competency_mastery::evidence_count.eq(shares.len() as i32),
+            competency_mastery::updated_at.eq(Timestamp::now()),
         ))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(competency_mastery::table)
-            .values((
-                competency_mastery::user_id.eq(user),
-                competency_mastery::competency.eq(code),
-                competency_mastery::level.eq(level),
-                competency_mastery::mastered.eq(mastered),
-                competency_mastery::evidence_count.eq(count as i32),
-                competency_mastery::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
+        .execute(c))?;
     Ok(())
 }
 

@@ -47,12 +47,14 @@ pub enum Cause {
 #[derive(Clone)]
 pub struct Ctx {
     pub public_url: String,
+    pub signer: Arc<crate::certificates::Signer>,
 }
 
 impl AppState {
     pub fn progress_ctx(&self) -> Ctx {
         Ctx {
             public_url: self.settings.public_url.clone(),
+            signer: self.signer.clone(),
         }
     }
 }
@@ -199,24 +201,28 @@ pub fn attempt_graded(
     let share = final_share(quiz.settings.grading_method, &shares);
     let passed = share.is_some_and(|s| s + 1e-9 >= quiz.settings.passing_score);
     let now = Timestamp::now();
-    let target = quiz_results::table.find((user, attempt.quiz_id));
-    let values = (
+    let row = (
+        quiz_results::user_id.eq(user),
+        quiz_results::quiz_id.eq(attempt.quiz_id),
+        quiz_results::course_id.eq(attempt.course_id),
         quiz_results::share.eq(share),
         quiz_results::passed.eq(passed),
         quiz_results::attempts_graded.eq(shares.len() as i32),
         quiz_results::pending.eq(pending),
         quiz_results::updated_at.eq(now),
     );
-    if diesel::update(target).set(values).execute(conn)? == 0 {
-        diesel::insert_into(quiz_results::table)
-            .values((
-                quiz_results::user_id.eq(user),
-                quiz_results::quiz_id.eq(attempt.quiz_id),
-                quiz_results::course_id.eq(attempt.course_id),
-                values,
-            ))
-            .execute(conn)?;
-    }
+    crate::per_backend!(conn, |c| diesel::insert_into(quiz_results::table)
+        .values(row)
+        .on_conflict((quiz_results::user_id, quiz_results::quiz_id))
+        .do_update()
+        .set((
+            quiz_results::share.eq(share),
+            quiz_results::passed.eq(passed),
+            quiz_results::attempts_graded.eq(shares.len() as i32),
+            quiz_results::pending.eq(pending),
+            quiz_results::updated_at.eq(now),
+        ))
+        .execute(c))?;
     refresh_course(conn, ctx, user, attempt.course_id, cause)
 }
 
@@ -296,20 +302,22 @@ pub fn refresh_course(
     course_id: Id,
     cause: Cause,
 ) -> ApiResult<()> {
-    let Some((enrollment, status, last_activity)) = enrollments::table
+    let Some((enrollment, status, last_activity, version)) = enrollments::table
+        .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::course_id.eq(course_id))
         .select((
             enrollments::id,
             enrollments::status,
             enrollments::last_activity_at,
+            courses::published_version_id,
         ))
-        .first::<(Id, String, Option<Timestamp>)>(conn)
+        .first::<(Id, String, Option<Timestamp>, Option<Id>)>(conn)
         .optional()?
     else {
         return Ok(());
     };
-    let file = published_file(conn, course_id)?.ok_or(ApiError::NotFound)?;
+    let file = parsed_version(conn, version.ok_or(ApiError::NotFound)?)?;
     let (lessons, quizzes) = items_of(course_id, &file);
     let lessons_done: i64 = lesson_completions::table
         .filter(lesson_completions::user_id.eq(user))
@@ -362,8 +370,7 @@ pub fn refresh_course(
                 enrollments::completed_at.eq(now),
             ))
             .execute(conn)?;
-        // CERTIFICATE: issued here once the certificates module lands.
-        let _ = ctx;
+        crate::certificates::issue(conn, &ctx.signer, &ctx.public_url, user, course_id, now)?;
     } else if no_longer_complete {
         diesel::update(enrollments::table.find(enrollment))
             .set((

@@ -223,6 +223,8 @@ async fn lessons_and_a_passed_quiz_complete_the_course_and_show_in_progress_and_
     assert_eq!(course["quizzes_passed"], 1);
     assert!(course["completed_at"].is_string());
     assert!(course["last_activity_at"].is_string());
+    // Completion issued the certificate, once, whatever happens after.
+    assert_eq!(app.count("certificates").await, 1);
     // Two attempts of evidence, newest 1.0 and before it 0.0: the decaying average is 1/1.7.
     let safety = progress.body["competencies"]
         .as_array()
@@ -262,6 +264,7 @@ async fn lessons_and_a_passed_quiz_complete_the_course_and_show_in_progress_and_
     assert_eq!(safety["mastered"], false);
     answer_quiz(&app, &token, &quiz_id, true).await;
     let progress = app.get("/me/progress", Some(&token)).await;
+    assert_eq!(app.count("certificates").await, 1);
     let germany = &progress.body["markets"][0];
     assert!(!germany["missing"]
         .as_array()

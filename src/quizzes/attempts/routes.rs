@@ -2,7 +2,8 @@
 //! (parallel starts against the attempt limit, parallel submits) are settled by the database: a
 //! unique (quiz, student, number) index and updates conditional on `status = 'open'`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use chrono::Duration;
@@ -64,13 +65,27 @@ pub struct SubmitRequest {
     pub answers: Option<Vec<AnswerInput>>,
 }
 
-/// The module slug of a quiz id, and its course.
+/// The module slug of a quiz id, and its course. A quiz id is derived from its course id and
+/// module slug, so the answer for an id never changes: it is remembered (bounded) and the
+/// attempt paths skip a query per request.
 pub(crate) fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> ApiResult<(Id, String)> {
+    static HOMES: OnceLock<Mutex<HashMap<Id, (Id, String)>>> = OnceLock::new();
+    let homes = HOMES.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = homes.lock().ok().and_then(|h| h.get(&quiz_id).cloned()) {
+        return Ok(hit);
+    }
     let (course_id, path) = locate(conn, quiz_id, "quiz")?;
-    Ok((
+    let home = (
         course_id,
         path.strip_prefix("quiz/").unwrap_or_default().to_owned(),
-    ))
+    );
+    if let Ok(mut h) = homes.lock() {
+        if h.len() >= 4096 {
+            h.clear();
+        }
+        h.insert(quiz_id, home.clone());
+    }
+    Ok(home)
 }
 
 /// Responses in a request are many at most as the attempt has questions; each must be for one of
@@ -260,8 +275,7 @@ fn current(
     user: Id,
     attempt_id: Id,
 ) -> ApiResult<(AttemptRow, String)> {
-    store::lock_attempt(conn, attempt_id)?;
-    let attempt = own_attempt(conn, user, attempt_id)?;
+    let attempt = store::lock_own_attempt(conn, user, attempt_id)?;
     let (_, module_slug) = quiz_home(conn, attempt.quiz_id)?;
     Ok((settle(conn, ctx, attempt, &module_slug)?, module_slug))
 }
@@ -372,11 +386,10 @@ pub async fn submit_attempt(
         };
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
         let grade = store::grade(&questions_of(&quiz, &attempt.snapshots()), &saved);
-        if !store::close(conn, &ctx, &attempt, &quiz, &saved, &grade)? {
+        let Some(attempt) = store::close(conn, &ctx, &attempt, &quiz, &saved, &grade)? else {
             let now = own_attempt(conn, user.id, attempt_id)?;
             return Ok(Err(closed_error(&now)));
-        }
-        let attempt = own_attempt(conn, user.id, attempt_id)?;
+        };
         let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)).unwrap_or_default();
         if let Some(k) = &key {
             idempotency::record(conn, user.id, k, &hash, 200, &body)?;

@@ -111,18 +111,18 @@ pub fn sweep_expired(conn: &mut DbConn, ctx: &Ctx) -> Result<usize, ApiError> {
     Ok(closed)
 }
 
-/// Serializes writers of one attempt for the rest of the transaction: PostgreSQL takes a row lock;
-/// SQLite needs none, since every write transaction there begins immediately and runs alone.
-/// Without it, two autosaves that each read-merge-write the answers could lose one another's work.
-pub fn lock_attempt(conn: &mut DbConn, id: Id) -> QueryResult<()> {
-    if let DbConn::Pg(c) = conn {
-        quiz_attempts::table
-            .find(id)
-            .select(quiz_attempts::id)
-            .for_update()
-            .load::<Id>(c)?;
-    }
-    Ok(())
+/// The attempt `id` of `user`, locked for the rest of the transaction: PostgreSQL takes a row
+/// lock; SQLite needs none, since every write transaction there begins immediately and runs
+/// alone. Without it, two autosaves that each read-merge-write the answers could lose one
+/// another's work. Anyone else's attempt is not found.
+pub fn lock_own_attempt(conn: &mut DbConn, user: Id, id: Id) -> Result<AttemptRow, ApiError> {
+    let mine = quiz_attempts::table
+        .find(id)
+        .filter(quiz_attempts::user_id.eq(user));
+    Ok(match conn {
+        DbConn::Pg(c) => mine.select(AttemptRow::as_select()).for_update().first(c)?,
+        DbConn::Sqlite(c) => mine.select(AttemptRow::as_select()).first(c)?,
+    })
 }
 
 /// Serializes attempt starts of one student in one course (PostgreSQL row lock on the enrollment),
@@ -217,8 +217,8 @@ pub fn grade(
     grade_quiz(&pairs, &responses)
 }
 
-/// Closes an open attempt with `answers` and its grade. Returns false when it was no longer open
-/// (another request closed it first).
+/// Closes an open attempt with `answers` and its grade, and returns the closed row; None when it
+/// was no longer open (another request closed it first).
 pub fn close(
     conn: &mut DbConn,
     ctx: &Ctx,
@@ -226,31 +226,39 @@ pub fn close(
     quiz: &Quiz,
     answers: &BTreeMap<String, Value>,
     grade: &QuizGrade,
-) -> Result<bool, ApiError> {
-    let status = if grade.needs_grading {
+) -> Result<Option<AttemptRow>, ApiError> {
+    let mut closed = attempt.clone();
+    closed.status = if grade.needs_grading {
         "needs_grading"
     } else {
         "graded"
-    };
+    }
+    .to_owned();
+    closed.answers = JsonValue(serde_json::to_value(answers).unwrap_or_default());
+    closed.submitted_at = Some(Timestamp::now());
+    closed.score = Some(grade.score);
+    closed.max_score = Some(grade.max);
+    closed.result = Some(JsonValue(serde_json::to_value(grade).unwrap_or_default()));
     let n = diesel::update(
         quiz_attempts::table
             .find(attempt.id)
             .filter(quiz_attempts::status.eq("open")),
     )
     .set((
-        quiz_attempts::status.eq(status),
-        quiz_attempts::answers.eq(JsonValue(serde_json::to_value(answers).unwrap_or_default())),
-        quiz_attempts::submitted_at.eq(Timestamp::now()),
-        quiz_attempts::score.eq(grade.score),
-        quiz_attempts::max_score.eq(grade.max),
-        quiz_attempts::result.eq(JsonValue(serde_json::to_value(grade).unwrap_or_default())),
+        quiz_attempts::status.eq(&closed.status),
+        quiz_attempts::answers.eq(&closed.answers),
+        quiz_attempts::submitted_at.eq(closed.submitted_at),
+        quiz_attempts::score.eq(closed.score),
+        quiz_attempts::max_score.eq(closed.max_score),
+        quiz_attempts::result.eq(&closed.result),
     ))
     .execute(conn)?;
-    if n == 1 {
-        // The student's quiz result, mastery and course progress change in the same transaction.
-        crate::learning::progress::attempt_graded(conn, ctx, attempt, quiz, grade, Cause::Trainee)?;
+    if n != 1 {
+        return Ok(None);
     }
-    Ok(n == 1)
+    // The student's quiz result, mastery and course progress change in the same transaction.
+    crate::learning::progress::attempt_graded(conn, ctx, &closed, quiz, grade, Cause::Trainee)?;
+    Ok(Some(closed))
 }
 
 /// Closes and grades `attempt` with its saved answers when its deadline has passed; returns the
@@ -267,16 +275,18 @@ pub fn settle(
     let (_, quiz) = source(conn, &attempt, module_slug)?;
     let questions = questions_of(&quiz, &attempt.snapshots());
     let saved = attempt.saved();
-    close(
+    match close(
         conn,
         ctx,
         &attempt,
         &quiz,
         &saved,
         &grade(&questions, &saved),
-    )?;
-    Ok(quiz_attempts::table
-        .find(attempt.id)
-        .select(AttemptRow::as_select())
-        .first(conn)?)
+    )? {
+        Some(closed) => Ok(closed),
+        None => Ok(quiz_attempts::table
+            .find(attempt.id)
+            .select(AttemptRow::as_select())
+            .first(conn)?),
+    }
 }
