@@ -81,8 +81,17 @@ async fn main() -> anyhow::Result<()> {
         Command::Courses {
             command: CoursesCommand::Import { dir },
         } => {
-            let pool = prepare_database(&Settings::from_env()?).await?;
-            tokio::task::spawn_blocking(move || import_courses(&pool, &dir)).await??;
+            let settings = Settings::from_env()?;
+            let pool = prepare_database(&settings).await?;
+            // Re-publishing a course refreshes its trainees' progress, which may complete it
+            // and issue a certificate, so the import signs like the server does.
+            let ctx = caravan::learning::progress::Ctx {
+                public_url: settings.public_url.clone(),
+                signer: std::sync::Arc::new(caravan::certificates::Signer::from_settings(
+                    &settings,
+                )?),
+            };
+            tokio::task::spawn_blocking(move || import_courses(&pool, &ctx, &dir)).await??;
         }
         Command::Courses {
             command: CoursesCommand::Export { dir },
@@ -145,14 +154,18 @@ fn validate_courses(dir: &std::path::Path) -> anyhow::Result<()> {
     }
 }
 
-fn import_courses(pool: &caravan::db::Pool, dir: &std::path::Path) -> anyhow::Result<()> {
+fn import_courses(
+    pool: &caravan::db::Pool,
+    ctx: &caravan::learning::progress::Ctx,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
     use caravan::courses::transfer::{import_tree, ImportTreeError};
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let result = import_tree(pool, dir, |done, total, slug, outcome| {
+    let result = import_tree(pool, Some(ctx), dir, |done, total, slug, outcome| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
         // suspend + println, not bar.println: the latter prints nothing when the bar is hidden

@@ -50,9 +50,12 @@ fn per_course(files: BTreeMap<String, String>) -> BTreeMap<String, Files> {
 
 /// Validates the tree under `dir` and imports every course in one transaction, published and
 /// platform-wide; nothing is written when any file is invalid. `progress` is called after each
-/// course with (done, total, slug, outcome).
+/// course with (done, total, slug, outcome). With `ctx`, the trainees enrolled in an updated
+/// course have their progress refreshed against the new version (None: nobody can be enrolled,
+/// as in the first import into an empty database).
 pub fn import_tree(
     pool: &Pool,
+    ctx: Option<&crate::learning::progress::Ctx>,
     dir: &Path,
     mut progress: impl FnMut(usize, usize, &str, ImportOutcome),
 ) -> Result<Vec<(String, ImportOutcome)>, ImportTreeError> {
@@ -68,7 +71,10 @@ pub fn import_tree(
         for (done, file) in parsed.iter().enumerate() {
             let slug = file.course.slug.clone();
             let files = by_course.remove(&slug).unwrap_or_default();
-            let (_, outcome) = store::import_course(conn, &files, file, None, None, true)?;
+            let (id, outcome) = store::import_course(conn, &files, file, None, None, true)?;
+            if let (Some(ctx), ImportOutcome::Updated) = (ctx, outcome) {
+                crate::learning::progress::course_republished(conn, ctx, id)?;
+            }
             progress(done + 1, total, &slug, outcome);
             results.push((slug, outcome));
         }
@@ -91,7 +97,7 @@ pub fn import_if_empty(pool: &Pool, dir: &Path) -> anyhow::Result<Option<usize>>
     if existing > 0 || !dir.is_dir() {
         return Ok(None);
     }
-    match import_tree(pool, dir, |_, _, _, _| {}) {
+    match import_tree(pool, None, dir, |_, _, _, _| {}) {
         Ok(results) => Ok(Some(results.len())),
         Err(ImportTreeError::Invalid(diags)) => {
             let list: Vec<String> = diags.iter().map(ToString::to_string).collect();
@@ -189,6 +195,7 @@ pub async fn import_course(
             ),
             report: Some(diagnostics_report(&diags)),
         })?;
+    let ctx = state.progress_ctx();
     let response = db::transaction(&state.pool, move |conn| {
         check_prerequisites(conn, &file)?;
         let (course_id, outcome) = match store::find_course_by_slug(conn, &file.course.slug)? {
@@ -212,6 +219,9 @@ pub async fn import_course(
                     course.org_id,
                     body.publish,
                 )?;
+                if body.publish && outcome.1 == ImportOutcome::Updated {
+                    crate::learning::progress::course_republished(conn, &ctx, course.id)?;
+                }
                 (course.id, outcome.1)
             }
             None => {
