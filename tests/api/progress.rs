@@ -16,16 +16,22 @@ pub(crate) async fn small_course(
     review: &str,
     passing: f64,
 ) -> (String, Vec<String>, String) {
-    let course = app
-        .post(
-            "/courses",
-            Some(root),
-            json!({"slug": slug, "title": format!("Course {slug}"), "summary": "Safety basics.",
-                   "language": "en", "level": "beginner", "estimated_hours": 1,
-                   "competencies": ["law.product_safety"], "markets": ["DE"],
-                   "prerequisites": prerequisites}),
-        )
-        .await;
+    let body = json!({"slug": slug, "title": format!("Course {slug}"), "summary": "Safety basics.",
+                      "language": "en", "level": "beginner", "estimated_hours": 1,
+                      "competencies": ["law.product_safety"], "markets": ["DE"],
+                      "prerequisites": prerequisites});
+    course_with_quiz(app, root, body, review, passing).await
+}
+
+/// The course of [`small_course`] created with `body` (e.g. in an organization) by `root`.
+pub(crate) async fn course_with_quiz(
+    app: &TestApp,
+    root: &str,
+    body: Value,
+    review: &str,
+    passing: f64,
+) -> (String, Vec<String>, String) {
+    let course = app.post("/courses", Some(root), body).await;
     assert_eq!(course.status, 201, "{}", course.body);
     let course_id = course.body["id"].as_str().unwrap().to_owned();
     let module = app
@@ -518,4 +524,47 @@ async fn a_newly_published_lesson_lowers_the_percent_but_keeps_a_completion() {
         .await;
     assert_eq!(finished.body["status"], "completed");
     assert_eq!(finished.body["percent"], 75.0);
+}
+
+#[tokio::test]
+async fn another_colleges_course_and_progress_are_not_found() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let (a, admin_a) = app.org_with_admin(&root, "college-a").await;
+    let (b, admin_b) = app.org_with_admin(&root, "college-b").await;
+    let body = json!({"slug": "a-only", "title": "College A only", "summary": "Internal.",
+                      "language": "en", "level": "beginner", "estimated_hours": 1,
+                      "competencies": ["law.product_safety"], "org_id": a});
+    let (course_id, lessons, quiz_id) =
+        course_with_quiz(&app, &admin_a, body, "immediately", 0.5).await;
+    let (student_b, _) = app.user("student@b.example.com").await;
+    app.post(
+        &format!("/orgs/{b}/members"),
+        Some(&admin_b),
+        json!({"email": "student@b.example.com", "role": "student"}),
+    )
+    .await;
+    enroll(&app, &student_b, &course_id)
+        .await
+        .assert_problem(404, "not_found");
+    complete(&app, &student_b, &lessons[0])
+        .await
+        .assert_problem(404, "not_found");
+    app.post(
+        &format!("/quizzes/{quiz_id}/attempts"),
+        Some(&student_b),
+        json!({}),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.get(
+        &format!("/me/courses/{course_id}/progress"),
+        Some(&student_b),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    let mine = app.get("/me/progress", Some(&student_b)).await;
+    assert_eq!(mine.body["courses"], json!([]));
+    assert_eq!(app.count("lesson_completions").await, 0);
+    assert_eq!(app.count("enrollments").await, 0);
 }
