@@ -112,6 +112,8 @@ fn settings(dir: &std::path::Path, database_url: String) -> Settings {
         login_window: Duration::from_secs(900),
         trust_forwarded_for: false,
         import_courses_on_empty: false,
+        certificate_key: Secret("Y2FyYXZhbi10ZXN0LWNlcnRpZmljYXRlLWtleS0zMiE=".into()),
+        digest_interval: Duration::from_secs(3600),
     }
 }
 
@@ -921,6 +923,15 @@ fn classify(token: &str, known: &Known) -> Result<Replay, String> {
         } else {
             Replay::Const(id.to_owned())
         });
+    }
+    // `= ANY($n)` over ids: a PostgreSQL array literal.
+    if let Some(items) = token.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        let ids = items
+            .split(", ")
+            .filter(|i| !i.is_empty())
+            .map(|i| wrapped(i, "Id(").ok_or_else(|| format!("cannot replay the array {token}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Replay::Const(format!("{{{}}}", ids.join(","))));
     }
     if let Some(t) = wrapped(token, "Timestamp(") {
         return Ok(Replay::Const(t.to_owned()));

@@ -53,6 +53,10 @@ pub struct Settings {
     pub login_window: Duration,
     pub trust_forwarded_for: bool,
     pub import_courses_on_empty: bool,
+    /// Base64 of the 32-byte Ed25519 seed that signs certificates (`CARAVAN_CERTIFICATE_KEY`).
+    pub certificate_key: Secret,
+    /// How often the job scheduler wakes to run due jobs (the weekly digest).
+    pub digest_interval: Duration,
 }
 
 /// The smallest secret accepted in production: 32 bytes, the HS256 key size.
@@ -126,6 +130,23 @@ impl Settings {
             other => bail!("CARAVAN_MAIL_TRANSPORT must be file or smtp, not {other:?}"),
         };
 
+        let certificate_key = match var("CARAVAN_CERTIFICATE_KEY") {
+            Some(k) => {
+                check_certificate_key(&k).context("CARAVAN_CERTIFICATE_KEY is not valid")?;
+                Secret(k.trim().to_owned())
+            }
+            None if production => bail!(
+                "CARAVAN_CERTIFICATE_KEY must be set in production (base64 of a 32-byte Ed25519 seed)"
+            ),
+            None => {
+                let path = PathBuf::from(
+                    var("CARAVAN_CERTIFICATE_KEY_FILE")
+                        .unwrap_or_else(|| ".caravan-certificate-key".into()),
+                );
+                Secret(development_certificate_key(&path)?)
+            }
+        };
+
         let bind = var("CARAVAN_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         Ok(Settings {
             public_url: var("CARAVAN_PUBLIC_URL")
@@ -169,6 +190,10 @@ impl Settings {
             login_window: Duration::from_secs(parsed("CARAVAN_LOGIN_WINDOW_SECS", 900)?),
             trust_forwarded_for: parsed("CARAVAN_TRUST_FORWARDED_FOR", false)?,
             import_courses_on_empty: parsed("CARAVAN_IMPORT_COURSES_ON_EMPTY", true)?,
+            certificate_key,
+            digest_interval: Duration::from_secs(
+                parsed::<u64>("CARAVAN_DIGEST_INTERVAL_SECS", 3600)?.max(1),
+            ),
         })
     }
 }
@@ -205,4 +230,38 @@ fn development_secret(path: &std::path::Path) -> anyhow::Result<String> {
         "CARAVAN_JWT_SECRET is not set: generated a development secret; set it explicitly in production"
     );
     Ok(secret)
+}
+
+/// A certificate key is the standard base64 of exactly 32 bytes (an Ed25519 seed).
+pub fn check_certificate_key(key: &str) -> anyhow::Result<[u8; 32]> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(key.trim())
+        .map_err(|_| anyhow::anyhow!("a certificate key must be base64"))?;
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
+        anyhow::anyhow!(
+            "a certificate key must decode to 32 bytes, got {}",
+            bytes.len()
+        )
+    })
+}
+
+fn development_certificate_key(path: &std::path::Path) -> anyhow::Result<String> {
+    use base64::Engine as _;
+    use rand::RngCore as _;
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let existing = existing.trim().to_owned();
+        if check_certificate_key(&existing).is_ok() {
+            return Ok(existing);
+        }
+    }
+    let mut seed = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut seed);
+    let key = base64::engine::general_purpose::STANDARD.encode(seed);
+    std::fs::write(path, &key).with_context(|| format!("cannot write {}", path.display()))?;
+    tracing::warn!(
+        path = %path.display(),
+        "CARAVAN_CERTIFICATE_KEY is not set: generated a development signing key; set it explicitly in production"
+    );
+    Ok(key)
 }

@@ -7,11 +7,13 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod certificates;
 pub mod config;
 pub mod courses;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod jobs;
 pub mod learning;
 pub mod mail;
 pub mod openapi;

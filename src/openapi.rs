@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes, reports};
+use crate::{auth, catalog, certificates, courses, error, learning, ops, orgs, quizzes, reports};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,6 +40,9 @@ use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes, reports
         quizzes::attempts::manual::grading_queue, quizzes::attempts::manual::grade_by_hand,
         quizzes::attempts::regrade::regrade_quiz,
         reports::quiz::quiz_report,
+        certificates::routes::my_certificates, certificates::routes::get_certificate,
+        certificates::routes::verify_credential, certificates::routes::certificate_keys,
+        certificates::routes::revoke_certificate,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),
@@ -53,6 +56,7 @@ use crate::{auth, catalog, courses, error, learning, ops, orgs, quizzes, reports
         (name = "authoring", description = "Courses, modules, lessons, quizzes and questions for their authors"),
         (name = "learning", description = "Enrollment, progress, competency mastery and quiz attempts"),
         (name = "reports", description = "Reports for an organization's own trainees"),
+        (name = "certificates", description = "Signed course certificates: public verification, signing keys and revocation"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -28,6 +28,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub keys: TokenKeys,
     pub hasher: PasswordHasher,
+    pub signer: Arc<crate::certificates::Signer>,
 }
 
 pub struct Application {
@@ -80,10 +81,12 @@ impl Application {
             }
         }
         let mailer = Mailer::new(&settings.mail_transport, &settings.mail_from)?;
+        let signer = Arc::new(crate::certificates::Signer::from_settings(&settings)?);
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             keys: TokenKeys::from_settings(&settings),
             hasher: PasswordHasher::new()?,
+            signer: signer.clone(),
             settings: settings.clone(),
         });
         let listener = TcpListener::bind(&settings.bind)?;
@@ -141,7 +144,8 @@ impl Application {
                         .configure(crate::courses::content::routes)
                         .configure(crate::learning::routes)
                         .configure(crate::quizzes::attempts::routes)
-                        .configure(crate::reports::routes),
+                        .configure(crate::reports::routes)
+                        .configure(crate::certificates::routes),
                 )
                 .default_service(web::to(|| async {
                     Err::<HttpResponse, _>(ApiError::NotFound)
@@ -164,8 +168,15 @@ impl Application {
                 pool.clone(),
                 crate::learning::progress::Ctx {
                     public_url: settings.public_url.clone(),
+                    signer: signer.clone(),
                 },
                 std::time::Duration::from_secs(30),
+                stop_rx.clone(),
+            )),
+            tokio::spawn(crate::jobs::run(
+                pool.clone(),
+                settings.public_url.clone(),
+                settings.digest_interval,
                 stop_rx,
             )),
         ];

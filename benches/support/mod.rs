@@ -37,6 +37,8 @@ pub fn settings(dir: &std::path::Path, database_url: String) -> Settings {
         login_window: Duration::from_secs(900),
         trust_forwarded_for: false,
         import_courses_on_empty: false,
+        certificate_key: Secret("Y2FyYXZhbi10ZXN0LWNlcnRpZmljYXRlLWtleS0zMiE=".into()),
+        digest_interval: Duration::from_secs(3600),
     }
 }
 

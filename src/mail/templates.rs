@@ -97,3 +97,24 @@ pub fn enrolled(base: &str, to: &str, name: &str, course_title: &str, course_id:
         "You receive this email because you, or your college or academy, enrolled you in this course.",
     )
 }
+
+pub fn certificate_issued(
+    base: &str,
+    to: &str,
+    name: &str,
+    course_title: &str,
+    certificate_id: &str,
+) -> Message {
+    let url = format!("{base}/api/v1/certificates/{certificate_id}");
+    render(
+        to,
+        &format!("Your certificate for {course_title}"),
+        &format!("Hello {name},"),
+        &[
+            &format!("Congratulations: you completed \"{course_title}\" on Caravan and earned its certificate."),
+            "The certificate is a signed digital credential. Share the link below with an employer: anyone can open it to check that the certificate is genuine and still valid.",
+        ],
+        ("Verify the certificate", &url),
+        "You receive this email because you completed a course on Caravan.",
+    )
+}

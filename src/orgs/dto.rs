@@ -19,6 +19,8 @@ pub struct CreateOrgRequest {
 pub struct UpdateOrgRequest {
     pub name: Option<String>,
     pub kind: Option<OrgKind>,
+    /// Email the organization's admins a weekly progress digest.
+    pub weekly_digest: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -28,6 +30,8 @@ pub struct OrgView {
     pub name: String,
     pub slug: String,
     pub kind: String,
+    /// Whether the organization's admins receive the weekly progress digest.
+    pub weekly_digest: bool,
     /// The caller's role, absent for platform admins who are not members.
     pub my_role: Option<Role>,
     #[schema(value_type = String, format = DateTime)]

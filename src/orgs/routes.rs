@@ -25,7 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/invitations/accept", web::post().to(accept_invitation));
 }
 
-type OrgRow = (Id, String, String, String, Timestamp);
+type OrgRow = (Id, String, String, String, Timestamp, bool);
 
 fn org_columns() -> (
     organizations::id,
@@ -33,6 +33,7 @@ fn org_columns() -> (
     organizations::slug,
     organizations::kind,
     organizations::created_at,
+    organizations::weekly_digest,
 ) {
     (
         organizations::id,
@@ -40,15 +41,20 @@ fn org_columns() -> (
         organizations::slug,
         organizations::kind,
         organizations::created_at,
+        organizations::weekly_digest,
     )
 }
 
-fn view((id, name, slug, kind, created_at): OrgRow, my_role: Option<Role>) -> OrgView {
+fn view(
+    (id, name, slug, kind, created_at, weekly_digest): OrgRow,
+    my_role: Option<Role>,
+) -> OrgView {
     OrgView {
         id,
         name,
         slug,
         kind,
+        weekly_digest,
         my_role,
         created_at,
     }
@@ -195,6 +201,11 @@ pub async fn update_org(
         if let Some(kind) = body.kind {
             diesel::update(target)
                 .set(organizations::kind.eq(kind.as_str()))
+                .execute(conn)?;
+        }
+        if let Some(on) = body.weekly_digest {
+            diesel::update(target)
+                .set(organizations::weekly_digest.eq(on))
                 .execute(conn)?;
         }
         diesel::update(target)

@@ -13,6 +13,8 @@ use serde_json::{json, Value};
 
 pub const PASSWORD: &str = "violet-harbour-lantern-42";
 pub const JWT_SECRET: &str = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+/// Base64 of the 32-byte Ed25519 seed test apps sign certificates with.
+pub const CERTIFICATE_KEY: &str = "Y2FyYXZhbi10ZXN0LWNlcnRpZmljYXRlLWtleS0zMiE=";
 
 pub struct TestApp {
     pub address: String,
@@ -51,6 +53,8 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         login_window: Duration::from_secs(900),
         trust_forwarded_for: false,
         import_courses_on_empty: false,
+        certificate_key: Secret(CERTIFICATE_KEY.into()),
+        digest_interval: Duration::from_secs(3600),
     }
 }
 

@@ -2,9 +2,11 @@
 
 mod attempts;
 mod auth;
+mod certificates;
 mod courses_authoring;
 mod courses_catalog;
 mod courses_cli;
+mod digest;
 mod enrollments;
 mod grading_queue;
 mod helpers;

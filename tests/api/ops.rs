@@ -266,6 +266,7 @@ async fn production_mode_refuses_to_start_without_a_strong_secret() {
     let strong = caravan(&url, dir.path())
         .env("CARAVAN_ENV", "production")
         .env("CARAVAN_JWT_SECRET", JWT_SECRET)
+        .env("CARAVAN_CERTIFICATE_KEY", CERTIFICATE_KEY)
         .arg("migrate")
         .output()
         .unwrap();

@@ -1,0 +1,32 @@
+//! Course certificates: issued when an enrollment is completed, signed as Open Badges 3.0 /
+//! W3C Verifiable Credentials (compact JWS, Ed25519), verifiable by anyone with the public key,
+//! and revocable by the course organization's admins. This file owns the public API the rest of
+//! the crate calls ([`Signer`], [`issue`]); see `issue.rs`, `verify.rs`, `routes.rs`.
+
+mod credential;
+mod issue;
+pub mod routes;
+mod signer;
+mod store;
+mod verify;
+
+use crate::db::sql_types::{Id, Timestamp};
+use crate::db::DbConn;
+use crate::error::ApiResult;
+
+pub use routes::routes;
+pub use signer::{Rejected, Signer};
+
+/// Issues the certificate of `user_id` for `course_id` if none exists yet (a revoked one is not
+/// re-issued), signs it, stores it and queues the "certificate issued" email through the outbox
+/// in the caller's transaction. Returns the new certificate's id, or None when one existed.
+pub fn issue(
+    conn: &mut DbConn,
+    signer: &Signer,
+    public_url: &str,
+    user_id: Id,
+    course_id: Id,
+    completed_at: Timestamp,
+) -> ApiResult<Option<Id>> {
+    issue::issue(conn, signer, public_url, user_id, course_id, completed_at)
+}

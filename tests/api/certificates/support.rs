@@ -1,0 +1,185 @@
+//! How the certificate tests earn certificates: a small course built through the authoring API,
+//! trainees joined to a college, and a course completed the way a trainee completes it.
+
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+/// A published course `slug` of `org_id` (None: platform-wide) with one module of two lessons and
+/// a quiz of one true/false question. Returns (course id, lesson ids, quiz id).
+pub(crate) async fn course(
+    app: &TestApp,
+    root: &str,
+    slug: &str,
+    org_id: Option<&str>,
+) -> (String, Vec<String>, String) {
+    let mut body = json!({"slug": slug, "title": format!("Course <{slug}>"), "summary": "Safety basics.",
+        "language": "en", "level": "beginner", "estimated_hours": 1,
+        "competencies": ["law.product_safety"], "markets": ["DE"]});
+    if let Some(org) = org_id {
+        body["org_id"] = json!(org);
+    }
+    let created = app.post("/courses", Some(root), body).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let course_id = created.body["id"].as_str().unwrap().to_owned();
+    let module = app
+        .post(
+            &format!("/courses/{course_id}/modules"),
+            Some(root),
+            json!({"slug": "basics", "title": "Basics"}),
+        )
+        .await;
+    assert_eq!(module.status, 201, "{}", module.body);
+    let module_id = module.body["id"].as_str().unwrap().to_owned();
+    let mut lessons = Vec::new();
+    for name in ["scope", "duties"] {
+        let lesson = app
+            .post(
+                &format!("/modules/{module_id}/lessons"),
+                Some(root),
+                json!({"slug": name, "title": name, "minutes": 5, "competencies": ["law.product_safety"],
+                       "body": "# Scope\n\nThe GPSR applies from 13 December 2024.\n\n## Sources\n\n- Regulation (EU) 2023/988.\n"}),
+            )
+            .await;
+        assert_eq!(lesson.status, 201, "{}", lesson.body);
+        lessons.push(lesson.body["id"].as_str().unwrap().to_owned());
+    }
+    let quiz = app
+        .post(
+            &format!("/modules/{module_id}/quizzes"),
+            Some(root),
+            json!({"slug": "check", "title": "Check", "passing_score": 1.0, "attempt_limit": 0,
+                   "time_limit_minutes": 0, "shuffle_questions": false, "shuffle_options": false,
+                   "grading_method": "highest", "review": "immediately", "draw": 0,
+                   "questions": [{"id": "applies", "kind": "true_false",
+                       "prompt": "The GPSR applies to products sold online.", "points": 1,
+                       "competencies": ["law.product_safety"], "answer": true}]}),
+        )
+        .await;
+    assert_eq!(quiz.status, 201, "{}", quiz.body);
+    let published = app
+        .post(
+            &format!("/courses/{course_id}/publish"),
+            Some(root),
+            json!({}),
+        )
+        .await;
+    assert_eq!(published.status, 200, "{}", published.body);
+    (
+        course_id,
+        lessons,
+        quiz.body["id"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// Adds the user `email` to `org_id` as a student.
+pub(crate) async fn join(app: &TestApp, root: &str, org_id: &str, email: &str) {
+    let added = app
+        .post(
+            &format!("/orgs/{org_id}/members"),
+            Some(root),
+            json!({"email": email, "role": "student"}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+}
+
+/// Earns the certificate of a course the way a trainee does: enroll, complete every lesson and
+/// pass the quiz. Returns the certificate as listed in /me/certificates.
+pub(crate) async fn earn(
+    app: &TestApp,
+    token: &str,
+    built: &(String, Vec<String>, String),
+) -> Value {
+    let (course_id, lessons, quiz_id) = built;
+    let enrolled = app
+        .post(
+            &format!("/courses/{course_id}/enroll"),
+            Some(token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(enrolled.status, 201, "{}", enrolled.body);
+    for lesson in lessons {
+        let done = app
+            .post(
+                &format!("/lessons/{lesson}/complete"),
+                Some(token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(done.status, 200, "{}", done.body);
+    }
+    let attempt = app
+        .post(
+            &format!("/quizzes/{quiz_id}/attempts"),
+            Some(token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(attempt.status, 201, "{}", attempt.body);
+    let answers: Vec<Value> = attempt.body["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| json!({"question_id": q["question_id"], "response": {"value": true}}))
+        .collect();
+    let submitted = app
+        .post(
+            &format!("/attempts/{}/submit", attempt.body["id"].as_str().unwrap()),
+            Some(token),
+            json!({ "answers": answers }),
+        )
+        .await;
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+
+    let mine = app.get("/me/certificates", Some(token)).await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    mine.body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["course_id"] == course_id.as_str())
+        .cloned()
+        .unwrap_or_else(|| panic!("no certificate for {course_id}: {}", mine.body))
+}
+
+/// A college with its admin, a trainee of that college, and the certificate of one of its courses.
+pub(crate) struct Scene {
+    pub(crate) app: TestApp,
+    pub(crate) root: String,
+    pub(crate) college: String,
+    pub(crate) college_admin: String,
+    pub(crate) trainee: String,
+    pub(crate) certificate: Value,
+}
+
+pub(crate) async fn scene() -> Scene {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let (college, college_admin) = app.org_with_admin(&root, "north").await;
+    let (trainee, _) = app.user("ana@example.com").await;
+    join(&app, &root, &college, "ana@example.com").await;
+    let built = course(&app, &root, "gpsr-basics", Some(&college)).await;
+    let certificate = earn(&app, &trainee, &built).await;
+    Scene {
+        app,
+        root,
+        college,
+        college_admin,
+        trainee,
+        certificate,
+    }
+}
+
+pub(crate) fn id_of(certificate: &Value) -> String {
+    certificate["id"].as_str().unwrap().to_owned()
+}
+
+/// `jws` with one character of its payload changed.
+pub(crate) fn altered(jws: &str) -> String {
+    let mut bytes = jws.as_bytes().to_vec();
+    let at = jws.find('.').unwrap() + 10;
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    String::from_utf8(bytes).unwrap()
+}
