@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::helpers::*;
 
 /// A published course `slug` of `org_id` (None: platform-wide) with one module of two lessons and
-/// a quiz of one true/false question. Returns (course id, lesson ids, quiz id).
+/// a quiz of two true/false questions (see `progress::course_with_quiz`). Returns (course id, lesson ids, quiz id).
 pub(crate) async fn course(
     app: &TestApp,
     root: &str,
@@ -19,57 +19,7 @@ pub(crate) async fn course(
     if let Some(org) = org_id {
         body["org_id"] = json!(org);
     }
-    let created = app.post("/courses", Some(root), body).await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    let course_id = created.body["id"].as_str().unwrap().to_owned();
-    let module = app
-        .post(
-            &format!("/courses/{course_id}/modules"),
-            Some(root),
-            json!({"slug": "basics", "title": "Basics"}),
-        )
-        .await;
-    assert_eq!(module.status, 201, "{}", module.body);
-    let module_id = module.body["id"].as_str().unwrap().to_owned();
-    let mut lessons = Vec::new();
-    for name in ["scope", "duties"] {
-        let lesson = app
-            .post(
-                &format!("/modules/{module_id}/lessons"),
-                Some(root),
-                json!({"slug": name, "title": name, "minutes": 5, "competencies": ["law.product_safety"],
-                       "body": "# Scope\n\nThe GPSR applies from 13 December 2024.\n\n## Sources\n\n- Regulation (EU) 2023/988.\n"}),
-            )
-            .await;
-        assert_eq!(lesson.status, 201, "{}", lesson.body);
-        lessons.push(lesson.body["id"].as_str().unwrap().to_owned());
-    }
-    let quiz = app
-        .post(
-            &format!("/modules/{module_id}/quizzes"),
-            Some(root),
-            json!({"slug": "check", "title": "Check", "passing_score": 1.0, "attempt_limit": 0,
-                   "time_limit_minutes": 0, "shuffle_questions": false, "shuffle_options": false,
-                   "grading_method": "highest", "review": "immediately", "draw": 0,
-                   "questions": [{"id": "applies", "kind": "true_false",
-                       "prompt": "The GPSR applies to products sold online.", "points": 1,
-                       "competencies": ["law.product_safety"], "answer": true}]}),
-        )
-        .await;
-    assert_eq!(quiz.status, 201, "{}", quiz.body);
-    let published = app
-        .post(
-            &format!("/courses/{course_id}/publish"),
-            Some(root),
-            json!({}),
-        )
-        .await;
-    assert_eq!(published.status, 200, "{}", published.body);
-    (
-        course_id,
-        lessons,
-        quiz.body["id"].as_str().unwrap().to_owned(),
-    )
+    crate::progress::course_with_quiz(app, root, body, "immediately", 1.0).await
 }
 
 /// Adds the user `email` to `org_id` as a student.
@@ -110,27 +60,7 @@ pub(crate) async fn earn(
             .await;
         assert_eq!(done.status, 200, "{}", done.body);
     }
-    let attempt = app
-        .post(
-            &format!("/quizzes/{quiz_id}/attempts"),
-            Some(token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(attempt.status, 201, "{}", attempt.body);
-    let answers: Vec<Value> = attempt.body["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| json!({"question_id": q["question_id"], "response": {"value": true}}))
-        .collect();
-    let submitted = app
-        .post(
-            &format!("/attempts/{}/submit", attempt.body["id"].as_str().unwrap()),
-            Some(token),
-            json!({ "answers": answers }),
-        )
-        .await;
+    let submitted = crate::progress::answer_quiz(app, token, quiz_id, true).await;
     assert_eq!(submitted.status, 200, "{}", submitted.body);
 
     let mine = app.get("/me/certificates", Some(token)).await;
