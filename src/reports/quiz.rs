@@ -6,11 +6,11 @@
 use std::collections::BTreeMap;
 
 use actix_web::{web, HttpResponse};
-use chrono::{NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::filters::{parse_day, parse_id};
 use super::stats::{correlation, mean};
 use crate::auth::AuthUser;
 use crate::courses::access;
@@ -77,30 +77,6 @@ pub struct QuestionStats {
     pub discrimination: Option<f64>,
     /// Choice questions: how many attempts picked each option.
     pub option_frequencies: BTreeMap<String, usize>,
-}
-
-fn parse_day(field: &str, raw: Option<&str>, end: bool) -> ApiResult<Option<Timestamp>> {
-    let Some(raw) = raw else { return Ok(None) };
-    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
-        ApiError::bad_request(
-            "invalid_query",
-            format!("{field} must be a date like 2026-11-25"),
-        )
-    })?;
-    let time = if end {
-        day.and_hms_opt(23, 59, 59)
-    } else {
-        day.and_hms_opt(0, 0, 0)
-    };
-    Ok(time.map(|t| Timestamp::from(Utc.from_utc_datetime(&t))))
-}
-
-fn parse_id(field: &str, raw: Option<&str>) -> ApiResult<Option<Id>> {
-    raw.map(|r| {
-        r.parse::<Id>()
-            .map_err(|_| ApiError::bad_request("invalid_query", format!("{field} is not an id")))
-    })
-    .transpose()
 }
 
 /// The attempts of the organization's members (filtered) on the quiz.

@@ -16,5 +16,6 @@ mod orgs;
 mod progress;
 mod quiz_settings;
 mod reports;
+mod reports_progress;
 mod schema_check;
 mod tokens;

@@ -1,0 +1,243 @@
+//! The competencies report: a row per trainee of the organization with their mastery per area of
+//! the framework and their readiness for each of their target markets (or, with `?market=XX`, for
+//! that market). Levels come from the mastery rows progress keeps current; a page is two queries
+//! (the trainees, then their mastery rows). An instructor sees the trainees enrolled in a course
+//! they own or co-teach.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::csv_stream::{self, CsvPage, PAGE_ROWS};
+use super::filters::{self, ReportQuery, Scope};
+use crate::auth::AuthUser;
+use crate::catalog::framework;
+use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::{self, DbConn};
+use crate::error::{ApiResult, Problem};
+use crate::learning::mastery::{
+    area_summaries, market_readiness, AreaMastery, CompetencyLevel, MarketReadiness,
+};
+use crate::pagination::{self, Page};
+use crate::schema::{
+    cohort_members, competency_mastery, course_instructors, courses, enrollments, memberships,
+    users,
+};
+use crate::startup::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompetencyRow {
+    #[schema(value_type = String, format = Uuid)]
+    pub user_id: Id,
+    pub email: String,
+    pub display_name: String,
+    pub target_markets: Vec<String>,
+    /// Mastery per area of the framework, in the framework's order.
+    pub areas: Vec<AreaMastery>,
+    /// Readiness per target market (or for the `market` asked for).
+    pub markets: Vec<MarketReadiness>,
+    /// Target markets the trainee is ready for.
+    pub ready_markets: Vec<String>,
+}
+
+type TraineeRow = (Id, String, String, JsonValue);
+
+/// Up to `limit` trainees after the user id `after`, in user id order.
+fn trainees(
+    conn: &mut DbConn,
+    scope: &Scope,
+    after: Option<Id>,
+    limit: i64,
+) -> QueryResult<Vec<TraineeRow>> {
+    let f = &scope.filters;
+    let mut q = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::org_id.eq(scope.org))
+        .filter(memberships::role.eq("student"))
+        .select((
+            users::id,
+            users::email,
+            users::display_name,
+            users::target_markets,
+        ))
+        .order(users::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(cohort) = f.cohort {
+        let members = cohort_members::table
+            .filter(cohort_members::cohort_id.eq(cohort))
+            .select(cohort_members::user_id);
+        q = q.filter(users::id.eq_any(members));
+    }
+    if let Some(course) = f.course {
+        // Only the organization's own or platform-wide courses say anything here.
+        let enrolled = enrollments::table
+            .inner_join(courses::table)
+            .filter(enrollments::course_id.eq(course))
+            .filter(courses::org_id.eq(scope.org).or(courses::org_id.is_null()))
+            .select(enrollments::user_id);
+        q = q.filter(users::id.eq_any(enrolled));
+    }
+    if f.from.is_some() || f.to.is_some() {
+        // Open ends stand for "any time"; one statement shape for both backends.
+        let from = f
+            .from
+            .unwrap_or_else(|| Timestamp::from(chrono::DateTime::UNIX_EPOCH));
+        let to =
+            f.to.unwrap_or_else(|| Timestamp::now().plus(chrono::Duration::days(1)));
+        let updated = competency_mastery::table
+            .filter(competency_mastery::updated_at.ge(from))
+            .filter(competency_mastery::updated_at.le(to))
+            .select(competency_mastery::user_id);
+        q = q.filter(users::id.eq_any(updated));
+    }
+    if let Some(author) = scope.author {
+        let taught = course_instructors::table
+            .filter(course_instructors::user_id.eq(author))
+            .select(course_instructors::course_id);
+        let theirs = enrollments::table
+            .inner_join(courses::table)
+            .filter(courses::owner_id.eq(author).or(courses::id.eq_any(taught)))
+            .select(enrollments::user_id);
+        q = q.filter(users::id.eq_any(theirs));
+    }
+    if let Some(after) = after {
+        q = q.filter(users::id.gt(after));
+    }
+    q.load(conn)
+}
+
+/// The page's rows with their levels (one more query for all of the page's mastery rows).
+fn rows(
+    conn: &mut DbConn,
+    scope: &Scope,
+    after: Option<Id>,
+    limit: i64,
+) -> QueryResult<Vec<CompetencyRow>> {
+    let people = trainees(conn, scope, after, limit)?;
+    let ids: Vec<Id> = people.iter().map(|p| p.0).collect();
+    let mastery: Vec<(Id, String, f64, bool, i32)> = competency_mastery::table
+        .filter(competency_mastery::user_id.eq_any(&ids))
+        .select((
+            competency_mastery::user_id,
+            competency_mastery::competency,
+            competency_mastery::level,
+            competency_mastery::mastered,
+            competency_mastery::evidence_count,
+        ))
+        .load(conn)?;
+    let mut levels: BTreeMap<Id, BTreeMap<String, CompetencyLevel>> = BTreeMap::new();
+    for (user, code, level, mastered, evidence) in mastery {
+        levels.entry(user).or_default().insert(
+            code,
+            CompetencyLevel {
+                level,
+                mastered,
+                evidence,
+            },
+        );
+    }
+    let empty = BTreeMap::new();
+    Ok(people
+        .into_iter()
+        .map(|(user_id, email, display_name, targets)| {
+            let mine = levels.get(&user_id).unwrap_or(&empty);
+            let target_markets: Vec<String> = serde_json::from_value(targets.0).unwrap_or_default();
+            let ready_markets = target_markets
+                .iter()
+                .filter(|c| market_readiness(mine, c).is_some_and(|r| r.ready))
+                .cloned()
+                .collect();
+            let asked: Vec<&String> = match &scope.filters.market {
+                Some(m) => vec![m],
+                None => target_markets.iter().collect(),
+            };
+            CompetencyRow {
+                user_id,
+                email,
+                display_name,
+                areas: area_summaries(mine),
+                markets: asked
+                    .into_iter()
+                    .filter_map(|c| market_readiness(mine, c))
+                    .collect(),
+                ready_markets,
+                target_markets,
+            }
+        })
+        .collect())
+}
+
+fn header(market: Option<&str>) -> Vec<String> {
+    let mut h: Vec<String> = ["user_id", "email", "display_name"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    h.extend(framework().areas.iter().map(|a| a.code.clone()));
+    h.push("target_markets".into());
+    h.push("ready_markets".into());
+    if let Some(m) = market {
+        h.push(format!("readiness_{m}"));
+        h.push(format!("ready_{m}"));
+    }
+    h
+}
+
+fn record(r: CompetencyRow, market: bool) -> Vec<String> {
+    let mut v = vec![r.user_id.to_string(), r.email, r.display_name];
+    v.extend(r.areas.iter().map(|a| format!("{:.4}", a.level)));
+    v.push(r.target_markets.join(";"));
+    v.push(r.ready_markets.join(";"));
+    if market {
+        let m = r.markets.first();
+        v.push(m.map(|m| format!("{:.4}", m.readiness)).unwrap_or_default());
+        v.push(m.map(|m| m.ready.to_string()).unwrap_or_default());
+    }
+    v
+}
+
+fn csv_page(conn: &mut DbConn, scope: &Scope, after: Option<Id>) -> ApiResult<CsvPage> {
+    let page = rows(conn, scope, after, PAGE_ROWS)?;
+    let next = (page.len() as i64 == PAGE_ROWS)
+        .then(|| page.last().map(|r| r.user_id))
+        .flatten();
+    let market = scope.filters.market.is_some();
+    Ok((page.into_iter().map(|r| record(r, market)).collect(), next))
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/reports/competencies", tag = "reports", security(("bearer" = [])),
+    params(("org_id" = String, Path), ReportQuery),
+    responses((status = 200, body = Page<CompetencyRow>, description = "JSON page; with `Accept: text/csv` or `format=csv`, the whole report streamed as text/csv (a column per area, ready markets, and readiness for `market` when given)"),
+        (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn competencies_report(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+    query: web::Query<ReportQuery>,
+) -> ApiResult<HttpResponse> {
+    let org = path.into_inner();
+    let filters = filters::parse(&req, &query, true)?;
+    let scope = db::run(&state.pool, move |conn| {
+        filters::authorize(conn, user.id, org, filters)
+    })
+    .await?;
+    if scope.filters.csv {
+        let header = header(scope.filters.market.as_deref());
+        return Ok(csv_stream::respond(
+            state.pool.clone(),
+            "competencies.csv",
+            header,
+            move |conn, after| csv_page(conn, &scope, after),
+        ));
+    }
+    let page = scope.filters.page;
+    let list = db::run(&state.pool, move |conn| {
+        Ok(rows(conn, &scope, page.after, page.limit + 1)?)
+    })
+    .await?;
+    Ok(pagination::respond(&req, list, page, |r| r.user_id))
+}

@@ -1,0 +1,162 @@
+//! The query every organization report takes (`cohort_id`, `course_id`, `from`, `to`, `limit`,
+//! `cursor`, `format`, `market`), parsed into a [`Scope`] once the caller's role is known.
+//! Unknown parameters, malformed ids and dates, `from` after `to` and out-of-range limits are
+//! 400s; a cohort of another organization is not found.
+
+use actix_web::http::header;
+use actix_web::HttpRequest;
+use chrono::{NaiveDate, TimeZone, Utc};
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::db::sql_types::{Id, Timestamp};
+use crate::db::DbConn;
+use crate::domain::Role;
+use crate::error::{ApiError, ApiResult};
+use crate::orgs::access::require_role;
+use crate::pagination::{parse_page, PageRequest};
+use crate::schema::cohorts;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// Only members of this cohort (of the same organization).
+    pub cohort_id: Option<String>,
+    /// Only this course (progress) or trainees enrolled in it (competencies).
+    pub course_id: Option<String>,
+    /// First day counted (YYYY-MM-DD, UTC): last activity (progress), mastery update (competencies).
+    pub from: Option<String>,
+    /// Last day counted (YYYY-MM-DD, UTC).
+    pub to: Option<String>,
+    /// Page size, 1 to 200 (default 50); JSON only.
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page; JSON only.
+    pub cursor: Option<String>,
+    /// json (default) or csv; `Accept: text/csv` asks for CSV too.
+    pub format: Option<String>,
+    /// Competencies report: readiness for this market (ISO 3166-1 alpha-2) for every trainee.
+    pub market: Option<String>,
+}
+
+/// The filters of a request, before its authorization.
+#[derive(Debug, Clone)]
+pub struct Filters {
+    pub cohort: Option<Id>,
+    pub course: Option<Id>,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub page: PageRequest,
+    pub csv: bool,
+    pub market: Option<String>,
+}
+
+/// What one caller may see of one organization, with the request's filters.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub org: Id,
+    /// Set for instructors: only courses they own or co-teach (and their trainees).
+    pub author: Option<Id>,
+    pub filters: Filters,
+}
+
+pub fn parse_day(field: &str, raw: Option<&str>, end: bool) -> ApiResult<Option<Timestamp>> {
+    let Some(raw) = raw else { return Ok(None) };
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+        ApiError::bad_request(
+            "invalid_query",
+            format!("{field} must be a date like 2026-11-25"),
+        )
+    })?;
+    let time = if end {
+        day.and_hms_micro_opt(23, 59, 59, 999_999)
+    } else {
+        day.and_hms_opt(0, 0, 0)
+    };
+    Ok(time.map(|t| Timestamp::from(Utc.from_utc_datetime(&t))))
+}
+
+pub fn parse_id(field: &str, raw: Option<&str>) -> ApiResult<Option<Id>> {
+    raw.map(|r| {
+        r.parse::<Id>()
+            .map_err(|_| ApiError::bad_request("invalid_query", format!("{field} is not an id")))
+    })
+    .transpose()
+}
+
+/// Parses the query; `market_allowed` is false for reports without a market parameter.
+pub fn parse(req: &HttpRequest, q: &ReportQuery, market_allowed: bool) -> ApiResult<Filters> {
+    let (from, to) = (
+        parse_day("from", q.from.as_deref(), false)?,
+        parse_day("to", q.to.as_deref(), true)?,
+    );
+    if let (Some(a), Some(b)) = (from, to) {
+        if a > b {
+            return Err(ApiError::bad_request("invalid_query", "from is after to"));
+        }
+    }
+    let wants_csv = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/csv"));
+    let csv = match q.format.as_deref() {
+        None => wants_csv,
+        Some("csv") => true,
+        Some("json") => false,
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                format!("format must be json or csv, not {other:?}"),
+            ))
+        }
+    };
+    let market = match (&q.market, market_allowed) {
+        (None, _) => None,
+        (Some(_), false) => {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "market is not a filter of this report",
+            ))
+        }
+        (Some(m), true) => {
+            if crate::catalog::framework().market(m).is_none() {
+                return Err(ApiError::bad_request(
+                    "invalid_query",
+                    format!("{m:?} is not a destination market"),
+                ));
+            }
+            Some(m.clone())
+        }
+    };
+    Ok(Filters {
+        cohort: parse_id("cohort_id", q.cohort_id.as_deref())?,
+        course: parse_id("course_id", q.course_id.as_deref())?,
+        from,
+        to,
+        page: parse_page(q.limit, q.cursor.as_deref())?,
+        csv,
+        market,
+    })
+}
+
+/// Authorizes the caller for `org` (instructor or above; a student is refused, a stranger does
+/// not find the organization) and checks the cohort filter belongs to it.
+pub fn authorize(conn: &mut DbConn, caller: Id, org: Id, filters: Filters) -> ApiResult<Scope> {
+    let role = require_role(conn, caller, org, Role::Instructor)?;
+    if let Some(cohort) = filters.cohort {
+        let in_org: i64 = cohorts::table
+            .filter(cohorts::id.eq(cohort))
+            .filter(cohorts::org_id.eq(org))
+            .count()
+            .get_result(conn)?;
+        if in_org == 0 {
+            return Err(ApiError::NotFound);
+        }
+    }
+    Ok(Scope {
+        org,
+        author: (role < Role::OrgAdmin).then_some(caller),
+        filters,
+    })
+}

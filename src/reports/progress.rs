@@ -1,0 +1,201 @@
+//! The progress report: a row per trainee x course for an organization's students (members with
+//! the student role), over the organization's own and platform-wide courses; an instructor sees
+//! only the courses they own or co-teach. The figures are the ones progress keeps current on the
+//! enrollment, so the report is one indexed query per page, as JSON pages or streamed CSV.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::csv_stream::{self, opt, CsvPage, PAGE_ROWS};
+use super::filters::{self, ReportQuery, Scope};
+use crate::auth::AuthUser;
+use crate::db::sql_types::{Id, Timestamp};
+use crate::db::{self, DbConn};
+use crate::error::{ApiResult, Problem};
+use crate::pagination::{self, Page};
+use crate::schema::{cohort_members, course_instructors, courses, enrollments, memberships, users};
+use crate::startup::AppState;
+
+#[derive(Debug, Queryable, Serialize, ToSchema)]
+pub struct ProgressRow {
+    #[schema(value_type = String, format = Uuid)]
+    pub enrollment_id: Id,
+    #[schema(value_type = String, format = Uuid)]
+    pub user_id: Id,
+    pub email: String,
+    pub display_name: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub course_id: Id,
+    pub course_slug: String,
+    pub course_title: String,
+    /// active | completed | withdrawn
+    pub status: String,
+    /// 0..=100
+    pub percent: f64,
+    /// Mean quiz result 0..=1.
+    pub score: Option<f64>,
+    pub lessons_done: i32,
+    pub lessons_total: i32,
+    pub quizzes_passed: i32,
+    pub quizzes_total: i32,
+    #[schema(value_type = String, format = DateTime)]
+    pub enrolled_at: Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_activity_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub completed_at: Option<Timestamp>,
+}
+
+const COLUMNS: [&str; 17] = [
+    "enrollment_id",
+    "user_id",
+    "email",
+    "display_name",
+    "course_id",
+    "course_slug",
+    "course_title",
+    "status",
+    "percent",
+    "score",
+    "lessons_done",
+    "lessons_total",
+    "quizzes_passed",
+    "quizzes_total",
+    "enrolled_at",
+    "last_activity_at",
+    "completed_at",
+];
+
+fn record(r: ProgressRow) -> Vec<String> {
+    vec![
+        r.enrollment_id.to_string(),
+        r.user_id.to_string(),
+        r.email,
+        r.display_name,
+        r.course_id.to_string(),
+        r.course_slug,
+        r.course_title,
+        r.status,
+        r.percent.to_string(),
+        opt(r.score),
+        r.lessons_done.to_string(),
+        r.lessons_total.to_string(),
+        r.quizzes_passed.to_string(),
+        r.quizzes_total.to_string(),
+        r.enrolled_at.to_rfc3339(),
+        opt(r.last_activity_at.map(|t| t.to_rfc3339())),
+        opt(r.completed_at.map(|t| t.to_rfc3339())),
+    ]
+}
+
+/// Up to `limit` rows after the enrollment `after`, in enrollment id order.
+pub fn rows(
+    conn: &mut DbConn,
+    scope: &Scope,
+    after: Option<Id>,
+    limit: i64,
+) -> QueryResult<Vec<ProgressRow>> {
+    let f = &scope.filters;
+    let students = memberships::table
+        .filter(memberships::org_id.eq(scope.org))
+        .filter(memberships::role.eq("student"))
+        .select(memberships::user_id);
+    let mut q = enrollments::table
+        .inner_join(users::table)
+        .inner_join(courses::table)
+        .filter(enrollments::user_id.eq_any(students))
+        // The organization's own courses and platform-wide ones: never another organization's.
+        .filter(courses::org_id.eq(scope.org).or(courses::org_id.is_null()))
+        .select((
+            enrollments::id,
+            users::id,
+            users::email,
+            users::display_name,
+            courses::id,
+            courses::slug,
+            courses::title,
+            enrollments::status,
+            enrollments::percent,
+            enrollments::score,
+            enrollments::lessons_done,
+            enrollments::lessons_total,
+            enrollments::quizzes_passed,
+            enrollments::quizzes_total,
+            enrollments::enrolled_at,
+            enrollments::last_activity_at,
+            enrollments::completed_at,
+        ))
+        .order(enrollments::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(cohort) = f.cohort {
+        let members = cohort_members::table
+            .filter(cohort_members::cohort_id.eq(cohort))
+            .select(cohort_members::user_id);
+        q = q.filter(enrollments::user_id.eq_any(members));
+    }
+    if let Some(course) = f.course {
+        q = q.filter(enrollments::course_id.eq(course));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(enrollments::last_activity_at.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(enrollments::last_activity_at.le(to));
+    }
+    if let Some(author) = scope.author {
+        let taught = course_instructors::table
+            .filter(course_instructors::user_id.eq(author))
+            .select(course_instructors::course_id);
+        q = q.filter(courses::owner_id.eq(author).or(courses::id.eq_any(taught)));
+    }
+    if let Some(after) = after {
+        q = q.filter(enrollments::id.gt(after));
+    }
+    q.load(conn)
+}
+
+/// One CSV page of the report.
+pub fn csv_page(conn: &mut DbConn, scope: &Scope, after: Option<Id>) -> ApiResult<CsvPage> {
+    let page = rows(conn, scope, after, PAGE_ROWS)?;
+    let next = (page.len() as i64 == PAGE_ROWS)
+        .then(|| page.last().map(|r| r.enrollment_id))
+        .flatten();
+    Ok((page.into_iter().map(record).collect(), next))
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/reports/progress", tag = "reports", security(("bearer" = [])),
+    params(("org_id" = String, Path), ReportQuery),
+    responses((status = 200, body = Page<ProgressRow>, description = "JSON page; with `Accept: text/csv` or `format=csv`, the whole report streamed as text/csv"),
+        (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn progress_report(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+    query: web::Query<ReportQuery>,
+) -> ApiResult<HttpResponse> {
+    let org = path.into_inner();
+    let filters = filters::parse(&req, &query, false)?;
+    let scope = db::run(&state.pool, move |conn| {
+        filters::authorize(conn, user.id, org, filters)
+    })
+    .await?;
+    if scope.filters.csv {
+        let header = COLUMNS.iter().map(|c| c.to_string()).collect();
+        return Ok(csv_stream::respond(
+            state.pool.clone(),
+            "progress.csv",
+            header,
+            move |conn, after| csv_page(conn, &scope, after),
+        ));
+    }
+    let page = scope.filters.page;
+    let list = db::run(&state.pool, move |conn| {
+        Ok(rows(conn, &scope, page.after, page.limit + 1)?)
+    })
+    .await?;
+    Ok(pagination::respond(&req, list, page, |r| r.enrollment_id))
+}
