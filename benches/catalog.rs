@@ -1161,16 +1161,7 @@ async fn main() {
     let courses_wanted: usize = env_or("BENCH_COURSES", COURSES).max(CLIENTS);
     let run = Duration::from_secs(env_or("BENCH_SECONDS", RUN.as_secs()));
     let dir = tempfile::tempdir().expect("tempdir");
-    let (pg_database, database_url) = match std::env::var("BENCH_DATABASE_URL") {
-        Ok(admin) => {
-            let (db, url) = PgDatabase::create(&admin);
-            (Some(db), url)
-        }
-        Err(_) => (
-            None,
-            format!("sqlite://{}", dir.path().join("bench.db").display()),
-        ),
-    };
+    let (pg_database, database_url) = bench_database(dir.path());
     let app = Application::build(settings(dir.path(), database_url.clone()))
         .await
         .expect("app");

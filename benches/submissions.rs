@@ -736,34 +736,8 @@ fn report_cpu(before: Cpu, after: Cpu, secs: f64, submits: f64, pg: bool) {
 
 // --- set-up over HTTP ---
 
-async fn post(
-    client: &reqwest::Client,
-    url: String,
-    token: Option<&str>,
-    body: Value,
-) -> (u16, Value) {
-    let mut req = client.post(url).json(&body);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let r = req.send().await.expect("request");
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or_default())
-}
-
 async fn login(client: &reqwest::Client, base: &str, email: &str) -> (String, String) {
-    let (status, body) = post(
-        client,
-        format!("{base}/api/v1/auth/login"),
-        None,
-        json!({"email": email, "password": PASSWORD}),
-    )
-    .await;
-    assert_eq!(status, 200, "login {email}: {body}");
-    (
-        body["access_token"].as_str().expect("token").to_owned(),
-        body["user"]["id"].as_str().expect("user id").to_owned(),
-    )
+    support::login(client, base, email, PASSWORD).await
 }
 
 /// Registers, logs in, enrolls and starts one attempt; returns the student.
@@ -1302,16 +1276,7 @@ async fn bench() {
     let rounds = env_or("BENCH_ROUNDS", ROUNDS).max(1);
     let idempotency = env_or("BENCH_IDEMPOTENCY", 1u8) != 0;
     let dir = tempfile::tempdir().expect("tempdir");
-    let (pg_database, database_url) = match std::env::var("BENCH_DATABASE_URL") {
-        Ok(admin) => {
-            let (db, url) = PgDatabase::create(&admin);
-            (Some(db), url)
-        }
-        Err(_) => (
-            None,
-            format!("sqlite://{}", dir.path().join("bench.db").display()),
-        ),
-    };
+    let (pg_database, database_url) = bench_database(dir.path());
     let db_name = pg_database.as_ref().map(|d| d.name.clone());
     let pg = db_name.is_some();
     let app = Application::build(settings(dir.path(), database_url.clone()))

@@ -71,14 +71,24 @@ pub struct Page<T> {
 /// Builds the response from up to `limit + 1` rows: the extra row only says another page exists.
 pub fn respond<T: Serialize>(
     req: &HttpRequest,
-    mut rows: Vec<T>,
+    rows: Vec<T>,
     page: PageRequest,
     id_of: impl Fn(&T) -> Id,
 ) -> HttpResponse {
-    let more = rows.len() as i64 > page.limit;
-    rows.truncate(page.limit as usize);
+    respond_keyed(req, rows, page.limit, |r| encode_cursor(id_of(r)))
+}
+
+/// [`respond`] for lists whose keyset key is not a single id: `cursor_of` encodes the last row's.
+pub fn respond_keyed<T: Serialize>(
+    req: &HttpRequest,
+    mut rows: Vec<T>,
+    limit: i64,
+    cursor_of: impl Fn(&T) -> String,
+) -> HttpResponse {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
     let next_cursor = if more {
-        rows.last().map(|r| encode_cursor(id_of(r)))
+        rows.last().map(cursor_of)
     } else {
         None
     };

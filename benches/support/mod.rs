@@ -1,6 +1,6 @@
 //! Set-up shared by the benchmarks: settings for an app under load (no login throttling, quiet
 //! mail worker), a database of the bench's own on the PostgreSQL server `BENCH_DATABASE_URL` names,
-//! and latency percentiles. Included by each bench with `#[path = "support/mod.rs"] mod support;`.
+//! the bench's database choice, a JSON POST helper, and latency percentiles. Included by each bench with `#[path = "support/mod.rs"] mod support;`.
 #![allow(dead_code)]
 
 use std::time::Duration;
@@ -91,6 +91,55 @@ impl Drop for PgDatabase {
             Err(e) => println!("could not drop database {}: {e}", self.name),
         }
     }
+}
+
+/// The database a bench runs on: its own PostgreSQL database when `BENCH_DATABASE_URL` is set
+/// (dropped with the returned guard), otherwise a SQLite file under `dir`.
+pub fn bench_database(dir: &std::path::Path) -> (Option<PgDatabase>, String) {
+    match std::env::var("BENCH_DATABASE_URL") {
+        Ok(admin) => {
+            let (db, url) = PgDatabase::create(&admin);
+            (Some(db), url)
+        }
+        Err(_) => (None, format!("sqlite://{}", dir.join("bench.db").display())),
+    }
+}
+
+/// POSTs `body` as JSON, with a bearer token if given; the status and the JSON body (null if none).
+pub async fn post(
+    client: &reqwest::Client,
+    url: String,
+    token: Option<&str>,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let mut req = client.post(url).json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.expect("request");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+/// Logs `email` in with `password`; its access token and user id.
+pub async fn login(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> (String, String) {
+    let (status, body) = post(
+        client,
+        format!("{base}/api/v1/auth/login"),
+        None,
+        serde_json::json!({"email": email, "password": password}),
+    )
+    .await;
+    assert_eq!(status, 200, "login {email}: {body}");
+    (
+        body["access_token"].as_str().expect("token").to_owned(),
+        body["user"]["id"].as_str().expect("user id").to_owned(),
+    )
 }
 
 /// The `p` quantile (0..=1) of sorted latencies.

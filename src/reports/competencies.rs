@@ -1,18 +1,21 @@
 //! The competencies report: a row per trainee of the organization with their mastery per area of
 //! the framework and their readiness for each of their target markets (or, with `?market=XX`, for
-//! that market). Levels come from the mastery rows progress keeps current; a page is two queries
-//! (the trainees, then their mastery rows). An instructor sees the trainees enrolled in a course
-//! they own or co-teach.
+//! that market), and every destination market they are ready for. Levels come from the mastery
+//! rows progress keeps current; a page is two queries (the trainees in user id order, then their
+//! mastery rows). An instructor sees the trainees enrolled in a course they own or co-teach, and
+//! a `course_id` filter counts only this organization's own or platform-wide courses (for an
+//! instructor, only their own), so another organization's course finds nobody.
 
 use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::csv_stream::{self, CsvPage, PAGE_ROWS};
-use super::filters::{self, ReportQuery, Scope};
+use super::filters::{self, Report, ReportQuery, Scope};
 use crate::auth::AuthUser;
 use crate::catalog::framework;
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
@@ -39,13 +42,15 @@ pub struct CompetencyRow {
     pub areas: Vec<AreaMastery>,
     /// Readiness per target market (or for the `market` asked for).
     pub markets: Vec<MarketReadiness>,
-    /// Target markets the trainee is ready for.
+    /// Every destination market the trainee is ready for (not only their targets), in the
+    /// framework's order.
     pub ready_markets: Vec<String>,
 }
 
 type TraineeRow = (Id, String, String, JsonValue);
 
-/// Up to `limit` trainees after the user id `after`, in user id order.
+/// Up to `limit` trainees after the user id `after`, in user id order (driven by the
+/// organization's memberships, unique on (org_id, user_id)).
 fn trainees(
     conn: &mut DbConn,
     scope: &Scope,
@@ -58,56 +63,81 @@ fn trainees(
         .filter(memberships::org_id.eq(scope.org))
         .filter(memberships::role.eq("student"))
         .select((
-            users::id,
+            memberships::user_id,
             users::email,
             users::display_name,
             users::target_markets,
         ))
-        .order(users::id)
+        .order(memberships::user_id)
         .limit(limit)
         .into_boxed();
     if let Some(cohort) = f.cohort {
         let members = cohort_members::table
             .filter(cohort_members::cohort_id.eq(cohort))
             .select(cohort_members::user_id);
-        q = q.filter(users::id.eq_any(members));
+        q = q.filter(memberships::user_id.eq_any(members));
     }
-    if let Some(course) = f.course {
-        // Only the organization's own or platform-wide courses say anything here.
-        let enrolled = enrollments::table
-            .inner_join(courses::table)
-            .filter(enrollments::course_id.eq(course))
-            .filter(courses::org_id.eq(scope.org).or(courses::org_id.is_null()))
-            .select(enrollments::user_id);
-        q = q.filter(users::id.eq_any(enrolled));
+    // Enrolled in the course asked for and/or in one the instructor authors; only the
+    // organization's own or platform-wide courses say anything here. (One statement shape per
+    // case: a boxed subquery cannot run on the multi-backend connection.)
+    macro_rules! enrolled {
+        () => {
+            enrollments::table
+                .inner_join(courses::table)
+                .filter(courses::org_id.eq(scope.org).or(courses::org_id.is_null()))
+                .select(enrollments::user_id)
+        };
+    }
+    macro_rules! authored_by {
+        ($author:expr) => {
+            courses::owner_id.eq($author).or(courses::id.eq_any(
+                course_instructors::table
+                    .filter(course_instructors::user_id.eq($author))
+                    .select(course_instructors::course_id),
+            ))
+        };
+    }
+    match (f.course, scope.author) {
+        (None, None) => {}
+        (Some(course), None) => {
+            let ids = enrolled!().filter(enrollments::course_id.eq(course));
+            q = q.filter(memberships::user_id.eq_any(ids));
+        }
+        (None, Some(author)) => {
+            let ids = enrolled!().filter(authored_by!(author));
+            q = q.filter(memberships::user_id.eq_any(ids));
+        }
+        (Some(course), Some(author)) => {
+            let ids = enrolled!()
+                .filter(enrollments::course_id.eq(course))
+                .filter(authored_by!(author));
+            q = q.filter(memberships::user_id.eq_any(ids));
+        }
     }
     if f.from.is_some() || f.to.is_some() {
-        // Open ends stand for "any time"; one statement shape for both backends.
+        // Open ends stand for "any time"; one statement shape for both bounds.
         let from = f
             .from
-            .unwrap_or_else(|| Timestamp::from(chrono::DateTime::UNIX_EPOCH));
-        let to =
-            f.to.unwrap_or_else(|| Timestamp::now().plus(chrono::Duration::days(1)));
+            .unwrap_or_else(|| Timestamp::from(DateTime::UNIX_EPOCH));
+        let to = f.to.unwrap_or_else(end_of_time);
         let updated = competency_mastery::table
             .filter(competency_mastery::updated_at.ge(from))
             .filter(competency_mastery::updated_at.le(to))
             .select(competency_mastery::user_id);
-        q = q.filter(users::id.eq_any(updated));
-    }
-    if let Some(author) = scope.author {
-        let taught = course_instructors::table
-            .filter(course_instructors::user_id.eq(author))
-            .select(course_instructors::course_id);
-        let theirs = enrollments::table
-            .inner_join(courses::table)
-            .filter(courses::owner_id.eq(author).or(courses::id.eq_any(taught)))
-            .select(enrollments::user_id);
-        q = q.filter(users::id.eq_any(theirs));
+        q = q.filter(memberships::user_id.eq_any(updated));
     }
     if let Some(after) = after {
-        q = q.filter(users::id.gt(after));
+        q = q.filter(memberships::user_id.gt(after));
     }
     q.load(conn)
+}
+
+/// Later than any stored timestamp (and, as SQLite text, sorting after every one).
+fn end_of_time() -> Timestamp {
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .unwrap_or_default();
+    Timestamp::from(Utc.from_utc_datetime(&last))
 }
 
 /// The page's rows with their levels (one more query for all of the page's mastery rows).
@@ -146,10 +176,11 @@ fn rows(
         .map(|(user_id, email, display_name, targets)| {
             let mine = levels.get(&user_id).unwrap_or(&empty);
             let target_markets: Vec<String> = serde_json::from_value(targets.0).unwrap_or_default();
-            let ready_markets = target_markets
+            let ready_markets = framework()
+                .markets
                 .iter()
-                .filter(|c| market_readiness(mine, c).is_some_and(|r| r.ready))
-                .cloned()
+                .filter(|m| market_readiness(mine, &m.country).is_some_and(|r| r.ready))
+                .map(|m| m.country.clone())
                 .collect();
             let asked: Vec<&String> = match &scope.filters.market {
                 Some(m) => vec![m],
@@ -199,7 +230,7 @@ fn record(r: CompetencyRow, market: bool) -> Vec<String> {
     v
 }
 
-fn csv_page(conn: &mut DbConn, scope: &Scope, after: Option<Id>) -> ApiResult<CsvPage> {
+fn csv_page(conn: &mut DbConn, scope: &Scope, after: Option<Id>) -> ApiResult<CsvPage<Id>> {
     let page = rows(conn, scope, after, PAGE_ROWS)?;
     let next = (page.len() as i64 == PAGE_ROWS)
         .then(|| page.last().map(|r| r.user_id))
@@ -210,7 +241,7 @@ fn csv_page(conn: &mut DbConn, scope: &Scope, after: Option<Id>) -> ApiResult<Cs
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/reports/competencies", tag = "reports", security(("bearer" = [])),
     params(("org_id" = String, Path), ReportQuery),
-    responses((status = 200, body = Page<CompetencyRow>, description = "JSON page; with `Accept: text/csv` or `format=csv`, the whole report streamed as text/csv (a column per area, ready markets, and readiness for `market` when given)"),
+    responses((status = 200, description = "JSON page; with `Accept: text/csv` or `format=csv`, the whole report streamed as text/csv (a column per area, ready markets, and readiness for `market` when given)", content((Page<CompetencyRow> = "application/json"), (String = "text/csv"))),
         (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn competencies_report(
     req: HttpRequest,
@@ -220,7 +251,7 @@ pub async fn competencies_report(
     query: web::Query<ReportQuery>,
 ) -> ApiResult<HttpResponse> {
     let org = path.into_inner();
-    let filters = filters::parse(&req, &query, true)?;
+    let filters = filters::parse(&req, &query, Report::Competencies)?;
     let scope = db::run(&state.pool, move |conn| {
         filters::authorize(conn, user.id, org, filters)
     })
@@ -234,10 +265,13 @@ pub async fn competencies_report(
             move |conn, after| csv_page(conn, &scope, after),
         ));
     }
-    let page = scope.filters.page;
+    let limit = scope.filters.limit;
+    let after = scope.filters.after.first().copied();
     let list = db::run(&state.pool, move |conn| {
-        Ok(rows(conn, &scope, page.after, page.limit + 1)?)
+        Ok(rows(conn, &scope, after, limit + 1)?)
     })
     .await?;
-    Ok(pagination::respond(&req, list, page, |r| r.user_id))
+    Ok(pagination::respond_keyed(&req, list, limit, |r| {
+        filters::encode_key(&[r.user_id])
+    }))
 }

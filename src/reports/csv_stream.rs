@@ -8,7 +8,6 @@ use actix_web::web::Bytes;
 use actix_web::HttpResponse;
 use tokio::sync::mpsc;
 
-use crate::db::sql_types::Id;
 use crate::db::{DbConn, Pool};
 use crate::error::ApiResult;
 
@@ -18,12 +17,19 @@ pub const PAGE_ROWS: i64 = 1000;
 const BUFFERED_PAGES: usize = 4;
 
 /// One page of a report: the records and the key to continue after (None: the last page).
-pub type CsvPage = (Vec<Vec<String>>, Option<Id>);
+pub type CsvPage<K> = (Vec<Vec<String>>, Option<K>);
 
-/// Streams `header` and then every page `next_page(conn, after)` returns, as CSV.
-pub fn respond<F>(pool: Pool, filename: &str, header: Vec<String>, mut next_page: F) -> HttpResponse
+/// Streams `header` and then every page `next_page(conn, after)` returns, as CSV, where `after`
+/// is the key the previous page ended with (None for the first page).
+pub fn respond<K, F>(
+    pool: Pool,
+    filename: &str,
+    header: Vec<String>,
+    mut next_page: F,
+) -> HttpResponse
 where
-    F: FnMut(&mut DbConn, Option<Id>) -> ApiResult<CsvPage> + Send + 'static,
+    K: Send + 'static,
+    F: FnMut(&mut DbConn, Option<K>) -> ApiResult<CsvPage<K>> + Send + 'static,
 {
     let (tx, mut rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(BUFFERED_PAGES);
     tokio::task::spawn_blocking(move || {
@@ -41,7 +47,7 @@ where
         };
         let mut after = None;
         loop {
-            let (records, next) = match next_page(&mut conn, after) {
+            let (records, next) = match next_page(&mut conn, after.take()) {
                 Ok(page) => page,
                 Err(e) => return fail(e.to_string()),
             };

@@ -1,10 +1,14 @@
 //! The query every organization report takes (`cohort_id`, `course_id`, `from`, `to`, `limit`,
 //! `cursor`, `format`, `market`), parsed into a [`Scope`] once the caller's role is known.
 //! Unknown parameters, malformed ids and dates, `from` after `to` and out-of-range limits are
-//! 400s; a cohort of another organization is not found.
+//! 400s; a cohort of another organization is not found. A report's cursor is the keyset key of
+//! the last row of the previous page (one id or several), base64url-encoded: for a single id
+//! exactly the cursor of `pagination`.
 
 use actix_web::http::header;
 use actix_web::HttpRequest;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use chrono::{NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -15,7 +19,7 @@ use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::orgs::access::require_role;
-use crate::pagination::{parse_page, PageRequest};
+use crate::pagination::parse_page;
 use crate::schema::cohorts;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -39,6 +43,24 @@ pub struct ReportQuery {
     pub market: Option<String>,
 }
 
+/// The reports sharing these filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    /// Keyed by (user id, course id).
+    Progress,
+    /// Keyed by user id; takes `market`.
+    Competencies,
+}
+
+impl Report {
+    fn key_len(self) -> usize {
+        match self {
+            Report::Progress => 2,
+            Report::Competencies => 1,
+        }
+    }
+}
+
 /// The filters of a request, before its authorization.
 #[derive(Debug, Clone)]
 pub struct Filters {
@@ -46,7 +68,11 @@ pub struct Filters {
     pub course: Option<Id>,
     pub from: Option<Timestamp>,
     pub to: Option<Timestamp>,
-    pub page: PageRequest,
+    /// JSON page size.
+    pub limit: i64,
+    /// The key of the last row of the previous JSON page (as many ids as the report's key has),
+    /// empty for the first page.
+    pub after: Vec<Id>,
     pub csv: bool,
     pub market: Option<String>,
 }
@@ -84,8 +110,28 @@ pub fn parse_id(field: &str, raw: Option<&str>) -> ApiResult<Option<Id>> {
     .transpose()
 }
 
-/// Parses the query; `market_allowed` is false for reports without a market parameter.
-pub fn parse(req: &HttpRequest, q: &ReportQuery, market_allowed: bool) -> ApiResult<Filters> {
+/// The cursor of a row whose key is `ids`.
+pub fn encode_key(ids: &[Id]) -> String {
+    let text: Vec<String> = ids.iter().map(Id::to_string).collect();
+    URL_SAFE_NO_PAD.encode(text.join("."))
+}
+
+fn decode_key(cursor: &str, len: usize) -> ApiResult<Vec<Id>> {
+    let invalid = || ApiError::bad_request("invalid_cursor", "The cursor is not valid.");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| invalid())?;
+    let ids = text
+        .split('.')
+        .map(|part| part.parse::<Id>().map_err(|_| invalid()))
+        .collect::<ApiResult<Vec<Id>>>()?;
+    if ids.len() != len {
+        return Err(invalid());
+    }
+    Ok(ids)
+}
+
+/// Parses the query of `report`.
+pub fn parse(req: &HttpRequest, q: &ReportQuery, report: Report) -> ApiResult<Filters> {
     let (from, to) = (
         parse_day("from", q.from.as_deref(), false)?,
         parse_day("to", q.to.as_deref(), true)?,
@@ -111,30 +157,38 @@ pub fn parse(req: &HttpRequest, q: &ReportQuery, market_allowed: bool) -> ApiRes
             ))
         }
     };
-    let market = match (&q.market, market_allowed) {
+    let market = match (&q.market, report) {
         (None, _) => None,
-        (Some(_), false) => {
+        (Some(_), Report::Progress) => {
             return Err(ApiError::bad_request(
                 "invalid_query",
                 "market is not a filter of this report",
             ))
         }
-        (Some(m), true) => {
-            if crate::catalog::framework().market(m).is_none() {
+        (Some(m), Report::Competencies) => {
+            let country = m.to_ascii_uppercase();
+            if crate::catalog::framework().market(&country).is_none() {
                 return Err(ApiError::bad_request(
                     "invalid_query",
                     format!("{m:?} is not a destination market"),
                 ));
             }
-            Some(m.clone())
+            Some(country)
         }
+    };
+    // The limit's bounds and error code are the ones of every list.
+    let limit = parse_page(q.limit, None)?.limit;
+    let after = match q.cursor.as_deref() {
+        None | Some("") => Vec::new(),
+        Some(c) => decode_key(c, report.key_len())?,
     };
     Ok(Filters {
         cohort: parse_id("cohort_id", q.cohort_id.as_deref())?,
         course: parse_id("course_id", q.course_id.as_deref())?,
         from,
         to,
-        page: parse_page(q.limit, q.cursor.as_deref())?,
+        limit,
+        after,
         csv,
         market,
     })

@@ -1,7 +1,10 @@
 //! The progress report: a row per trainee x course for an organization's students (members with
 //! the student role), over the organization's own and platform-wide courses; an instructor sees
-//! only the courses they own or co-teach. The figures are the ones progress keeps current on the
-//! enrollment, so the report is one indexed query per page, as JSON pages or streamed CSV.
+//! only the courses they own or co-teach. Withdrawn enrollments stay in (status `withdrawn`).
+//! Another organization's internal courses are left out even when one of this organization's
+//! trainees is enrolled in one: that progress belongs to the other organization's reports.
+//! The figures are the ones progress keeps current on the enrollment, so the report is one
+//! indexed query per page in (trainee, course) order, as JSON pages or streamed CSV.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
@@ -9,7 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::csv_stream::{self, opt, CsvPage, PAGE_ROWS};
-use super::filters::{self, ReportQuery, Scope};
+use super::filters::{self, Report, ReportQuery, Scope};
 use crate::auth::AuthUser;
 use crate::db::sql_types::{Id, Timestamp};
 use crate::db::{self, DbConn};
@@ -90,30 +93,34 @@ fn record(r: ProgressRow) -> Vec<String> {
     ]
 }
 
-/// Up to `limit` rows after the enrollment `after`, in enrollment id order.
+/// The keyset key of a row: (user id, course id).
+pub type Key = (Id, Id);
+
+/// Up to `limit` rows after the key `after`, in (user id, course id) order. The query is driven by
+/// the organization's memberships (unique on (org_id, user_id)) and each trainee's enrollments
+/// (unique on (user_id, course_id)), so a page costs the same wherever it starts and whatever
+/// other organizations hold.
 pub fn rows(
     conn: &mut DbConn,
     scope: &Scope,
-    after: Option<Id>,
+    after: Option<Key>,
     limit: i64,
 ) -> QueryResult<Vec<ProgressRow>> {
     let f = &scope.filters;
-    let students = memberships::table
+    let mut q = memberships::table
+        .inner_join(enrollments::table.on(enrollments::user_id.eq(memberships::user_id)))
+        .inner_join(users::table.on(users::id.eq(memberships::user_id)))
+        .inner_join(courses::table.on(courses::id.eq(enrollments::course_id)))
         .filter(memberships::org_id.eq(scope.org))
         .filter(memberships::role.eq("student"))
-        .select(memberships::user_id);
-    let mut q = enrollments::table
-        .inner_join(users::table)
-        .inner_join(courses::table)
-        .filter(enrollments::user_id.eq_any(students))
         // The organization's own courses and platform-wide ones: never another organization's.
         .filter(courses::org_id.eq(scope.org).or(courses::org_id.is_null()))
         .select((
             enrollments::id,
-            users::id,
+            memberships::user_id,
             users::email,
             users::display_name,
-            courses::id,
+            enrollments::course_id,
             courses::slug,
             courses::title,
             enrollments::status,
@@ -127,14 +134,14 @@ pub fn rows(
             enrollments::last_activity_at,
             enrollments::completed_at,
         ))
-        .order(enrollments::id)
+        .order((memberships::user_id, enrollments::course_id))
         .limit(limit)
         .into_boxed();
     if let Some(cohort) = f.cohort {
         let members = cohort_members::table
             .filter(cohort_members::cohort_id.eq(cohort))
             .select(cohort_members::user_id);
-        q = q.filter(enrollments::user_id.eq_any(members));
+        q = q.filter(memberships::user_id.eq_any(members));
     }
     if let Some(course) = f.course {
         q = q.filter(enrollments::course_id.eq(course));
@@ -146,29 +153,43 @@ pub fn rows(
         q = q.filter(enrollments::last_activity_at.le(to));
     }
     if let Some(author) = scope.author {
+        // Owner or co-instructor; within this organization's courses that is `is_author`.
         let taught = course_instructors::table
             .filter(course_instructors::user_id.eq(author))
             .select(course_instructors::course_id);
         q = q.filter(courses::owner_id.eq(author).or(courses::id.eq_any(taught)));
     }
-    if let Some(after) = after {
-        q = q.filter(enrollments::id.gt(after));
+    if let Some((user, course)) = after {
+        // `user >= u` on both joined tables bounds both index ranges (PostgreSQL does not carry
+        // the bound across the join by itself); the rest skips what the last page showed.
+        q = q
+            .filter(memberships::user_id.ge(user))
+            .filter(enrollments::user_id.ge(user))
+            .filter(
+                memberships::user_id
+                    .gt(user)
+                    .or(enrollments::course_id.gt(course)),
+            );
     }
     q.load(conn)
 }
 
+fn key_of(r: &ProgressRow) -> Key {
+    (r.user_id, r.course_id)
+}
+
 /// One CSV page of the report.
-pub fn csv_page(conn: &mut DbConn, scope: &Scope, after: Option<Id>) -> ApiResult<CsvPage> {
+pub fn csv_page(conn: &mut DbConn, scope: &Scope, after: Option<Key>) -> ApiResult<CsvPage<Key>> {
     let page = rows(conn, scope, after, PAGE_ROWS)?;
     let next = (page.len() as i64 == PAGE_ROWS)
-        .then(|| page.last().map(|r| r.enrollment_id))
+        .then(|| page.last().map(key_of))
         .flatten();
     Ok((page.into_iter().map(record).collect(), next))
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/reports/progress", tag = "reports", security(("bearer" = [])),
     params(("org_id" = String, Path), ReportQuery),
-    responses((status = 200, body = Page<ProgressRow>, description = "JSON page; with `Accept: text/csv` or `format=csv`, the whole report streamed as text/csv"),
+    responses((status = 200, description = "JSON page; with `Accept: text/csv` or `format=csv`, the whole report streamed as text/csv", content((Page<ProgressRow> = "application/json"), (String = "text/csv"))),
         (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn progress_report(
     req: HttpRequest,
@@ -178,7 +199,7 @@ pub async fn progress_report(
     query: web::Query<ReportQuery>,
 ) -> ApiResult<HttpResponse> {
     let org = path.into_inner();
-    let filters = filters::parse(&req, &query, false)?;
+    let filters = filters::parse(&req, &query, Report::Progress)?;
     let scope = db::run(&state.pool, move |conn| {
         filters::authorize(conn, user.id, org, filters)
     })
@@ -192,10 +213,17 @@ pub async fn progress_report(
             move |conn, after| csv_page(conn, &scope, after),
         ));
     }
-    let page = scope.filters.page;
+    let limit = scope.filters.limit;
+    let after = match scope.filters.after[..] {
+        [user, course] => Some((user, course)),
+        _ => None,
+    };
     let list = db::run(&state.pool, move |conn| {
-        Ok(rows(conn, &scope, page.after, page.limit + 1)?)
+        Ok(rows(conn, &scope, after, limit + 1)?)
     })
     .await?;
-    Ok(pagination::respond(&req, list, page, |r| r.enrollment_id))
+    Ok(pagination::respond_keyed(&req, list, limit, |r| {
+        let (user, course) = key_of(r);
+        filters::encode_key(&[user, course])
+    }))
 }
