@@ -130,6 +130,24 @@ fn decode_key(cursor: &str, len: usize) -> ApiResult<Vec<Id>> {
     Ok(ids)
 }
 
+/// Whether the caller asked for CSV: `format=csv`, or no `format` and an `Accept` naming
+/// text/csv. Any other `format` than json or csv is a 400.
+pub fn wants_csv(req: &HttpRequest, format: Option<&str>) -> ApiResult<bool> {
+    match format {
+        None => Ok(req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/csv"))),
+        Some("csv") => Ok(true),
+        Some("json") => Ok(false),
+        Some(other) => Err(ApiError::bad_request(
+            "invalid_query",
+            format!("format must be json or csv, not {other:?}"),
+        )),
+    }
+}
+
 /// Parses the query of `report`.
 pub fn parse(req: &HttpRequest, q: &ReportQuery, report: Report) -> ApiResult<Filters> {
     let (from, to) = (
@@ -141,22 +159,7 @@ pub fn parse(req: &HttpRequest, q: &ReportQuery, report: Report) -> ApiResult<Fi
             return Err(ApiError::bad_request("invalid_query", "from is after to"));
         }
     }
-    let wants_csv = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/csv"));
-    let csv = match q.format.as_deref() {
-        None => wants_csv,
-        Some("csv") => true,
-        Some("json") => false,
-        Some(other) => {
-            return Err(ApiError::bad_request(
-                "invalid_query",
-                format!("format must be json or csv, not {other:?}"),
-            ))
-        }
-    };
+    let csv = wants_csv(req, q.format.as_deref())?;
     let market = match (&q.market, report) {
         (None, _) => None,
         (Some(_), Report::Progress) => {

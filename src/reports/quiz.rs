@@ -5,12 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::filters::{parse_day, parse_id};
+use super::csv_stream::opt;
+use super::filters::{parse_day, parse_id, wants_csv};
 use super::stats::{correlation, mean};
 use crate::auth::AuthUser;
 use crate::courses::access;
@@ -45,6 +46,8 @@ pub struct ReportFilter {
     pub to: Option<String>,
     /// Only one course's quizzes (accepted for symmetry with the other reports; a quiz has one course).
     pub course_id: Option<String>,
+    /// json (default) or csv (a row per question); `Accept: text/csv` asks for CSV too.
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -123,8 +126,9 @@ fn org_attempts(
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/reports/quizzes/{quiz_id}", tag = "reports", security(("bearer" = [])),
     params(("org_id" = String, Path), ("quiz_id" = String, Path), ReportFilter),
-    responses((status = 200, body = QuizReport), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "the report as JSON; with `Accept: text/csv` or `format=csv`, a CSV row per question", content((QuizReport = "application/json"), (String = "text/csv"))), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn quiz_report(
+    req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
     path: web::Path<(Id, Id)>,
@@ -134,6 +138,7 @@ pub async fn quiz_report(
     let f = filter.into_inner();
     let cohort = parse_id("cohort_id", f.cohort_id.as_deref())?;
     let course_filter = parse_id("course_id", f.course_id.as_deref())?;
+    let csv = wants_csv(&req, f.format.as_deref())?;
     let (from, to) = (
         parse_day("from", f.from.as_deref(), false)?,
         parse_day("to", f.to.as_deref(), true)?,
@@ -163,7 +168,55 @@ pub async fn quiz_report(
         Ok(build(quiz_id, &quiz, &attempts))
     })
     .await?;
+    if csv {
+        return questions_csv(&report);
+    }
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// The per-question statistics as CSV, a row per question. The report is one row per question of
+/// one quiz, so it is built whole rather than streamed.
+fn questions_csv(report: &QuizReport) -> ApiResult<HttpResponse> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let csv_error = |e: csv::Error| ApiError::Internal(e.into());
+    writer
+        .write_record([
+            "question_key",
+            "kind",
+            "answered",
+            "facility",
+            "discrimination",
+            "option_frequencies",
+        ])
+        .map_err(csv_error)?;
+    for q in &report.questions {
+        let frequencies = q
+            .option_frequencies
+            .iter()
+            .map(|(option, n)| format!("{option}={n}"))
+            .collect::<Vec<_>>()
+            .join(";");
+        writer
+            .write_record([
+                q.key.clone(),
+                q.kind.clone(),
+                q.answered.to_string(),
+                opt(q.facility),
+                opt(q.discrimination),
+                frequencies,
+            ])
+            .map_err(csv_error)?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| csv_error(csv::Error::from(e.into_error())))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"quiz-{}.csv\"", report.quiz_id),
+        ))
+        .body(body))
 }
 
 fn build(quiz_id: Id, quiz: &crate::courses::format::Quiz, attempts: &[AttemptRow]) -> QuizReport {

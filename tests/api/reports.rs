@@ -138,6 +138,43 @@ async fn the_quiz_report_counts_only_the_organizations_own_trainees() {
         .await;
     assert_eq!(b_report.body["attempts"], 1, "B sees its own trainee only");
 
+    // The same statistics as CSV, a row per question, by `format=csv` or by Accept.
+    for (query, accept) in [("?format=csv", "application/json"), ("", "text/csv")] {
+        let res = app
+            .client
+            .get(app.url(&format!("/orgs/{a}/reports/quizzes/{quiz_id}{query}")))
+            .bearer_auth(&admin_a)
+            .header("Accept", accept)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(res.status().as_u16(), 200);
+        assert_eq!(
+            res.headers()["content-type"].to_str().unwrap(),
+            "text/csv; charset=utf-8"
+        );
+        let text = res.text().await.unwrap();
+        let records: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.expect("a CSV record"))
+            .collect();
+        assert_eq!(
+            records.len(),
+            report.body["questions"].as_array().unwrap().len(),
+            "{text}"
+        );
+        let fast = records.iter().find(|r| &r[0] == "fast").expect("row");
+        assert_eq!(&fast[1], "true_false");
+        assert_eq!(&fast[2], "3");
+        assert!((fast[3].parse::<f64>().unwrap() - 2.0 / 3.0).abs() < 1e-9);
+    }
+    app.get(
+        &format!("/orgs/{a}/reports/quizzes/{quiz_id}?format=xml"),
+        Some(&admin_a),
+    )
+    .await
+    .assert_problem(400, "invalid_query");
+
     // Isolation and bad filters.
     app.get(
         &format!("/orgs/{a}/reports/quizzes/{quiz_id}"),
