@@ -62,6 +62,9 @@ pub enum ApiError {
         detail: String,
         report: Option<serde_json::Value>,
     },
+    /// A known path asked with a method it does not answer; `allow` lists the ones it does.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -112,6 +115,10 @@ impl ApiError {
             | ApiError::Unprocessable { code, detail, .. } => (code, detail.clone()),
             ApiError::Forbidden => ("forbidden", "You are not allowed to do this.".into()),
             ApiError::NotFound => ("not_found", "No such resource.".into()),
+            ApiError::MethodNotAllowed { allow } => (
+                "method_not_allowed",
+                format!("This resource answers {allow}."),
+            ),
             ApiError::PayloadTooLarge => (
                 "payload_too_large",
                 "The request body is larger than allowed.".into(),
@@ -162,6 +169,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -181,6 +189,9 @@ impl ResponseError for ApiError {
         builder.content_type("application/problem+json");
         if let ApiError::TooManyRequests { retry_after_secs } = self {
             builder.insert_header((header::RETRY_AFTER, retry_after_secs.max(&1).to_string()));
+        }
+        if let ApiError::MethodNotAllowed { allow } = self {
+            builder.insert_header((header::ALLOW, allow.as_str()));
         }
         if let ApiError::Unauthorized { .. } = self {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

@@ -25,3 +25,4 @@ pub mod reports;
 pub mod schema;
 pub mod startup;
 pub mod telemetry;
+pub mod unmatched;

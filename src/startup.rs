@@ -147,9 +147,7 @@ impl Application {
                         .configure(crate::reports::routes)
                         .configure(crate::certificates::routes),
                 )
-                .default_service(web::to(|| async {
-                    Err::<HttpResponse, _>(ApiError::NotFound)
-                }))
+                .default_service(web::to(crate::unmatched::unmatched))
         })
         .listen(listener)?
         .shutdown_timeout(30)
