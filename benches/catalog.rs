@@ -349,7 +349,7 @@ fn load(pool: &Pool, courses: &[Course]) -> (usize, usize) {
         })
         .expect("insert a batch of courses");
     }
-    if let DbConn::Pg(c) = &mut *conn {
+    if let DbConn::Pg(c) = &mut **conn {
         // VACUUM as well as ANALYZE: the rows went into the GIN trigram index's pending list,
         // which every index scan reads in full and the planner prices in, so until a vacuum
         // flushes it (autovacuum would, soon after a bulk load) the search never uses the index.
@@ -1102,7 +1102,7 @@ fn explain_all(
     courses: usize,
 ) -> Vec<(String, String)> {
     let mut conn = pool.get().expect("connection");
-    let DbConn::Pg(pg) = &mut *conn else {
+    let DbConn::Pg(pg) = &mut **conn else {
         unreachable!("explained on PostgreSQL only")
     };
     let mut verdicts = Vec::new();

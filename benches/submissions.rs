@@ -358,7 +358,7 @@ impl Attempts {
     /// `count` new open attempts; with `for_pgbench` they are also listed in `caravan_bench_pool`.
     fn make(&mut self, students: &[Student], count: usize, for_pgbench: bool) -> Vec<Pooled> {
         let mut conn = self.db.get().expect("connection");
-        let pg = matches!(&*conn, DbConn::Pg(_));
+        let pg = matches!(&**conn, DbConn::Pg(_));
         let (uuid, jsonb) = if pg { ("::uuid", "::jsonb") } else { ("", "") };
         let mut made = Vec::with_capacity(count);
         let mut left = count;
@@ -1191,7 +1191,7 @@ fn version_costs(db: &DbPool, attempt: &str) -> (f64, f64, usize) {
     let version: Id = quiz_attempts::table
         .find(id)
         .select(quiz_attempts::version_id)
-        .first(&mut *conn)
+        .first(&mut **conn)
         .expect("the attempt's version");
     let (_, files) = version_files(&mut conn, version).expect("version files");
     let bytes = files.iter().map(|(k, v)| k.len() + v.len()).sum();
@@ -1217,7 +1217,7 @@ fn version_costs(db: &DbPool, attempt: &str) -> (f64, f64, usize) {
 /// connection (`pg_prepared_statements`): one that is not is parsed and planned on every execution.
 fn prepared_check(db: &DbPool, statements: &[Statement]) -> Vec<(usize, bool)> {
     let mut conn = db.get().expect("connection");
-    let DbConn::Pg(c) = &mut *conn else {
+    let DbConn::Pg(c) = &mut **conn else {
         return Vec::new();
     };
     let prepared: Vec<String> =
@@ -1238,7 +1238,7 @@ fn prepared_check(db: &DbPool, statements: &[Statement]) -> Vec<(usize, bool)> {
 /// Transactions pgbench has started so far (the pool sequence) and pool attempts it closed.
 fn pgbench_effect(db: &DbPool) -> (i64, i64) {
     let mut conn = db.get().expect("connection");
-    let DbConn::Pg(c) = &mut *conn else {
+    let DbConn::Pg(c) = &mut **conn else {
         return (0, 0);
     };
     let row: TextRow = diesel::sql_query(
@@ -1401,7 +1401,7 @@ async fn bench() {
         let attempt = sample.attempt.clone();
         let json_of = move |column: &str| -> Option<String> {
             let mut conn = readback_pool.get().ok()?;
-            let DbConn::Pg(c) = &mut *conn else {
+            let DbConn::Pg(c) = &mut **conn else {
                 return None;
             };
             let column = column.replace('"', "");

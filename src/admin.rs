@@ -33,7 +33,7 @@ pub fn create_platform_admin(
                 users::is_platform_admin.eq(true),
                 users::updated_at.eq(Timestamp::now()),
             ))
-            .execute(&mut conn)?;
+            .execute(&mut **conn)?;
         return Ok(AdminOutcome::Promoted);
     }
     let password = Password::parse(password, &[email.as_str(), display_name])

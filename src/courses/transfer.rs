@@ -92,7 +92,7 @@ pub enum ImportTreeError {
 /// Imports `dir` when the database has no course yet, so a fresh server shows a real catalog.
 pub fn import_if_empty(pool: &Pool, dir: &Path) -> anyhow::Result<Option<usize>> {
     let mut conn = pool.get()?;
-    let existing: i64 = courses::table.count().get_result(&mut conn)?;
+    let existing: i64 = courses::table.count().get_result(&mut **conn)?;
     drop(conn);
     if existing > 0 || !dir.is_dir() {
         return Ok(None);
@@ -119,7 +119,7 @@ pub fn export_tree(pool: &Pool, dir: &Path) -> anyhow::Result<usize> {
         .filter(courses::published_version_id.is_not_null())
         .order(courses::slug)
         .select((courses::slug, courses::published_version_id))
-        .load(&mut conn)?;
+        .load(&mut **conn)?;
     for (slug, version) in &published {
         let Some(version) = version else { continue };
         let (_, files) = store::version_files(&mut conn, *version)?;

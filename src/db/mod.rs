@@ -8,7 +8,8 @@
 
 pub mod sql_types;
 
-use std::time::Duration;
+use std::ops::{Deref, DerefMut};
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -21,6 +22,43 @@ use crate::error::ApiError;
 pub enum DbConn {
     Pg(diesel::PgConnection),
     Sqlite(diesel::SqliteConnection),
+}
+
+/// How long after its last successful use a pooled connection is trusted without a ping. Under
+/// load every connection is in constant use, so the ping (a round trip per checkout) is skipped;
+/// one left idle, as after a database restart, is pinged before it is handed out.
+const TRUSTED_AFTER_USE: Duration = Duration::from_millis(500);
+
+/// A pooled connection and what the pool needs to know of it: when it last worked, and whether a
+/// request saw it fail (then the pool drops it instead of handing it out again).
+pub struct PoolConn {
+    conn: DbConn,
+    worked_at: Instant,
+    failed: bool,
+}
+
+impl PoolConn {
+    /// Records how a request using this connection ended.
+    fn settle<T>(&mut self, outcome: &Result<T, ApiError>) {
+        match outcome {
+            // The connection may be gone; an internal error may have left it in any state.
+            Err(ApiError::Unavailable(_) | ApiError::Internal(_)) => self.failed = true,
+            _ => self.worked_at = Instant::now(),
+        }
+    }
+}
+
+impl Deref for PoolConn {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        &self.conn
+    }
+}
+
+impl DerefMut for PoolConn {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.conn
+    }
 }
 
 pub type Pool = r2d2::Pool<ConnectionManager>;
@@ -111,12 +149,12 @@ pub enum ConnectError {
 }
 
 impl r2d2::ManageConnection for ConnectionManager {
-    type Connection = DbConn;
+    type Connection = PoolConn;
     type Error = ConnectError;
 
-    fn connect(&self) -> Result<DbConn, ConnectError> {
-        match self.backend {
-            Backend::Postgres => Ok(DbConn::Pg(diesel::PgConnection::establish(&self.url)?)),
+    fn connect(&self) -> Result<PoolConn, ConnectError> {
+        let conn = match self.backend {
+            Backend::Postgres => DbConn::Pg(diesel::PgConnection::establish(&self.url)?),
             Backend::Sqlite => {
                 let mut conn = diesel::SqliteConnection::establish(sqlite_path(&self.url))?;
                 // WAL lets readers proceed during a write; busy_timeout makes writers queue instead
@@ -125,17 +163,27 @@ impl r2d2::ManageConnection for ConnectionManager {
                     "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                 )?;
-                Ok(DbConn::Sqlite(conn))
+                DbConn::Sqlite(conn)
             }
+        };
+        Ok(PoolConn {
+            conn,
+            worked_at: Instant::now(),
+            failed: false,
+        })
+    }
+
+    fn is_valid(&self, conn: &mut PoolConn) -> Result<(), ConnectError> {
+        if conn.worked_at.elapsed() < TRUSTED_AFTER_USE {
+            return Ok(());
         }
+        conn.conn.ping().map_err(ConnectError::Query)?;
+        conn.worked_at = Instant::now();
+        Ok(())
     }
 
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectError> {
-        conn.ping().map_err(ConnectError::Query)
-    }
-
-    fn has_broken(&self, conn: &mut DbConn) -> bool {
-        conn.is_broken()
+    fn has_broken(&self, conn: &mut PoolConn) -> bool {
+        conn.failed || conn.conn.is_broken()
     }
 }
 
@@ -187,7 +235,9 @@ where
     let pool = pool.clone();
     actix_web::web::block(move || {
         let mut conn = pool.get().map_err(ApiError::from)?;
-        f(&mut conn)
+        let outcome = f(&mut conn);
+        conn.settle(&outcome);
+        outcome
     })
     .await
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
