@@ -216,12 +216,7 @@ fn distinct<T: PartialEq + Copy>(rng: &mut Rng, from: &[T], count: usize) -> Vec
 
 fn generate(count: usize) -> Vec<Course> {
     let framework = caravan::catalog::framework();
-    let codes: Vec<&'static str> = framework
-        .areas
-        .iter()
-        .flat_map(|a| &a.competencies)
-        .map(|c| c.code.as_str())
-        .collect();
+    let codes: Vec<&'static str> = framework.competencies().map(|c| c.code.as_str()).collect();
     let countries: Vec<&'static str> = framework
         .markets
         .iter()
@@ -559,12 +554,7 @@ fn ms(d: Duration) -> f64 {
 
 fn scenarios(ids: &[uuid::Uuid]) -> Vec<Scenario> {
     let framework = caravan::catalog::framework();
-    let codes: Vec<String> = framework
-        .areas
-        .iter()
-        .flat_map(|a| &a.competencies)
-        .map(|c| c.code.clone())
-        .collect();
+    let codes: Vec<String> = framework.competencies().map(|c| c.code.clone()).collect();
     let markets: Vec<(String, Vec<String>)> = framework
         .markets
         .iter()

@@ -517,16 +517,8 @@ fn write_csv(rows: &[ReportRow]) -> u64 {
 }
 
 struct Ceiling {
-    /// Query + fetching every row into structs, per run.
-    fetch: Vec<Duration>,
-    /// The same and writing them as CSV to a sink, per run.
-    fetch_csv: Vec<Duration>,
-    rows: usize,
-    /// One keyset page of `PAGE` rows: the first, and one from the middle (median of 5 each).
-    pages: [Duration; 2],
-    /// Every page of the report walked as the export walks it, and the rows it returned.
-    walk: Duration,
-    walked: usize,
+    /// The query through diesel, as the app runs it.
+    fetched: Fetched,
     /// PostgreSQL: `psql \copy (...) TO '/dev/null'` per run, and psql's own start-up.
     copy: Vec<Duration>,
     psql_startup: Option<Duration>,
@@ -540,10 +532,14 @@ const PAGE: usize = 1000;
 
 /// What `fetch_runs` measured.
 struct Fetched {
+    /// Query + fetching every row into structs, per run.
     fetch: Vec<Duration>,
+    /// The same and writing them as CSV to a sink, per run.
     fetch_csv: Vec<Duration>,
     rows: usize,
+    /// One keyset page of `PAGE` rows: the first, and one from the middle (median of 5 each).
     pages: [Duration; 2],
+    /// Every page of the report walked as the export walks it, and the rows it returned.
     walk: Duration,
     walked: usize,
     /// The keyset (user_id, course_id) of the middle row.
@@ -663,12 +659,7 @@ fn ceiling(database_url: &str, org: Id) -> Ceiling {
             Vec::new()
         };
         Ceiling {
-            fetch: f.fetch,
-            fetch_csv: f.fetch_csv,
-            rows: f.rows,
-            pages: f.pages,
-            walk: f.walk,
-            walked: f.walked,
+            fetched: f,
             copy,
             psql_startup,
             plans,
@@ -690,12 +681,7 @@ fn ceiling(database_url: &str, org: Id) -> Ceiling {
             explain(report_sql(org, Some((Some(f.middle), PAGE)))),
         )];
         Ceiling {
-            fetch: f.fetch,
-            fetch_csv: f.fetch_csv,
-            rows: f.rows,
-            pages: f.pages,
-            walk: f.walk,
-            walked: f.walked,
+            fetched: f,
             copy: Vec::new(),
             psql_startup: None,
             plans,
@@ -984,9 +970,10 @@ impl Run {
         );
         println!("  SQL: {}", report_sql(org, None));
         let url = self.database_url.clone();
-        let c = tokio::task::spawn_blocking(move || ceiling(&url, org))
+        let ceiling = tokio::task::spawn_blocking(move || ceiling(&url, org))
             .await
             .expect("ceiling");
+        let c = &ceiling.fetched;
         let runs = |v: &[Duration]| v.iter().map(|d| ms(*d).round()).collect::<Vec<_>>();
         let (fetch, fetch_csv) = (median(c.fetch.clone()), median(c.fetch_csv.clone()));
         println!(
@@ -1008,7 +995,7 @@ impl Run {
             c.walk.as_secs_f64(),
             c.walked
         );
-        for (label, plan) in &c.plans {
+        for (label, plan) in &ceiling.plans {
             println!("  plan of {label}:");
             for l in plan {
                 println!("    {l}");
@@ -1019,13 +1006,13 @@ impl Run {
         } else {
             ("SQLite query (diesel fetch)", fetch)
         };
-        if let Some(startup) = c.psql_startup.filter(|_| !c.copy.is_empty()) {
-            let copy = median(c.copy.clone());
+        if let Some(startup) = ceiling.psql_startup.filter(|_| !ceiling.copy.is_empty()) {
+            let copy = median(ceiling.copy.clone());
             let net = copy.saturating_sub(startup);
             println!(
                 "  psql \\copy (...) TO '/dev/null' CSV: {:?} ms -> median {:.3} s, {:.3} s net of \
                  psql's start-up and connection ({:.0} ms for `SELECT 1`)",
-                runs(&c.copy),
+                runs(&ceiling.copy),
                 copy.as_secs_f64(),
                 net.as_secs_f64(),
                 ms(startup)

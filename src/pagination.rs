@@ -43,23 +43,38 @@ pub fn parse_page(limit: Option<i64>, cursor: Option<&str>) -> Result<PageReques
             format!("limit must be between 1 and {MAX_LIMIT}"),
         ));
     }
-    let after =
-        match cursor {
-            None | Some("") => None,
-            Some(c) => Some(decode_cursor(c).ok_or_else(|| {
-                ApiError::bad_request("invalid_cursor", "The cursor is not valid.")
-            })?),
-        };
+    let after = match cursor {
+        None | Some("") => None,
+        Some(c) => decode_key(c, 1)?.first().copied(),
+    };
     Ok(PageRequest { limit, after })
 }
 
-fn decode_cursor(c: &str) -> Option<Id> {
-    let bytes = URL_SAFE_NO_PAD.decode(c).ok()?;
-    std::str::from_utf8(&bytes).ok()?.parse().ok()
+/// The cursor of a row keyed by one id.
+pub fn encode_cursor(id: Id) -> String {
+    encode_key(&[id])
 }
 
-pub fn encode_cursor(id: Id) -> String {
-    URL_SAFE_NO_PAD.encode(id.to_string())
+/// The cursor of a row whose keyset key is several ids (a report's (trainee, course), say): the
+/// ids joined by dots, base64url-encoded. For one id it is exactly [`encode_cursor`].
+pub fn encode_key(ids: &[Id]) -> String {
+    let text: Vec<String> = ids.iter().map(Id::to_string).collect();
+    URL_SAFE_NO_PAD.encode(text.join("."))
+}
+
+/// The `len` ids of a cursor made by [`encode_key`]; anything else is 400 `invalid_cursor`.
+pub fn decode_key(cursor: &str, len: usize) -> Result<Vec<Id>, ApiError> {
+    let invalid = || ApiError::bad_request("invalid_cursor", "The cursor is not valid.");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| invalid())?;
+    let ids = text
+        .split('.')
+        .map(|part| part.parse::<Id>().map_err(|_| invalid()))
+        .collect::<Result<Vec<Id>, ApiError>>()?;
+    if ids.len() != len {
+        return Err(invalid());
+    }
+    Ok(ids)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

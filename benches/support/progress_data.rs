@@ -421,12 +421,7 @@ pub fn generate(conn: &mut DbConn, spec: &Spec, password_hash: &str) -> anyhow::
 fn generate_in(conn: &mut DbConn, spec: &Spec, password_hash: &str) -> anyhow::Result<Dataset> {
     let mut rng = Rng(spec.seed);
     let framework = caravan::catalog::framework();
-    let codes: Vec<String> = framework
-        .areas
-        .iter()
-        .flat_map(|a| &a.competencies)
-        .map(|c| c.code.clone())
-        .collect();
+    let codes: Vec<String> = framework.competencies().map(|c| c.code.clone()).collect();
     let countries: Vec<String> = framework
         .markets
         .iter()

@@ -69,11 +69,13 @@ impl Framework {
         }
     }
 
+    /// Every competency of every area, in the framework's order.
+    pub fn competencies(&self) -> impl Iterator<Item = &Competency> {
+        self.areas.iter().flat_map(|a| &a.competencies)
+    }
+
     pub fn competency(&self, code: &str) -> Option<&Competency> {
-        self.areas
-            .iter()
-            .flat_map(|a| &a.competencies)
-            .find(|c| c.code == code)
+        self.competencies().find(|c| c.code == code)
     }
 
     pub fn market(&self, country: &str) -> Option<&Market> {

@@ -38,11 +38,11 @@ pub struct PoolConn {
 }
 
 impl PoolConn {
-    /// Records how a request using this connection ended.
-    fn settle<T>(&mut self, outcome: &Result<T, ApiError>) {
-        match outcome {
+    /// Records how work on this connection ended: `error` is the error it ended with, if any.
+    pub fn settle(&mut self, error: Option<&ApiError>) {
+        match error {
             // The connection may be gone; an internal error may have left it in any state.
-            Err(ApiError::Unavailable(_) | ApiError::Internal(_)) => self.failed = true,
+            Some(ApiError::Unavailable(_) | ApiError::Internal(_)) => self.failed = true,
             _ => self.worked_at = Instant::now(),
         }
     }
@@ -236,7 +236,7 @@ where
     actix_web::web::block(move || {
         let mut conn = pool.get().map_err(ApiError::from)?;
         let outcome = f(&mut conn);
-        conn.settle(&outcome);
+        conn.settle(outcome.as_ref().err());
         outcome
     })
     .await

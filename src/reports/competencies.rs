@@ -272,6 +272,6 @@ pub async fn competencies_report(
     })
     .await?;
     Ok(pagination::respond_keyed(&req, list, limit, |r| {
-        filters::encode_key(&[r.user_id])
+        pagination::encode_key(&[r.user_id])
     }))
 }

@@ -5,11 +5,11 @@
 //! the response (the client sees a truncated transfer, never a silently short report).
 
 use actix_web::web::Bytes;
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, HttpResponseBuilder};
 use tokio::sync::mpsc;
 
 use crate::db::{DbConn, Pool};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 
 /// Rows per query while streaming.
 pub const PAGE_ROWS: i64 = 1000;
@@ -49,7 +49,10 @@ where
         loop {
             let (records, next) = match next_page(&mut conn, after.take()) {
                 Ok(page) => page,
-                Err(e) => return fail(e.to_string()),
+                Err(e) => {
+                    conn.settle(Some(&e));
+                    return fail(e.to_string());
+                }
             };
             match records_to_csv(records.into_iter()) {
                 Ok(body) => chunk.extend_from_slice(&body),
@@ -61,18 +64,35 @@ where
             chunk = Vec::new();
             match next {
                 Some(key) => after = Some(key),
-                None => return,
+                None => return conn.settle(None),
             }
         }
     });
     let body = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
-    HttpResponse::Ok()
+    csv_response(filename).streaming(body)
+}
+
+/// A report small enough to build whole (a row per question of one quiz, say) as one CSV body.
+pub fn respond_whole(
+    filename: &str,
+    header: Vec<String>,
+    records: impl Iterator<Item = Vec<String>>,
+) -> ApiResult<HttpResponse> {
+    let body = records_to_csv(std::iter::once(header).chain(records))
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(csv_response(filename).body(body))
+}
+
+/// A 200 of CSV offered as a download named `filename`.
+fn csv_response(filename: &str) -> HttpResponseBuilder {
+    let mut builder = HttpResponse::Ok();
+    builder
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             actix_web::http::header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
-        ))
-        .streaming(body)
+        ));
+    builder
 }
 
 fn records_to_csv(records: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, csv::Error> {

@@ -2,13 +2,10 @@
 //! `cursor`, `format`, `market`), parsed into a [`Scope`] once the caller's role is known.
 //! Unknown parameters, malformed ids and dates, `from` after `to` and out-of-range limits are
 //! 400s; a cohort of another organization is not found. A report's cursor is the keyset key of
-//! the last row of the previous page (one id or several), base64url-encoded: for a single id
-//! exactly the cursor of `pagination`.
+//! the last row of the previous page (one id or several), made by `pagination::encode_key`.
 
 use actix_web::http::header;
 use actix_web::HttpRequest;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use chrono::{NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -19,7 +16,7 @@ use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::orgs::access::require_role;
-use crate::pagination::parse_page;
+use crate::pagination::{decode_key, parse_page};
 use crate::schema::cohorts;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -108,26 +105,6 @@ pub fn parse_id(field: &str, raw: Option<&str>) -> ApiResult<Option<Id>> {
             .map_err(|_| ApiError::bad_request("invalid_query", format!("{field} is not an id")))
     })
     .transpose()
-}
-
-/// The cursor of a row whose key is `ids`.
-pub fn encode_key(ids: &[Id]) -> String {
-    let text: Vec<String> = ids.iter().map(Id::to_string).collect();
-    URL_SAFE_NO_PAD.encode(text.join("."))
-}
-
-fn decode_key(cursor: &str, len: usize) -> ApiResult<Vec<Id>> {
-    let invalid = || ApiError::bad_request("invalid_cursor", "The cursor is not valid.");
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| invalid())?;
-    let ids = text
-        .split('.')
-        .map(|part| part.parse::<Id>().map_err(|_| invalid()))
-        .collect::<ApiResult<Vec<Id>>>()?;
-    if ids.len() != len {
-        return Err(invalid());
-    }
-    Ok(ids)
 }
 
 /// Whether the caller asked for CSV: `format=csv`, or no `format` and an `Accept` naming

@@ -224,6 +224,6 @@ pub async fn progress_report(
     .await?;
     Ok(pagination::respond_keyed(&req, list, limit, |r| {
         let (user, course) = key_of(r);
-        filters::encode_key(&[user, course])
+        pagination::encode_key(&[user, course])
     }))
 }

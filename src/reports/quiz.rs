@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::csv_stream::opt;
+use super::csv_stream::{self, opt};
 use super::filters::{parse_day, parse_id, wants_csv};
 use super::stats::{correlation, mean};
 use crate::auth::AuthUser;
@@ -174,49 +174,36 @@ pub async fn quiz_report(
     Ok(HttpResponse::Ok().json(report))
 }
 
-/// The per-question statistics as CSV, a row per question. The report is one row per question of
-/// one quiz, so it is built whole rather than streamed.
+/// The per-question statistics as CSV, a row per question; small, so built whole.
 fn questions_csv(report: &QuizReport) -> ApiResult<HttpResponse> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let csv_error = |e: csv::Error| ApiError::Internal(e.into());
-    writer
-        .write_record([
-            "question_key",
-            "kind",
-            "answered",
-            "facility",
-            "discrimination",
-            "option_frequencies",
-        ])
-        .map_err(csv_error)?;
-    for q in &report.questions {
-        let frequencies = q
+    let header = [
+        "question_key",
+        "kind",
+        "answered",
+        "facility",
+        "discrimination",
+        "option_frequencies",
+    ];
+    let records = report.questions.iter().map(|q| {
+        let frequencies: Vec<String> = q
             .option_frequencies
             .iter()
             .map(|(option, n)| format!("{option}={n}"))
-            .collect::<Vec<_>>()
-            .join(";");
-        writer
-            .write_record([
-                q.key.clone(),
-                q.kind.clone(),
-                q.answered.to_string(),
-                opt(q.facility),
-                opt(q.discrimination),
-                frequencies,
-            ])
-            .map_err(csv_error)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| csv_error(csv::Error::from(e.into_error())))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"quiz-{}.csv\"", report.quiz_id),
-        ))
-        .body(body))
+            .collect();
+        vec![
+            q.key.clone(),
+            q.kind.clone(),
+            q.answered.to_string(),
+            opt(q.facility),
+            opt(q.discrimination),
+            frequencies.join(";"),
+        ]
+    });
+    csv_stream::respond_whole(
+        &format!("quiz-{}.csv", report.quiz_id),
+        header.map(String::from).to_vec(),
+        records,
+    )
 }
 
 fn build(quiz_id: Id, quiz: &crate::courses::format::Quiz, attempts: &[AttemptRow]) -> QuizReport {
