@@ -89,6 +89,7 @@ fn settings(dir: &std::path::Path, database_url: String) -> Settings {
     Settings {
         database_url,
         bind: "127.0.0.1:0".into(),
+        metrics_bind: None,
         public_url: "http://bench.invalid".into(),
         production: false,
         jwt_secret: Secret("bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz".into()),

@@ -28,6 +28,9 @@ pub enum MailTransport {
 pub struct Settings {
     pub database_url: String,
     pub bind: String,
+    /// A separate, internal address for `/metrics` (`CARAVAN_METRICS_BIND`); None serves it on
+    /// `bind` beside the API.
+    pub metrics_bind: Option<String>,
     pub public_url: String,
     pub production: bool,
     /// Signs new access tokens; its `kid` is derived from it.
@@ -154,6 +157,7 @@ impl Settings {
                 .trim_end_matches('/')
                 .to_owned(),
             bind,
+            metrics_bind: var("CARAVAN_METRICS_BIND"),
             database_url,
             production,
             jwt_secret,
@@ -224,12 +228,36 @@ fn development_secret(path: &std::path::Path) -> anyhow::Result<String> {
         }
     }
     let secret = crate::auth::tokens::random_token();
-    std::fs::write(path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    write_private(path, &secret)?;
     tracing::warn!(
         path = %path.display(),
         "CARAVAN_JWT_SECRET is not set: generated a development secret; set it explicitly in production"
     );
     Ok(secret)
+}
+
+/// Writes a secret readable by its owner only (0600 on Unix), replacing any earlier file.
+pub fn write_private(path: &std::path::Path, secret: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    // A file left by an older version keeps its mode on open; narrow it too.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    file.write_all(secret.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 /// A certificate key is the standard base64 of exactly 32 bytes (an Ed25519 seed).
@@ -258,7 +286,7 @@ fn development_certificate_key(path: &std::path::Path) -> anyhow::Result<String>
     let mut seed = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut seed);
     let key = base64::engine::general_purpose::STANDARD.encode(seed);
-    std::fs::write(path, &key).with_context(|| format!("cannot write {}", path.display()))?;
+    write_private(path, &key)?;
     tracing::warn!(
         path = %path.display(),
         "CARAVAN_CERTIFICATE_KEY is not set: generated a development signing key; set it explicitly in production"

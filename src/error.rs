@@ -52,6 +52,9 @@ pub enum ApiError {
     Unauthorized { code: &'static str, detail: String },
     #[error("forbidden")]
     Forbidden,
+    /// Forbidden for a reason the caller can act on (e.g. `email_not_verified`).
+    #[error("{detail}")]
+    ForbiddenBecause { code: &'static str, detail: String },
     #[error("not found")]
     NotFound,
     #[error("{detail}")]
@@ -73,6 +76,9 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable")]
     Unavailable(String),
+    /// Too much work queued (password hashing); retry after a moment.
+    #[error("overloaded")]
+    Overloaded { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -87,6 +93,13 @@ impl ApiError {
 
     pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
         ApiError::Unauthorized {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn forbidden_because(code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::ForbiddenBecause {
             code,
             detail: detail.into(),
         }
@@ -112,6 +125,7 @@ impl ApiError {
             ApiError::BadRequest { code, detail }
             | ApiError::Unauthorized { code, detail }
             | ApiError::Conflict { code, detail }
+            | ApiError::ForbiddenBecause { code, detail }
             | ApiError::Unprocessable { code, detail, .. } => (code, detail.clone()),
             ApiError::Forbidden => ("forbidden", "You are not allowed to do this.".into()),
             ApiError::NotFound => ("not_found", "No such resource.".into()),
@@ -130,6 +144,10 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => {
                 ("rate_limited", "Too many requests; retry later.".into())
             }
+            ApiError::Overloaded { .. } => (
+                "overloaded",
+                "The server is busy; retry in a moment.".into(),
+            ),
             ApiError::Unavailable(_) => (
                 "service_unavailable",
                 "The service is temporarily unavailable; retry shortly.".into(),
@@ -167,14 +185,16 @@ impl ResponseError for ApiError {
             }
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::ForbiddenBecause { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Overloaded { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -187,7 +207,9 @@ impl ResponseError for ApiError {
         }
         let mut builder = HttpResponse::build(self.status_code());
         builder.content_type("application/problem+json");
-        if let ApiError::TooManyRequests { retry_after_secs } = self {
+        if let ApiError::TooManyRequests { retry_after_secs }
+        | ApiError::Overloaded { retry_after_secs } = self
+        {
             builder.insert_header((header::RETRY_AFTER, retry_after_secs.max(&1).to_string()));
         }
         if let ApiError::MethodNotAllowed { allow } = self {
@@ -205,10 +227,11 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => ApiError::NotFound,
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => ApiError::conflict(
-                "already_exists",
-                format!("A conflicting record exists ({}).", info.message()),
-            ),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                // The constraint's text names tables and columns: log it, never send it.
+                tracing::info!(constraint = info.message(), "unique violation");
+                ApiError::conflict("already_exists", "A conflicting record exists.")
+            }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 ApiError::Unavailable(info.message().to_owned())
             }
@@ -217,9 +240,24 @@ impl From<diesel::result::Error> for ApiError {
             {
                 ApiError::Unavailable(info.message().to_owned())
             }
+            // A safety net behind the edge checks: text PostgreSQL cannot store (a NUL byte) or
+            // an invalid byte sequence is the client's input, not our failure.
+            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                if is_invalid_text(info.message()) =>
+            {
+                ApiError::invalid("body", "contains characters that cannot be stored")
+            }
             other => ApiError::Internal(other.into()),
         }
     }
+}
+
+/// PostgreSQL's refusal of a NUL byte or an invalid UTF-8 sequence in text.
+fn is_invalid_text(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("invalid byte sequence")
+        || m.contains("cannot be converted to text")
+        || m.contains("unsupported unicode escape sequence")
 }
 
 /// libpq reports a dropped server connection as an unknown database error; recognise it by text.

@@ -17,6 +17,8 @@ use crate::{auth, catalog, certificates, courses, error, learning, ops, orgs, qu
         orgs::routes::accept_invitation,
         orgs::members::list_members, orgs::members::add_member, orgs::members::update_member, orgs::members::remove_member,
         orgs::import::import_members,
+        orgs::invitations::my_invitations, orgs::invitations::accept_my_invitation,
+        orgs::invitations::decline_my_invitation, orgs::invitations::leave_org,
         orgs::cohorts::list_cohorts, orgs::cohorts::create_cohort, orgs::cohorts::get_cohort, orgs::cohorts::update_cohort,
         orgs::cohorts::delete_cohort, orgs::cohorts::list_cohort_members, orgs::cohorts::add_cohort_members,
         orgs::cohorts::remove_cohort_member,

@@ -34,6 +34,8 @@ pub struct AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    /// The internal metrics listener, when `CARAVAN_METRICS_BIND` separates it from the API.
+    metrics: Option<(u16, Server)>,
     pool: Pool,
     worker_stop: watch::Sender<bool>,
     workers: Vec<tokio::task::JoinHandle<()>>,
@@ -91,10 +93,21 @@ impl Application {
         });
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
-        let metrics = actix_web_prom::PrometheusMetricsBuilder::new("caravan")
-            .endpoint("/metrics")
+        // Requests that match no route share one label, so random paths cannot grow the series
+        // (and the memory) without bound. /metrics is served on the API listener unless a
+        // separate, internal bind address is configured.
+        let mut metrics = actix_web_prom::PrometheusMetricsBuilder::new("caravan")
+            .mask_unmatched_patterns("unmatched");
+        if settings.metrics_bind.is_none() {
+            metrics = metrics.endpoint("/metrics");
+        }
+        let metrics = metrics
             .build()
             .map_err(|e| anyhow::anyhow!("cannot build metrics: {e}"))?;
+        let metrics_server = match &settings.metrics_bind {
+            None => None,
+            Some(bind) => Some(metrics_listener(bind, metrics.registry.clone())?),
+        };
 
         let server = HttpServer::new(move || {
             let settings = &state.settings;
@@ -105,6 +118,7 @@ impl Application {
                 .wrap_fn(|req, srv| {
                     use actix_web::dev::Service as _;
                     let request_id = req.extensions().get::<RequestId>().copied();
+                    let kind = PageKind::of(req.path());
                     let fut = srv.call(req);
                     async move {
                         let mut res = fut.await?;
@@ -114,6 +128,7 @@ impl Application {
                             res.headers_mut()
                                 .insert(HeaderName::from_static("x-request-id"), id);
                         }
+                        security_headers(res.headers_mut(), kind);
                         Ok(res)
                     }
                 })
@@ -124,6 +139,8 @@ impl Application {
                         .limit(settings.json_limit)
                         .error_handler(json_error),
                 )
+                // Raw bodies (a submit, a CSV of members) get the same limit as JSON ones.
+                .app_data(web::PayloadConfig::new(settings.json_limit))
                 .app_data(
                     web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()),
                 )
@@ -181,6 +198,7 @@ impl Application {
         Ok(Application {
             port,
             server,
+            metrics: metrics_server,
             pool,
             worker_stop,
             workers,
@@ -191,6 +209,11 @@ impl Application {
         self.port
     }
 
+    /// The port of the separate metrics listener, if one is configured.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
     pub fn pool(&self) -> Pool {
         self.pool.clone()
     }
@@ -198,13 +221,106 @@ impl Application {
     /// Serves until SIGTERM/SIGINT (actix drains in-flight requests), then stops the background
     /// workers (outbox, attempt sweep) after the batch each has in hand.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics.map(|(_, server)| {
+            let handle = server.handle();
+            (tokio::spawn(server), handle)
+        });
         let result = self.server.await;
+        if let Some((task, handle)) = metrics {
+            handle.stop(true).await;
+            let _ = task.await;
+        }
         let _ = self.worker_stop.send(true);
         for worker in self.workers {
             let _ = worker.await;
         }
         tracing::info!("caravan stopped");
         result
+    }
+}
+
+/// A listener that serves only `GET /metrics` (Prometheus text) from `registry`, for an internal
+/// address that the public load balancer does not expose.
+fn metrics_listener(bind: &str, registry: prometheus::Registry) -> anyhow::Result<(u16, Server)> {
+    let listener = TcpListener::bind(bind)?;
+    let port = listener.local_addr()?.port();
+    let server = HttpServer::new(move || {
+        let registry = registry.clone();
+        App::new().route(
+            "/metrics",
+            web::get().to(move || {
+                let registry = registry.clone();
+                async move {
+                    use prometheus::Encoder as _;
+                    let mut text = Vec::new();
+                    match prometheus::TextEncoder::new().encode(&registry.gather(), &mut text) {
+                        Ok(()) => HttpResponse::Ok()
+                            .content_type("text/plain; version=0.0.4")
+                            .body(text),
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot encode metrics");
+                            HttpResponse::InternalServerError().finish()
+                        }
+                    }
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)?
+    .disable_signals()
+    .run();
+    Ok((port, server))
+}
+
+/// What a response is, for the headers it needs beyond the defaults.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PageKind {
+    /// Tokens and personal data: never stored by a browser or a shared cache.
+    Private,
+    /// The human-readable API page: a document with scripts.
+    Docs,
+    Other,
+}
+
+impl PageKind {
+    fn of(path: &str) -> PageKind {
+        if path.starts_with("/api/v1/auth/")
+            || path == "/api/v1/me"
+            || path.starts_with("/api/v1/me/")
+        {
+            PageKind::Private
+        } else if path == "/docs" || path.starts_with("/docs/") {
+            PageKind::Docs
+        } else {
+            PageKind::Other
+        }
+    }
+}
+
+/// The redoc page loads its bundle and fonts from their CDNs and embeds the document inline.
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.redoc.ly; \
+    style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; font-src https://fonts.gstatic.com; \
+    img-src 'self' data: https:; connect-src 'self'; worker-src blob:; frame-ancestors 'none'; \
+    base-uri 'none'; form-action 'none'";
+
+fn security_headers(headers: &mut header::HeaderMap, kind: PageKind) {
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    match kind {
+        PageKind::Private => {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        PageKind::Docs => {
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(DOCS_CSP),
+            );
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        }
+        PageKind::Other => {}
     }
 }
 

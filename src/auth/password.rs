@@ -5,7 +5,8 @@
 //! spawning hundreds of threads that each hold 19 MiB, the async workers stay free to answer health
 //! checks and reads during a login storm, and each thread keeps its argon2 working memory while the
 //! queue is busy, so a storm pays no page faults or zeroing per login. A thread frees that memory
-//! after two seconds without work, so an idle server holds none.
+//! after two seconds without work, so an idle server holds none. The queue is bounded: when it is
+//! full a request gets 503 with `Retry-After` at once.
 
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -21,9 +22,13 @@ use crate::error::ApiError;
 /// Work for a hashing thread, given that thread's argon2 memory.
 type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
 
+/// Jobs that may wait per hashing thread; past that a request is refused with 503 at once rather
+/// than queued behind seconds of work (an anonymous caller must not buy unbounded CPU and memory).
+const QUEUE_PER_THREAD: usize = 32;
+
 #[derive(Clone)]
 pub struct PasswordHasher {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::SyncSender<Job>,
     /// A real hash of a random password: verified against for unknown emails so that the response
     /// time does not reveal whether an account exists.
     dummy_hash: Arc<String>,
@@ -34,7 +39,7 @@ impl PasswordHasher {
         let cpus = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
-        let (jobs, queue) = mpsc::channel::<Job>();
+        let (jobs, queue) = mpsc::sync_channel::<Job>(QUEUE_PER_THREAD * cpus);
         let queue = Arc::new(Mutex::new(queue));
         for i in 0..cpus {
             let queue = queue.clone();
@@ -76,9 +81,14 @@ impl PasswordHasher {
         let job: Job = Box::new(move |memory| {
             let _ = done.send(f(memory));
         });
-        self.jobs
-            .send(job)
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("password hashing threads stopped")))?;
+        self.jobs.try_send(job).map_err(|e| match e {
+            mpsc::TrySendError::Full(_) => ApiError::Overloaded {
+                retry_after_secs: 1,
+            },
+            mpsc::TrySendError::Disconnected(_) => {
+                ApiError::Internal(anyhow::anyhow!("password hashing threads stopped"))
+            }
+        })?;
         result
             .await
             .map_err(|_| ApiError::Internal(anyhow::anyhow!("password hashing job was dropped")))

@@ -192,6 +192,38 @@ pub fn spend_one_time_token(conn: &mut DbConn, token: &str, purpose: &str) -> Re
     }
 }
 
+/// The user a still-valid one-time `token` of `purpose` belongs to, without spending it: checked
+/// before any expensive work (hashing a new password) so an invalid link costs nothing.
+pub fn user_of_valid_token(conn: &mut DbConn, token: &str, purpose: &str) -> Result<Id, ApiError> {
+    one_time_tokens::table
+        .filter(one_time_tokens::token_hash.eq(token_hash(token)))
+        .filter(one_time_tokens::purpose.eq(purpose))
+        .filter(one_time_tokens::used_at.is_null())
+        .filter(one_time_tokens::expires_at.gt(Timestamp::now()))
+        .select(one_time_tokens::user_id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_token",
+                "The link is invalid, expired or was already used.",
+            )
+        })
+}
+
+/// Spends every unused one-time token of `purpose` that `user` holds: once a password changed,
+/// no older reset link may change it again.
+pub fn spend_all_tokens(conn: &mut DbConn, user: Id, purpose: &str) -> QueryResult<usize> {
+    diesel::update(
+        one_time_tokens::table
+            .filter(one_time_tokens::user_id.eq(user))
+            .filter(one_time_tokens::purpose.eq(purpose))
+            .filter(one_time_tokens::used_at.is_null()),
+    )
+    .set(one_time_tokens::used_at.eq(Timestamp::now()))
+    .execute(conn)
+}
+
 pub fn set_password(conn: &mut DbConn, user_id: Id, password_hash: &str) -> QueryResult<usize> {
     diesel::update(users::table.find(user_id))
         .set((

@@ -42,6 +42,7 @@ const RESET_TTL_HOURS: i64 = 1;
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, body = UserView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn register(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -64,6 +65,17 @@ pub async fn register(
             "checker passed without values"
         )));
     };
+    let ip_key = format!("hash-ip:{}", client_ip(&req, &state));
+    let settings = state.settings.clone();
+    db::run(&state.pool, move |conn| {
+        throttle::count_attempt(
+            conn,
+            &ip_key,
+            settings.login_limit_per_ip,
+            settings.login_window,
+        )
+    })
+    .await?;
     let hash = state.hasher.hash(password.expose().to_owned()).await?;
     let base = state.settings.public_url.clone();
     let user = db::transaction(&state.pool, move |conn| {
@@ -95,7 +107,7 @@ pub async fn register(
     Ok(HttpResponse::Created().json(UserView::from(&user)))
 }
 
-fn client_ip(req: &HttpRequest, state: &AppState) -> String {
+pub(crate) fn client_ip(req: &HttpRequest, state: &AppState) -> String {
     if state.settings.trust_forwarded_for {
         if let Some(ip) = req.connection_info().realip_remote_addr() {
             return ip.to_owned();
@@ -286,15 +298,33 @@ pub async fn request_password_reset(
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirm,
     responses((status = 204), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn confirm_password_reset(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<PasswordResetConfirm>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let password = Password::parse(&body.new_password, &[])
+    // The link first: an invalid or spent token costs a lookup, never a password hash.
+    let lookup = body.token.clone();
+    let ip_key = format!("hash-ip:{}", client_ip(&req, &state));
+    let settings = state.settings.clone();
+    let user = db::run(&state.pool, move |conn| {
+        let user_id = queries::user_of_valid_token(conn, &lookup, PASSWORD_RESET)?;
+        throttle::count_attempt(
+            conn,
+            &ip_key,
+            settings.login_limit_per_ip,
+            settings.login_window,
+        )?;
+        Ok(queries::find_user(conn, user_id)?)
+    })
+    .await?;
+    let password = Password::parse(&body.new_password, &[&user.email, &user.display_name])
         .map_err(|m| ApiError::invalid("new_password", m))?;
     let hash = state.hasher.hash(password.expose().to_owned()).await?;
     db::transaction(&state.pool, move |conn| {
         let user_id = queries::spend_one_time_token(conn, &body.token, PASSWORD_RESET)?;
+        // Every other reset link of this account dies with this one.
+        queries::spend_all_tokens(conn, user_id, PASSWORD_RESET)?;
         queries::set_password(conn, user_id, &hash)?;
         queries::revoke_all_sessions(conn, user_id)?;
         // Receiving the reset email proves the address too.
@@ -468,6 +498,8 @@ pub async fn change_password(
     db::transaction(&state.pool, move |conn| {
         queries::set_password(conn, user.id, &hash)?;
         queries::revoke_all_sessions(conn, user.id)?;
+        // A reset link sent before the change must not undo it.
+        queries::spend_all_tokens(conn, user.id, PASSWORD_RESET)?;
         Ok(())
     })
     .await?;

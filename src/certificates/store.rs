@@ -85,9 +85,9 @@ pub fn of_user(conn: &mut DbConn, user_id: Id) -> QueryResult<Vec<CertificateRow
         .load(conn)
 }
 
-/// Whether `caller` may revoke certificate `id`: a platform admin, an org_admin of the course's
-/// organization, or, for a platform-wide course, an org_admin of an organization the trainee
-/// belongs to. Returns None when the certificate does not exist or the caller may not see it;
+/// Whether `caller` may revoke certificate `id`: a platform admin, or an org_admin of the
+/// organization whose course issued it (a platform-wide course's certificates are the platform
+/// admins' alone). Returns None when the certificate does not exist or the caller may not see it;
 /// otherwise whether it is already revoked.
 pub fn revocable(conn: &mut DbConn, caller: Id, id: Id) -> QueryResult<Option<bool>> {
     let found = if crate::orgs::access::is_platform_admin(conn, caller)? {
@@ -105,18 +105,11 @@ pub fn revocable(conn: &mut DbConn, caller: Id, id: Id) -> QueryResult<Option<bo
         if admin_orgs.is_empty() {
             return Ok(None);
         }
-        let trainees_of_admin_orgs = memberships::table
-            .filter(memberships::org_id.eq_any(admin_orgs.clone()))
-            .select(memberships::user_id);
+        // Only the organization's own certificates: a platform-wide course's certificate, or
+        // one another organization issued, is not this organization's to revoke.
         certificates::table
             .find(id)
-            .filter(
-                certificates::org_id
-                    .eq_any(admin_orgs)
-                    .or(certificates::org_id
-                        .is_null()
-                        .and(certificates::user_id.eq_any(trainees_of_admin_orgs))),
-            )
+            .filter(certificates::org_id.eq_any(admin_orgs))
             .select(certificates::revoked_at)
             .first::<Option<Timestamp>>(conn)
             .optional()?

@@ -100,12 +100,29 @@ pub(crate) fn reparse(files: &Files) -> ApiResult<CourseFile> {
     parse_course_from_files(files).map_err(|d| invalid_course(&d))
 }
 
-/// Prerequisites must name courses that exist.
-pub(crate) fn check_prerequisites(conn: &mut DbConn, course: &Course) -> ApiResult<()> {
-    let found: Vec<String> = courses::table
-        .filter(courses::slug.eq_any(&course.prerequisites))
-        .select(courses::slug)
+/// Prerequisites must name courses that `author` may see; a course they may not see (another
+/// organization's draft or internal course) is answered exactly like one that does not exist.
+/// Which of `slugs` name courses `user` may see.
+pub(crate) fn visible_slugs(
+    conn: &mut DbConn,
+    user: Id,
+    slugs: &[String],
+) -> ApiResult<Vec<String>> {
+    let rows: Vec<CourseRow> = courses::table
+        .filter(courses::slug.eq_any(slugs))
+        .select(CourseRow::as_select())
         .load(conn)?;
+    let mut visible = Vec::with_capacity(rows.len());
+    for row in rows {
+        if access::can_view(conn, Some(user), &row)? {
+            visible.push(row.slug);
+        }
+    }
+    Ok(visible)
+}
+
+pub(crate) fn check_prerequisites(conn: &mut DbConn, author: Id, course: &Course) -> ApiResult<()> {
+    let found = visible_slugs(conn, author, &course.prerequisites)?;
     match course
         .prerequisites
         .iter()
@@ -228,7 +245,7 @@ pub async fn create_course(
                 ))
             }
         }
-        check_prerequisites(conn, &file.course)?;
+        check_prerequisites(conn, user.id, &file.course)?;
         let id = store::create_course(conn, &files, &file, org_id, Some(user.id), false)?;
         let course = store::find_course(conn, id)?;
         set_co_instructors(conn, &course, &co)?;
@@ -259,7 +276,7 @@ pub(crate) fn edit_files<R>(
     if after.course.slug != before.course.slug {
         return Err(ApiError::invalid("slug", "a course's slug cannot change"));
     }
-    check_prerequisites(conn, &after.course)?;
+    check_prerequisites(conn, user, &after.course)?;
     store::save_draft(conn, &course, &files, &after, Some(user))?;
     Ok(result)
 }

@@ -158,12 +158,11 @@ fn diagnostics_report(diags: &[Diagnostic]) -> serde_json::Value {
     )
 }
 
-fn check_prerequisites(conn: &mut DbConn, file: &format::CourseFile) -> ApiResult<()> {
+/// The prerequisites of an uploaded course must name courses the uploader may see (an invisible
+/// one is reported like a missing one).
+fn check_prerequisites(conn: &mut DbConn, user: Id, file: &format::CourseFile) -> ApiResult<()> {
     let wanted = &file.course.prerequisites;
-    let found: Vec<String> = courses::table
-        .filter(courses::slug.eq_any(wanted))
-        .select(courses::slug)
-        .load(conn)?;
+    let found = super::authoring::visible_slugs(conn, user, wanted)?;
     let missing: Vec<&String> = wanted.iter().filter(|s| !found.contains(s)).collect();
     if missing.is_empty() {
         Ok(())
@@ -197,7 +196,7 @@ pub async fn import_course(
         })?;
     let ctx = state.progress_ctx();
     let response = db::transaction(&state.pool, move |conn| {
-        check_prerequisites(conn, &file)?;
+        check_prerequisites(conn, user.id, &file)?;
         let (course_id, outcome) = match store::find_course_by_slug(conn, &file.course.slug)? {
             Some(existing) => {
                 if !access::can_view(conn, Some(user.id), &existing)? {

@@ -59,7 +59,28 @@ impl Password {
         if chars > PASSWORD_MAX_CHARS {
             return Err(format!("must have at most {PASSWORD_MAX_CHARS} characters"));
         }
-        let estimate = zxcvbn::zxcvbn(raw, context);
+        // The user's own words count as guessable also without their spaces ("Ana Lima" and
+        // "AnaLima") and as a whole (an email, not only its parts).
+        let mut words: Vec<String> = Vec::with_capacity(context.len() * 2);
+        for item in context {
+            words.push((*item).to_owned());
+            let squashed: String = item.split_whitespace().collect();
+            if squashed != *item {
+                words.push(squashed);
+            }
+        }
+        let lower = raw.to_lowercase();
+        let is_own_word = |word: &String| {
+            let word = word.to_lowercase();
+            word.chars().count() >= 3
+                && lower.contains(&word)
+                && lower.chars().count() < word.chars().count() + 4
+        };
+        if words.iter().any(is_own_word) {
+            return Err("must not be your name or email address".into());
+        }
+        let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
+        let estimate = zxcvbn::zxcvbn(raw, &word_refs);
         if (estimate.score() as u8) < 2 {
             return Err(
                 "is too common or too easy to guess; choose a longer or less predictable one"

@@ -242,7 +242,26 @@ pub async fn enroll(
 #[utoipa::path(get, path = "/api/v1/me/enrollments", tag = "learning", security(("bearer" = [])),
     responses((status = 200, body = Vec<EnrollmentView>), (status = 401, body = Problem)))]
 pub async fn my_enrollments(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
-    let list = db::run(&state.pool, move |conn| Ok(load(conn, user.id, None)?)).await?;
+    let list = db::run(&state.pool, move |conn| {
+        let mut list = load(conn, user.id, None)?;
+        // A completion that rests on a result the review policy still hides is not shown yet.
+        let hidden = super::visibility::hidden_results(conn, user.id, None)?;
+        for e in list
+            .iter_mut()
+            .filter(|e| e.status == "completed" && hidden.courses.contains(&e.course_id))
+        {
+            let Some(file) = super::progress::published_file(conn, e.course_id)? else {
+                continue;
+            };
+            if !super::progress::figures_of(conn, user.id, e.course_id, &file, &hidden.quizzes)?
+                .complete
+            {
+                e.status = "active".into();
+            }
+        }
+        Ok(list)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(list))
 }
 

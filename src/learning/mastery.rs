@@ -81,6 +81,17 @@ pub fn decaying_average(shares_newest_first: &[f64]) -> Option<f64> {
     (weights > 0.0).then(|| weighted / weights)
 }
 
+/// The level a trainee holds given their evidence shares of one competency, newest first; None
+/// without evidence.
+pub fn level_from_evidence(shares_newest_first: &[f64]) -> Option<CompetencyLevel> {
+    let level = decaying_average(shares_newest_first)?;
+    Some(CompetencyLevel {
+        level,
+        mastered: level + 1e-9 >= MASTERY_THRESHOLD,
+        evidence: i32::try_from(shares_newest_first.len()).unwrap_or(i32::MAX),
+    })
+}
+
 fn level_of(levels: &BTreeMap<String, CompetencyLevel>, code: &str) -> (f64, bool) {
     levels
         .get(code)
@@ -207,7 +218,10 @@ fn refresh_level(conn: &mut DbConn, user: Id, code: &str) -> QueryResult<()> {
         ))
         .select(competency_evidence::share)
         .load(conn)?;
-    let Some(level) = decaying_average(&shares) else {
+    let Some(CompetencyLevel {
+        level, mastered, ..
+    }) = level_from_evidence(&shares)
+    else {
         diesel::delete(
             competency_mastery::table
                 .filter(competency_mastery::user_id.eq(user))
@@ -216,7 +230,6 @@ fn refresh_level(conn: &mut DbConn, user: Id, code: &str) -> QueryResult<()> {
         .execute(conn)?;
         return Ok(());
     };
-    let mastered = level + 1e-9 >= MASTERY_THRESHOLD;
     let row = (
         competency_mastery::user_id.eq(user),
         competency_mastery::competency.eq(code),

@@ -5,6 +5,7 @@ pub mod enrollments;
 pub mod mastery;
 pub mod progress;
 pub mod progress_views;
+pub mod visibility;
 
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     enrollments::routes(cfg);

@@ -14,7 +14,7 @@
 //!
 //! The work per event is bounded by one student's rows in one course; reads never recompute.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use diesel::prelude::*;
@@ -117,6 +117,38 @@ pub fn complete_lesson(
     };
     refresh_course(conn, ctx, user, course_id, Cause::Trainee)?;
     Ok(at)
+}
+
+/// Issues the certificates held back while a result was hidden (see `visibility`) for completed
+/// enrollments whose results are all visible now; at most `limit` per call. Returns how many.
+pub fn issue_held_certificates(conn: &mut DbConn, ctx: &Ctx, limit: i64) -> ApiResult<usize> {
+    use crate::schema::certificates;
+    let waiting: Vec<(Id, Id, Option<Timestamp>)> = enrollments::table
+        .filter(enrollments::status.eq("completed"))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            certificates::table
+                .filter(certificates::user_id.eq(enrollments::user_id))
+                .filter(certificates::course_id.eq(enrollments::course_id)),
+        )))
+        .select((
+            enrollments::user_id,
+            enrollments::course_id,
+            enrollments::completed_at,
+        ))
+        .limit(limit)
+        .load(conn)?;
+    let mut issued = 0;
+    for (user, course_id, completed_at) in waiting {
+        if super::visibility::hidden_results(conn, user, Some(course_id))?.is_empty() {
+            let at = completed_at.unwrap_or_else(Timestamp::now);
+            if crate::certificates::issue(conn, &ctx.signer, &ctx.public_url, user, course_id, at)?
+                .is_some()
+            {
+                issued += 1;
+            }
+        }
+    }
+    Ok(issued)
 }
 
 /// After a new version of `course_id` is published: every enrollment's figures against the new
@@ -293,6 +325,51 @@ pub fn figures(
     }
 }
 
+/// The figures of `user` in `course_id` from their lesson completions and quiz results, counting
+/// the quizzes in `unresulted` as if they had no result yet (what a student sees while a review
+/// policy hides it; see `visibility`).
+pub fn figures_of(
+    conn: &mut DbConn,
+    user: Id,
+    course_id: Id,
+    file: &CourseFile,
+    unresulted: &BTreeSet<Id>,
+) -> ApiResult<Figures> {
+    let (lessons, quizzes) = items_of(course_id, file);
+    let lessons_done: i64 = lesson_completions::table
+        .filter(lesson_completions::user_id.eq(user))
+        .filter(lesson_completions::course_id.eq(course_id))
+        .filter(lesson_completions::lesson_id.eq_any(&lessons))
+        .count()
+        .get_result(conn)?;
+    let stored: Vec<(Id, Option<f64>, bool, i32)> = quiz_results::table
+        .filter(quiz_results::user_id.eq(user))
+        .filter(quiz_results::course_id.eq(course_id))
+        .select((
+            quiz_results::quiz_id,
+            quiz_results::share,
+            quiz_results::passed,
+            quiz_results::pending,
+        ))
+        .load(conn)?;
+    let results: Vec<_> = quizzes
+        .iter()
+        .map(|q| {
+            stored
+                .iter()
+                .filter(|(id, ..)| !unresulted.contains(id))
+                .find(|(id, ..)| id == q)
+                .map(|(_, s, p, n)| (*s, *p, *n))
+        })
+        .collect();
+    Ok(figures(
+        file,
+        lessons.len(),
+        lessons_done as usize,
+        &results,
+    ))
+}
+
 /// Recomputes and stores the figures of `user`'s enrollment in `course_id`, completing it (and
 /// issuing the certificate) when the course's rule is met.
 pub fn refresh_course(
@@ -318,33 +395,7 @@ pub fn refresh_course(
         return Ok(());
     };
     let file = parsed_version(conn, version.ok_or(ApiError::NotFound)?)?;
-    let (lessons, quizzes) = items_of(course_id, &file);
-    let lessons_done: i64 = lesson_completions::table
-        .filter(lesson_completions::user_id.eq(user))
-        .filter(lesson_completions::course_id.eq(course_id))
-        .filter(lesson_completions::lesson_id.eq_any(&lessons))
-        .count()
-        .get_result(conn)?;
-    let stored: Vec<(Id, Option<f64>, bool, i32)> = quiz_results::table
-        .filter(quiz_results::user_id.eq(user))
-        .filter(quiz_results::course_id.eq(course_id))
-        .select((
-            quiz_results::quiz_id,
-            quiz_results::share,
-            quiz_results::passed,
-            quiz_results::pending,
-        ))
-        .load(conn)?;
-    let results: Vec<_> = quizzes
-        .iter()
-        .map(|q| {
-            stored
-                .iter()
-                .find(|(id, ..)| id == q)
-                .map(|(_, s, p, n)| (*s, *p, *n))
-        })
-        .collect();
-    let f = figures(&file, lessons.len(), lessons_done as usize, &results);
+    let f = figures_of(conn, user, course_id, &file, &BTreeSet::new())?;
     let now = Timestamp::now();
     let newly_complete = f.complete && status == "active";
     let no_longer_complete = !f.complete && status == "completed" && cause != Cause::Republish;
@@ -370,7 +421,11 @@ pub fn refresh_course(
                 enrollments::completed_at.eq(now),
             ))
             .execute(conn)?;
-        crate::certificates::issue(conn, &ctx.signer, &ctx.public_url, user, course_id, now)?;
+        // A certificate would tell the student a result their quiz's review policy still hides;
+        // it waits for the attempt sweep to issue it once nothing is hidden.
+        if super::visibility::hidden_results(conn, user, Some(course_id))?.is_empty() {
+            crate::certificates::issue(conn, &ctx.signer, &ctx.public_url, user, course_id, now)?;
+        }
     } else if no_longer_complete {
         diesel::update(enrollments::table.find(enrollment))
             .set((

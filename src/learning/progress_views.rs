@@ -2,8 +2,9 @@
 //! course per module, lesson and quiz) with their competency mastery and market readiness.
 //!
 //! Quiz results follow each quiz's review policy here as everywhere: while a student may not see
-//! an attempt's score, their progress shows the quiz as submitted without share or pass, and the
-//! course's mean score is withheld too (it would reveal the hidden one).
+//! an attempt's score, their progress shows the quiz as submitted without share or pass, and every
+//! figure that would reveal it (percent, quizzes passed, module and course completion, mean score,
+//! competency levels) is computed as if the quiz had no result yet (see `visibility`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,17 +15,17 @@ use utoipa::ToSchema;
 
 use super::mastery::{self, AreaMastery, CompetencyLevel, MarketReadiness};
 use super::progress::{self, published_file};
+use super::visibility::{hidden_results, visible_levels, Hidden};
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::content::locate;
-use crate::courses::format::{CourseFile, Review};
+use crate::courses::format::CourseFile;
 use crate::courses::store::{item_id, lesson_path, module_path, quiz_path};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::learning::enrollments::is_enrolled;
 use crate::quizzes::attempts::store::AttemptRow;
-use crate::quizzes::attempts::view::reveals;
 use crate::schema::{courses, enrollments, lesson_completions, quiz_attempts, quiz_results, users};
 use crate::startup::AppState;
 
@@ -193,43 +194,31 @@ fn course_rows(
         .collect())
 }
 
-/// Courses in which some quiz result of `user` is hidden by its review policy right now.
-fn courses_with_hidden_results(
+/// Applies the student's view to their stored course figures: a course with a hidden result is
+/// shown as if that quiz had no result yet (see `visibility`).
+fn as_student_sees(
     conn: &mut DbConn,
     user: Id,
-    course: Option<Id>,
-) -> ApiResult<BTreeSet<Id>> {
-    let mut q = quiz_attempts::table
-        .filter(quiz_attempts::user_id.eq(user))
-        .filter(quiz_attempts::status.ne("open"))
-        .select(AttemptRow::as_select())
-        .into_boxed();
-    if let Some(c) = course {
-        q = q.filter(quiz_attempts::course_id.eq(c));
-    }
-    let attempts: Vec<AttemptRow> = q.load(conn)?;
-    let mut hidden = BTreeSet::new();
-    for a in attempts {
-        if hidden.contains(&a.course_id) {
+    courses: &mut [CourseProgress],
+    hidden: &Hidden,
+) -> ApiResult<()> {
+    for c in courses
+        .iter_mut()
+        .filter(|c| hidden.courses.contains(&c.course_id))
+    {
+        let Some(file) = published_file(conn, c.course_id)? else {
             continue;
-        }
-        if !result_visible(conn, &a)? {
-            hidden.insert(a.course_id);
+        };
+        let f = progress::figures_of(conn, user, c.course_id, &file, &hidden.quizzes)?;
+        c.percent = f.percent;
+        c.quizzes_passed = f.quizzes_passed;
+        c.score = None;
+        if c.status == "completed" && !f.complete {
+            c.status = "active".into();
+            c.completed_at = None;
         }
     }
-    Ok(hidden)
-}
-
-/// Whether the student may see the result of the closed attempt `a` now.
-fn result_visible(conn: &mut DbConn, a: &AttemptRow) -> ApiResult<bool> {
-    let file = crate::quizzes::attempts::store::parsed_version(conn, a.version_id)?;
-    let review = file
-        .modules
-        .iter()
-        .find(|m| item_id(a.course_id, &quiz_path(&m.module.slug)) == a.quiz_id)
-        .and_then(|m| m.quiz.as_ref())
-        .map_or(Review::Never, |q| q.settings.review);
-    Ok(reveals(review, a, Timestamp::now()))
+    Ok(())
 }
 
 fn competency_list(
@@ -281,16 +270,13 @@ pub async fn complete_lesson(
             return Err(ApiError::Forbidden);
         }
         let at = progress::complete_lesson(conn, &ctx, user.id, course_id, lesson_id)?;
-        let mut course = course_rows(conn, user.id, Some(course_id))?
-            .pop()
-            .ok_or(ApiError::NotFound)?;
-        if courses_with_hidden_results(conn, user.id, Some(course_id))?.contains(&course_id) {
-            course.score = None;
-        }
+        let mut course = course_rows(conn, user.id, Some(course_id))?;
+        let hidden = hidden_results(conn, user.id, Some(course_id))?;
+        as_student_sees(conn, user.id, &mut course, &hidden)?;
         Ok(LessonCompleted {
             lesson_id,
             completed_at: at,
-            course,
+            course: course.pop().ok_or(ApiError::NotFound)?,
         })
     })
     .await?;
@@ -302,13 +288,9 @@ pub async fn complete_lesson(
 pub async fn my_progress(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let view = db::run(&state.pool, move |conn| {
         let mut courses = course_rows(conn, user.id, None)?;
-        let hidden = courses_with_hidden_results(conn, user.id, None)?;
-        for c in &mut courses {
-            if hidden.contains(&c.course_id) {
-                c.score = None;
-            }
-        }
-        let levels = mastery::levels_of(conn, user.id)?;
+        let hidden = hidden_results(conn, user.id, None)?;
+        as_student_sees(conn, user.id, &mut courses, &hidden)?;
+        let levels = visible_levels(conn, user.id, &hidden)?;
         let targets: JsonValue = users::table
             .find(user.id)
             .select(users::target_markets)
@@ -334,6 +316,7 @@ fn modules_of(
     user: Id,
     course_id: Id,
     file: &CourseFile,
+    hidden: &Hidden,
 ) -> ApiResult<Vec<ModuleProgress>> {
     let done: BTreeMap<Id, Timestamp> = lesson_completions::table
         .filter(lesson_completions::user_id.eq(user))
@@ -382,10 +365,7 @@ fn modules_of(
                 let quiz_id = item_id(course_id, &quiz_path(&m.module.slug));
                 let mine: Vec<&AttemptRow> =
                     attempts.iter().filter(|a| a.quiz_id == quiz_id).collect();
-                let mut visible = true;
-                for a in mine.iter().filter(|a| a.status != "open") {
-                    visible &= result_visible(conn, a)?;
-                }
+                let visible = !hidden.quizzes.contains(&quiz_id);
                 let result = results.get(&quiz_id).copied();
                 let status = if mine.iter().any(|a| a.status == "open") {
                     "in_progress"
@@ -410,10 +390,11 @@ fn modules_of(
                 })
             }
         };
+        // A hidden result counts as no result yet, here as in the course figures.
+        let quiz_id = item_id(course_id, &quiz_path(&m.module.slug));
         let quiz_passed = m.quiz.is_none()
-            || results
-                .get(&item_id(course_id, &quiz_path(&m.module.slug)))
-                .is_some_and(|(_, p)| *p);
+            || (!hidden.quizzes.contains(&quiz_id)
+                && results.get(&quiz_id).is_some_and(|(_, p)| *p));
         modules.push(ModuleProgress {
             module_id: item_id(course_id, &module_path(&m.module.slug)),
             title: m.module.title.clone(),
@@ -435,18 +416,12 @@ pub async fn my_course_progress(
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     let view = db::run(&state.pool, move |conn| {
-        let mut course = course_rows(conn, user.id, Some(course_id))?
-            .pop()
-            .ok_or(ApiError::NotFound)?;
+        let mut course = course_rows(conn, user.id, Some(course_id))?;
+        let hidden = hidden_results(conn, user.id, Some(course_id))?;
+        as_student_sees(conn, user.id, &mut course, &hidden)?;
+        let course = course.pop().ok_or(ApiError::NotFound)?;
         let file = published_file(conn, course_id)?.ok_or(ApiError::NotFound)?;
-        let modules = modules_of(conn, user.id, course_id, &file)?;
-        if modules
-            .iter()
-            .filter_map(|m| m.quiz.as_ref())
-            .any(|q| q.status == "submitted")
-        {
-            course.score = None;
-        }
+        let modules = modules_of(conn, user.id, course_id, &file, &hidden)?;
         let mut codes: BTreeSet<String> = file.course.competencies.iter().cloned().collect();
         for m in &file.modules {
             for l in &m.lessons {
@@ -456,7 +431,7 @@ pub async fn my_course_progress(
                 codes.extend(q.competencies.iter().cloned());
             }
         }
-        let levels = mastery::levels_of(conn, user.id)?;
+        let levels = visible_levels(conn, user.id, &hidden)?;
         Ok(CourseProgressDetail {
             course,
             modules,

@@ -75,12 +75,11 @@ pub struct InvitationView {
     pub expires_at: Timestamp,
 }
 
-/// The outcome of adding a member by email: an existing account joins at once, an unknown email
-/// gets an invitation.
+/// The outcome of adding a member by email: always an invitation the account holder accepts, so
+/// the answer does not tell whether the address has an account.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum AddMemberResponse {
-    Added { member: MemberView },
     Invited { invitation: InvitationView },
 }
 
@@ -142,9 +141,24 @@ pub struct ImportRow {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportReport {
     pub rows: Vec<ImportRow>,
-    pub added: usize,
+    /// Rows whose person was not a member yet: each gets an invitation to accept.
     pub invited: usize,
     pub updated: usize,
     pub unchanged: usize,
     pub cohorts_created: Vec<String>,
+}
+
+/// An invitation as its addressee sees it at GET /me/invitations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeInvitation {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: Id,
+    #[schema(value_type = String, format = Uuid)]
+    pub org_id: Id,
+    pub org_name: String,
+    pub role: Role,
+    #[schema(value_type = String, format = DateTime)]
+    pub invited_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
 }

@@ -9,13 +9,12 @@ use diesel::prelude::*;
 use super::access;
 use super::dto::{ImportReport, ImportRow};
 use super::members::invite;
-use crate::auth::queries::find_user_by_email;
 use crate::auth::AuthUser;
 use crate::db::sql_types::{Id, Timestamp};
 use crate::db::{self, DbConn};
 use crate::domain::{parse_name, Email, Role};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::schema::{cohorts, memberships};
+use crate::schema::{cohorts, memberships, users};
 use crate::startup::AppState;
 
 /// Rows in one file at most; larger rosters are split by the client.
@@ -169,7 +168,6 @@ fn apply(
 ) -> ApiResult<ImportReport> {
     let mut report = ImportReport {
         rows: Vec::with_capacity(rows.len()),
-        added: 0,
         invited: 0,
         updated: 0,
         unchanged: 0,
@@ -188,41 +186,37 @@ fn apply(
             },
             None => None,
         };
-        let status = match find_user_by_email(conn, row.email.as_str())? {
+        // Someone who is not a member yet is invited, registered or not: joining takes their
+        // consent, and the report must not tell which addresses have an account.
+        let member: Option<(Id, String)> = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::org_id.eq(org_id))
+            .filter(users::email.eq(row.email.as_str()))
+            .select((memberships::user_id, memberships::role))
+            .first(conn)
+            .optional()?;
+        let status = match member {
             None => {
                 invite(conn, base, org_id, &row.email, row.role, cohort, caller)?;
                 report.invited += 1;
                 "invited"
             }
-            Some(user) => {
-                let current: Option<String> = memberships::table
-                    .filter(memberships::org_id.eq(org_id))
-                    .filter(memberships::user_id.eq(user.id))
-                    .select(memberships::role)
-                    .first(conn)
-                    .optional()?;
-                let status = match current.as_deref() {
-                    None => {
-                        report.added += 1;
-                        "added"
-                    }
-                    Some(r) if r == row.role.as_str() => {
-                        report.unchanged += 1;
-                        "unchanged"
-                    }
-                    Some(_) => {
-                        diesel::update(
-                            memberships::table
-                                .filter(memberships::org_id.eq(org_id))
-                                .filter(memberships::user_id.eq(user.id)),
-                        )
-                        .set(memberships::role.eq(row.role.as_str()))
-                        .execute(conn)?;
-                        report.updated += 1;
-                        "updated"
-                    }
+            Some((user_id, current)) => {
+                let status = if current == row.role.as_str() {
+                    report.unchanged += 1;
+                    "unchanged"
+                } else {
+                    diesel::update(
+                        memberships::table
+                            .filter(memberships::org_id.eq(org_id))
+                            .filter(memberships::user_id.eq(user_id)),
+                    )
+                    .set(memberships::role.eq(row.role.as_str()))
+                    .execute(conn)?;
+                    report.updated += 1;
+                    "updated"
                 };
-                super::routes::join(conn, org_id, user.id, row.role, cohort)?;
+                super::routes::join(conn, org_id, user_id, row.role, cohort)?;
                 status
             }
         };
@@ -285,6 +279,6 @@ pub async fn import_members(
         apply(conn, &base, org_id, user.id, rows)
     })
     .await?;
-    tracing::info!(%org_id, added = report.added, invited = report.invited, updated = report.updated, "members imported");
+    tracing::info!(%org_id, invited = report.invited, updated = report.updated, "members imported");
     Ok(HttpResponse::Ok().json(report))
 }

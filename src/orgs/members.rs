@@ -1,5 +1,5 @@
-//! Member management for org admins: list, add by email (inviting unknown addresses), change role,
-//! remove, and CSV import (see `import.rs`).
+//! Member management for org admins: list, invite by email, change role, remove, and CSV import
+//! (see `import.rs`). Nobody becomes a member without accepting an invitation (see `invitations.rs`).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
@@ -7,7 +7,6 @@ use diesel::prelude::*;
 
 use super::access;
 use super::dto::*;
-use crate::auth::queries::find_user_by_email;
 use crate::auth::tokens::{random_token, token_hash};
 use crate::auth::AuthUser;
 use crate::db::sql_types::{Id, Timestamp};
@@ -162,8 +161,8 @@ pub async fn list_members(
 
 #[utoipa::path(post, path = "/api/v1/orgs/{org_id}/members", tag = "members", request_body = AddMemberRequest, security(("bearer" = [])),
     params(("org_id" = String, Path)),
-    responses((status = 201, body = AddMemberResponse, description = "Added, or invited by email when the address has no account"),
-        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = AddMemberResponse, description = "Invited: the address receives a link, and a signed-in account holder also finds the invitation at GET /me/invitations. Nobody joins without accepting, and the answer is the same whether or not the address has an account."),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem, description = "`already_member`: this person is already a member; change their role instead"), (status = 422, body = Problem)))]
 pub async fn add_member(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -176,35 +175,37 @@ pub async fn add_member(
     let base = state.settings.public_url.clone();
     let outcome = db::transaction(&state.pool, move |conn| {
         access::require_role(conn, user.id, org_id, Role::OrgAdmin)?;
-        match find_user_by_email(conn, email.as_str())? {
-            Some(existing) => {
-                let already: i64 = memberships::table
-                    .filter(memberships::org_id.eq(org_id))
-                    .filter(memberships::user_id.eq(existing.id))
-                    .count()
-                    .get_result(conn)?;
-                if already > 0 {
-                    return Err(ApiError::conflict(
-                        "already_member",
-                        "This person is already a member; change their role instead.",
-                    ));
-                }
-                super::routes::join(conn, org_id, existing.id, body.role, None)?;
-                Ok(AddMemberResponse::Added {
-                    member: member_view(conn, org_id, existing.id)?,
-                })
-            }
-            None => Ok(AddMemberResponse::Invited {
-                invitation: invite(conn, &base, org_id, &email, body.role, None, user.id)?,
-            }),
+        if is_member_by_email(conn, org_id, &email)? {
+            return Err(ApiError::conflict(
+                "already_member",
+                "This person is already a member; change their role instead.",
+            ));
         }
+        Ok(AddMemberResponse::Invited {
+            invitation: invite(conn, &base, org_id, &email, body.role, None, user.id)?,
+        })
     })
     .await?;
     Ok(HttpResponse::Created().json(outcome))
 }
 
+/// Whether the account with `email` (if any) is already a member of `org_id`.
+pub(crate) fn is_member_by_email(
+    conn: &mut DbConn,
+    org_id: Id,
+    email: &Email,
+) -> QueryResult<bool> {
+    let n: i64 = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::org_id.eq(org_id))
+        .filter(users::email.eq(email.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 /// Refuses a change that would leave the organization without an org admin.
-fn ensure_other_admin(conn: &mut DbConn, org_id: Id, user_id: Id) -> ApiResult<()> {
+pub(crate) fn ensure_other_admin(conn: &mut DbConn, org_id: Id, user_id: Id) -> ApiResult<()> {
     let others: i64 = memberships::table
         .filter(memberships::org_id.eq(org_id))
         .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
@@ -250,6 +251,27 @@ pub async fn update_member(
     Ok(HttpResponse::Ok().json(member))
 }
 
+/// Takes `user_id` out of the organization and its cohorts; their enrollments, attempts and
+/// certificates stay theirs.
+pub(crate) fn drop_membership(conn: &mut DbConn, org_id: Id, user_id: Id) -> QueryResult<()> {
+    let org_cohorts = cohorts::table
+        .filter(cohorts::org_id.eq(org_id))
+        .select(cohorts::id);
+    diesel::delete(
+        cohort_members::table
+            .filter(cohort_members::user_id.eq(user_id))
+            .filter(cohort_members::cohort_id.eq_any(org_cohorts)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        memberships::table
+            .filter(memberships::org_id.eq(org_id))
+            .filter(memberships::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
 #[utoipa::path(delete, path = "/api/v1/orgs/{org_id}/members/{user_id}", tag = "members", security(("bearer" = [])),
     params(("org_id" = String, Path), ("user_id" = String, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
@@ -265,21 +287,7 @@ pub async fn remove_member(
         if current.role == Role::OrgAdmin {
             ensure_other_admin(conn, org_id, member_id)?;
         }
-        let org_cohorts = cohorts::table
-            .filter(cohorts::org_id.eq(org_id))
-            .select(cohorts::id);
-        diesel::delete(
-            cohort_members::table
-                .filter(cohort_members::user_id.eq(member_id))
-                .filter(cohort_members::cohort_id.eq_any(org_cohorts)),
-        )
-        .execute(conn)?;
-        diesel::delete(
-            memberships::table
-                .filter(memberships::org_id.eq(org_id))
-                .filter(memberships::user_id.eq(member_id)),
-        )
-        .execute(conn)?;
+        drop_membership(conn, org_id, member_id)?;
         Ok(())
     })
     .await?;

@@ -5,6 +5,7 @@ pub mod access;
 pub mod cohorts;
 pub mod dto;
 pub mod import;
+pub mod invitations;
 pub mod members;
 pub mod routes;
 
@@ -12,4 +13,5 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     routes::routes(cfg);
     members::routes(cfg);
     cohorts::routes(cfg);
+    invitations::routes(cfg);
 }

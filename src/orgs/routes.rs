@@ -279,6 +279,7 @@ pub(crate) fn join(
     responses((status = 200, body = MeView, description = "Joined; a new account is created when the email had none"),
         (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn accept_invitation(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<AcceptInvitationRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -318,9 +319,22 @@ pub async fn accept_invitation(
             body.password
                 .as_deref()
                 .ok_or_else(|| "is required to create your account".to_owned())
-                .and_then(|p| Password::parse(p, &[&email])),
+                .and_then(|p| {
+                    Password::parse(p, &[&email, body.display_name.as_deref().unwrap_or("")])
+                }),
         );
         c.finish()?;
+        let ip_key = format!("hash-ip:{}", crate::auth::routes::client_ip(&req, &state));
+        let settings = state.settings.clone();
+        db::run(&state.pool, move |conn| {
+            crate::auth::throttle::count_attempt(
+                conn,
+                &ip_key,
+                settings.login_limit_per_ip,
+                settings.login_window,
+            )
+        })
+        .await?;
         match (name, password) {
             (Some(name), Some(password)) => {
                 Some((name, state.hasher.hash(password.expose().to_owned()).await?))

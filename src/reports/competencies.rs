@@ -1,8 +1,8 @@
 //! The competencies report: a row per trainee of the organization with their mastery per area of
 //! the framework and their readiness for each of their target markets (or, with `?market=XX`, for
-//! that market), and every destination market they are ready for. Levels come from the mastery
-//! rows progress keeps current; a page is two queries (the trainees in user id order, then their
-//! mastery rows). An instructor sees the trainees enrolled in a course they own or co-teach, and
+//! that market), and every destination market they are ready for. Levels are computed from the
+//! evidence of the organization's own and platform-wide courses only; a page is two queries (the
+//! trainees in user id order, then their evidence). An instructor sees the trainees enrolled in a course they own or co-teach, and
 //! a `course_id` filter counts only this organization's own or platform-wide courses (for an
 //! instructor, only their own), so another organization's course finds nobody.
 
@@ -22,12 +22,13 @@ use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiResult, Problem};
 use crate::learning::mastery::{
-    area_summaries, market_readiness, AreaMastery, CompetencyLevel, MarketReadiness,
+    area_summaries, level_from_evidence, market_readiness, AreaMastery, CompetencyLevel,
+    MarketReadiness,
 };
 use crate::pagination::{self, Page};
 use crate::schema::{
-    cohort_members, competency_mastery, course_instructors, courses, enrollments, memberships,
-    users,
+    cohort_members, competency_evidence, competency_mastery, course_instructors, courses,
+    enrollments, memberships, quiz_attempts, users,
 };
 use crate::startup::AppState;
 
@@ -140,6 +141,52 @@ fn end_of_time() -> Timestamp {
     Timestamp::from(Utc.from_utc_datetime(&last))
 }
 
+/// The levels of `users` counting only evidence from `org`'s own courses and platform-wide ones:
+/// what a trainee showed in another organization's internal course is that organization's
+/// business, not this report's. One query for the page's evidence, newest first per competency.
+fn org_levels(
+    conn: &mut DbConn,
+    org: Id,
+    users: &[Id],
+) -> QueryResult<BTreeMap<Id, BTreeMap<String, CompetencyLevel>>> {
+    let evidence: Vec<(Id, String, f64)> = competency_evidence::table
+        .inner_join(quiz_attempts::table.on(quiz_attempts::id.eq(competency_evidence::attempt_id)))
+        .inner_join(courses::table.on(courses::id.eq(quiz_attempts::course_id)))
+        .filter(competency_evidence::user_id.eq_any(users))
+        .filter(courses::org_id.eq(org).or(courses::org_id.is_null()))
+        .order((
+            competency_evidence::user_id,
+            competency_evidence::competency,
+            competency_evidence::observed_at.desc(),
+            competency_evidence::attempt_id.desc(),
+        ))
+        .select((
+            competency_evidence::user_id,
+            competency_evidence::competency,
+            competency_evidence::share,
+        ))
+        .load(conn)?;
+    let mut shares: BTreeMap<Id, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
+    for (user, code, share) in evidence {
+        shares
+            .entry(user)
+            .or_default()
+            .entry(code)
+            .or_default()
+            .push(share);
+    }
+    Ok(shares
+        .into_iter()
+        .map(|(user, codes)| {
+            let levels = codes
+                .into_iter()
+                .filter_map(|(code, s)| level_from_evidence(&s).map(|l| (code, l)))
+                .collect();
+            (user, levels)
+        })
+        .collect())
+}
+
 /// The page's rows with their levels (one more query for all of the page's mastery rows).
 fn rows(
     conn: &mut DbConn,
@@ -149,27 +196,7 @@ fn rows(
 ) -> QueryResult<Vec<CompetencyRow>> {
     let people = trainees(conn, scope, after, limit)?;
     let ids: Vec<Id> = people.iter().map(|p| p.0).collect();
-    let mastery: Vec<(Id, String, f64, bool, i32)> = competency_mastery::table
-        .filter(competency_mastery::user_id.eq_any(&ids))
-        .select((
-            competency_mastery::user_id,
-            competency_mastery::competency,
-            competency_mastery::level,
-            competency_mastery::mastered,
-            competency_mastery::evidence_count,
-        ))
-        .load(conn)?;
-    let mut levels: BTreeMap<Id, BTreeMap<String, CompetencyLevel>> = BTreeMap::new();
-    for (user, code, level, mastered, evidence) in mastery {
-        levels.entry(user).or_default().insert(
-            code,
-            CompetencyLevel {
-                level,
-                mastered,
-                evidence,
-            },
-        );
-    }
+    let levels = org_levels(conn, scope.org, &ids)?;
     let empty = BTreeMap::new();
     Ok(people
         .into_iter()

@@ -2,7 +2,8 @@
 //! keyset pages on one pooled connection and sends each page's CSV through a bounded channel into
 //! the response body, so at most a few pages are in memory whatever the report's size, and a
 //! slow client slows the query instead of filling memory. A database error mid-stream aborts
-//! the response (the client sees a truncated transfer, never a silently short report).
+//! the response (the client sees a truncated transfer, never a silently short report). Every cell
+//! any CSV of the server carries passes [`neutralize_formula`].
 
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, HttpResponseBuilder};
@@ -100,14 +101,48 @@ fn records_to_csv(records: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>,
         .has_headers(false)
         .from_writer(Vec::new());
     for r in records {
-        writer.write_record(&r)?;
+        writer.write_record(r.iter().map(|cell| neutralize_formula(cell).into_owned()))?;
     }
     writer
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))
 }
 
+/// A cell a spreadsheet would run as a formula (OWASP "CSV injection": one starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading apostrophe, so it is shown as the text it
+/// is. Numbers (a negative score, say) are left alone: a spreadsheet reads them as numbers anyway.
+pub fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// `Some(x)` as text, `None` as an empty field.
 pub fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralize_formula;
+
+    #[test]
+    fn formula_cells_become_text_and_numbers_stay_numbers() {
+        for risky in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+cmd",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(neutralize_formula(risky), format!("'{risky}"));
+        }
+        for safe in ["Ana", "-0.5", "+3", "a=b", ""] {
+            assert_eq!(neutralize_formula(safe), safe);
+        }
+    }
 }

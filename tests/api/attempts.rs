@@ -268,7 +268,7 @@ async fn school(app: &TestApp, slug: &str) -> School {
 async fn member(app: &TestApp, school: &School, email: &str, role: &str) -> (String, String) {
     let (token, id) = app.user(email).await;
     let added = app
-        .post(
+        .add_member(
             &format!("/orgs/{}/members", school.org),
             Some(&school.admin),
             json!({"email": email, "role": role}),

@@ -147,7 +147,7 @@ async fn other_org(app: &TestApp, first: &Org, slug: &str) -> Org {
 async fn member(app: &TestApp, org: &Org, email: &str, role: &str) -> (String, String) {
     let (token, id) = app.user(email).await;
     let added = app
-        .post(
+        .add_member(
             &format!("/orgs/{}/members", org.id),
             Some(&org.admin),
             json!({"email": email, "role": role}),

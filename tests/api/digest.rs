@@ -83,7 +83,7 @@ async fn two_instances_send_each_admin_of_an_opted_in_organization_exactly_one_d
     let (south, _) = app.org_with_admin(&root, "south").await;
     let (_, _) = app.user("second@north.test").await;
     let added = app
-        .post(
+        .add_member(
             &format!("/orgs/{north}/members"),
             Some(&root),
             json!({"email": "second@north.test", "role": "org_admin"}),

@@ -25,7 +25,7 @@ async fn an_org_admin_enrolls_a_whole_cohort_and_a_trainee_can_withdraw_and_retu
     for i in 0..2 {
         let email = format!("trainee{i}@example.com");
         let (token, id) = app.user(&email).await;
-        app.post(
+        app.add_member(
             &format!("/orgs/{a}/members"),
             Some(&admin_a),
             json!({"email": email, "role": "student"}),

@@ -18,6 +18,8 @@ pub const CERTIFICATE_KEY: &str = "Y2FyYXZhbi10ZXN0LWNlcnRpZmljYXRlLWtleS0zMiE="
 
 pub struct TestApp {
     pub address: String,
+    /// `http://127.0.0.1:PORT` of the separate metrics listener, when the settings ask for one.
+    pub metrics_address: Option<String>,
     pub client: reqwest::Client,
     pub pool: Pool,
     pub mail_dir: PathBuf,
@@ -30,6 +32,7 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
     Settings {
         database_url,
         bind: "127.0.0.1:0".into(),
+        metrics_bind: None,
         public_url: "http://caravan.test".into(),
         production: false,
         jwt_secret: Secret(JWT_SECRET.into()),
@@ -95,10 +98,12 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
     let pool = app.pool();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        metrics_address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             // Shorter than the server's 5 s keep-alive, so the client never reuses a connection
@@ -138,6 +143,10 @@ impl Reply {
 
     /// Asserts a problem+json error with `status` and `code`.
     #[track_caller]
+    pub fn assert_status(&self, status: u16) {
+        assert_eq!(self.status, status, "{}", self.body);
+    }
+
     pub fn assert_problem(&self, status: u16, code: &str) {
         assert_eq!(self.status, status, "body: {}", self.body);
         assert_eq!(
@@ -277,7 +286,7 @@ impl TestApp {
         let email = format!("admin@{slug}.test");
         let (token, _) = self.user(&email).await;
         let add = self
-            .post(
+            .add_member(
                 &format!("/orgs/{org_id}/members"),
                 Some(root),
                 json!({"email": email, "role": "org_admin"}),
@@ -285,6 +294,50 @@ impl TestApp {
             .await;
         assert_eq!(add.status, 201, "{}", add.body);
         (org_id, token)
+    }
+
+    /// Adds a registered person to an organization the only way there is: the admin invites
+    /// (`path` and `body` as for `POST /orgs/{org_id}/members`), and the person, with their email
+    /// verified, accepts at `/me/invitations`. Returns the invitation reply (201 when it worked;
+    /// any other reply is returned as it is, with nothing accepted).
+    pub async fn add_member(&self, path: &str, admin: Option<&str>, body: Value) -> Reply {
+        let invited = self.post(path, admin, body.clone()).await;
+        if invited.status != 201 {
+            return invited;
+        }
+        let email = body["email"].as_str().expect("email").to_owned();
+        self.verify_email_of(&email).await;
+        let login = self.login(&email, PASSWORD).await;
+        assert_eq!(login.status, 200, "login {email}: {}", login.body);
+        let token = login.body["access_token"]
+            .as_str()
+            .expect("token")
+            .to_owned();
+        let id = invited.body["invitation"]["id"]
+            .as_str()
+            .expect("invitation id");
+        let accepted = self
+            .post(
+                &format!("/me/invitations/{id}/accept"),
+                Some(&token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(accepted.status, 200, "accept {email}: {}", accepted.body);
+        invited
+    }
+
+    /// Marks `email` verified, as following the emailed link would.
+    pub async fn verify_email_of(&self, email: &str) {
+        let email = email.to_owned();
+        self.db(move |c| {
+            use caravan::schema::users;
+            diesel::update(users::table.filter(users::email.eq(email)))
+                .set(users::email_verified_at.eq(caravan::db::sql_types::Timestamp::now()))
+                .execute(c)
+                .expect("verified")
+        })
+        .await;
     }
 
     /// Runs a query against the app's database.

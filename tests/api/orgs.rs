@@ -37,22 +37,97 @@ async fn only_platform_admins_create_organizations_and_slugs_are_unique() {
 }
 
 #[tokio::test]
-async fn org_admins_add_existing_accounts_and_invite_unknown_emails_with_a_single_use_link() {
+async fn org_admins_invite_and_only_the_account_holder_decides_to_join() {
     let app = spawn_app().await;
     let root = app.platform_admin().await;
     let (org_id, admin) = app.org_with_admin(&root, "shenzhen-academy").await;
-    let (_, known_id) = app.user("known@example.com").await;
+    let (known, known_id) = app.user("known@example.com").await;
 
-    let added = app
+    // A registered address is invited exactly like an unknown one: the answer does not tell
+    // which addresses have an account, and nobody joins before accepting.
+    let to_known = app
         .post(
             &format!("/orgs/{org_id}/members"),
             Some(&admin),
             json!({"email": "known@example.com", "role": "instructor"}),
         )
         .await;
-    assert_eq!(added.status, 201, "{}", added.body);
-    assert_eq!(added.body["status"], "added");
-    assert_eq!(added.body["member"]["user_id"], known_id.as_str());
+    let to_unknown = app
+        .post(
+            &format!("/orgs/{org_id}/members"),
+            Some(&admin),
+            json!({"email": "nobody-yet@example.com", "role": "instructor"}),
+        )
+        .await;
+    assert_eq!(to_known.status, 201, "{}", to_known.body);
+    assert_eq!(to_unknown.status, to_known.status);
+    assert_eq!(to_known.body["status"], "invited");
+    let shape = |v: &serde_json::Value| {
+        let mut keys: Vec<String> = v["invitation"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        (v["status"].clone(), keys)
+    };
+    assert_eq!(shape(&to_known.body), shape(&to_unknown.body));
+    let members = app
+        .get(&format!("/orgs/{org_id}/members"), Some(&admin))
+        .await;
+    assert_eq!(
+        members.body["items"].as_array().unwrap().len(),
+        1,
+        "not a member before accepting: {}",
+        members.body
+    );
+    let me = app.get("/me", Some(&known)).await;
+    assert_eq!(me.body["memberships"], json!([]));
+
+    // An unverified account cannot pick up invitations addressed to the email it claims.
+    app.get("/me/invitations", Some(&known))
+        .await
+        .assert_problem(403, "email_not_verified");
+    app.verify_email_of("known@example.com").await;
+    let pending = app.get("/me/invitations", Some(&known)).await;
+    assert_eq!(pending.status, 200, "{}", pending.body);
+    let items = pending.body["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["org_id"], org_id.as_str());
+    assert_eq!(items[0]["org_name"], "College shenzhen-academy");
+    assert_eq!(items[0]["role"], "instructor");
+    let invitation = items[0]["id"].as_str().unwrap().to_owned();
+    // Someone else cannot accept it.
+    let (other, _) = app.user("other@example.com").await;
+    app.verify_email_of("other@example.com").await;
+    app.post(
+        &format!("/me/invitations/{invitation}/accept"),
+        Some(&other),
+        json!({}),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    let joined = app
+        .post(
+            &format!("/me/invitations/{invitation}/accept"),
+            Some(&known),
+            json!({}),
+        )
+        .await;
+    assert_eq!(joined.status, 200, "{}", joined.body);
+    assert_eq!(joined.body["memberships"][0]["role"], "instructor");
+    app.post(
+        &format!("/me/invitations/{invitation}/accept"),
+        Some(&known),
+        json!({}),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    assert_eq!(
+        app.get("/me/invitations", Some(&known)).await.body["items"],
+        json!([])
+    );
     app.post(
         &format!("/orgs/{org_id}/members"),
         Some(&admin),
@@ -60,6 +135,55 @@ async fn org_admins_add_existing_accounts_and_invite_unknown_emails_with_a_singl
     )
     .await
     .assert_problem(409, "already_member");
+
+    // A member can leave; the last org admin cannot.
+    app.delete(&format!("/me/memberships/{org_id}"), Some(&known))
+        .await
+        .assert_status(204);
+    let members = app
+        .get(&format!("/orgs/{org_id}/members"), Some(&admin))
+        .await;
+    assert!(!members.body.to_string().contains(&known_id));
+    app.delete(&format!("/me/memberships/{org_id}"), Some(&known))
+        .await
+        .assert_problem(404, "not_found");
+    app.delete(&format!("/me/memberships/{org_id}"), Some(&admin))
+        .await
+        .assert_problem(409, "last_org_admin");
+
+    // Declining spends the invitation: its emailed link no longer works either.
+    app.post(
+        &format!("/orgs/{org_id}/members"),
+        Some(&admin),
+        json!({"email": "known@example.com", "role": "student"}),
+    )
+    .await
+    .assert_status(201);
+    let again = app.get("/me/invitations", Some(&known)).await;
+    let second = again.body["items"][0]["id"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/me/invitations/{second}/decline"),
+        Some(&known),
+        json!({}),
+    )
+    .await
+    .assert_status(204);
+    let link = app
+        .emails()
+        .into_iter()
+        .rfind(|e| e.contains("known@example.com") && e.contains("Accept the invitation"))
+        .expect("the second invitation email");
+    app.post(
+        "/invitations/accept",
+        None,
+        json!({"token": token_in(&link)}),
+    )
+    .await
+    .assert_problem(400, "invalid_token");
+    assert_eq!(
+        app.get("/me", Some(&known)).await.body["memberships"],
+        json!([])
+    );
 
     let invited = app
         .post(
@@ -106,7 +230,7 @@ async fn org_admins_add_existing_accounts_and_invite_unknown_emails_with_a_singl
         .get(&format!("/orgs/{org_id}/members"), Some(&admin))
         .await;
     assert_eq!(members.status, 200);
-    assert_eq!(members.body["items"].as_array().unwrap().len(), 3);
+    assert_eq!(members.body["items"].as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -115,7 +239,7 @@ async fn roles_gate_member_management_and_the_last_org_admin_stays() {
     let root = app.platform_admin().await;
     let (org_id, admin) = app.org_with_admin(&root, "gate").await;
     let (student, student_id) = app.user("student@example.com").await;
-    app.post(
+    app.add_member(
         &format!("/orgs/{org_id}/members"),
         Some(&admin),
         json!({"email": "student@example.com", "role": "student"}),
@@ -189,7 +313,7 @@ async fn an_org_admin_of_college_a_finds_nothing_of_college_b() {
     let (a, admin_a) = app.org_with_admin(&root, "college-a").await;
     let (b, admin_b) = app.org_with_admin(&root, "college-b").await;
     let (_, b_student) = app.user("b-student@example.com").await;
-    app.post(
+    app.add_member(
         &format!("/orgs/{b}/members"),
         Some(&admin_b),
         json!({"email": "b-student@example.com", "role": "student"}),
@@ -279,7 +403,10 @@ async fn an_org_admin_of_college_a_finds_nothing_of_college_b() {
         "College college-b",
         "B is unchanged"
     );
-    assert_eq!(app.count("invitations").await, 0);
+    assert!(
+        !app.emails().iter().any(|e| e.contains("spy@example.com")),
+        "no invitation went to the spy"
+    );
 }
 
 #[tokio::test]
@@ -326,13 +453,38 @@ async fn csv_import_is_all_or_nothing_with_a_report_per_row() {
                 teacher@example.com,Teacher,instructor,\n";
     let r = app.post_raw(&path, Some(&admin), "text/csv", good).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(
-        (r.body["added"].as_u64(), r.body["invited"].as_u64()),
-        (Some(1), Some(2))
-    );
+    // The registered address is invited like the others: joining takes its holder's consent.
+    assert_eq!(r.body["invited"].as_u64(), Some(3));
+    assert!(r.body.get("added").is_none());
+    assert_eq!(app.count("memberships").await, 1, "nobody joined yet");
     assert_eq!(r.body["cohorts_created"], json!(["Spring 2026"]));
     app.wait_for_email("fresh@example.com", "Accept the invitation")
         .await;
+    let (existing, _) = (app.login("existing@example.com", PASSWORD).await, ());
+    let existing = existing.body["access_token"].as_str().unwrap().to_owned();
+    app.verify_email_of("existing@example.com").await;
+    let pending = app.get("/me/invitations", Some(&existing)).await;
+    let invitation = pending.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let joined = app
+        .post(
+            &format!("/me/invitations/{invitation}/accept"),
+            Some(&existing),
+            json!({}),
+        )
+        .await;
+    assert_eq!(joined.status, 200, "{}", joined.body);
+    let cohorts = app
+        .get(&format!("/orgs/{org_id}/cohorts"), Some(&admin))
+        .await;
+    let spring = cohorts.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let in_cohort = app
+        .get(&format!("/cohorts/{spring}/members"), Some(&admin))
+        .await;
+    assert!(
+        in_cohort.body.to_string().contains("existing@example.com"),
+        "accepting puts them in the invitation's cohort: {}",
+        in_cohort.body
+    );
     let again = app
         .post_raw(
             &path,
@@ -354,13 +506,13 @@ async fn cohorts_are_managed_by_org_admins_and_read_by_instructors() {
     let (org_id, admin) = app.org_with_admin(&root, "cohort-college").await;
     let (teacher, _) = app.user("teacher@example.com").await;
     let (_, student_id) = app.user("trainee@example.com").await;
-    app.post(
+    app.add_member(
         &format!("/orgs/{org_id}/members"),
         Some(&admin),
         json!({"email": "teacher@example.com", "role": "instructor"}),
     )
     .await;
-    app.post(
+    app.add_member(
         &format!("/orgs/{org_id}/members"),
         Some(&admin),
         json!({"email": "trainee@example.com", "role": "student"}),

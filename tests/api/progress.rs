@@ -538,7 +538,7 @@ async fn another_colleges_course_and_progress_are_not_found() {
     let (course_id, lessons, quiz_id) =
         course_with_quiz(&app, &admin_a, body, "immediately", 0.5).await;
     let (student_b, _) = app.user("student@b.example.com").await;
-    app.post(
+    app.add_member(
         &format!("/orgs/{b}/members"),
         Some(&admin_b),
         json!({"email": "student@b.example.com", "role": "student"}),

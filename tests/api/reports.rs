@@ -75,7 +75,7 @@ async fn the_quiz_report_counts_only_the_organizations_own_trainees() {
     for (i, right) in [true, true, false].into_iter().enumerate() {
         let email = format!("a{i}@example.com");
         let (token, id) = app.user(&email).await;
-        app.post(
+        app.add_member(
             &format!("/orgs/{a}/members"),
             Some(&admin_a),
             json!({"email": email, "role": "student"}),
@@ -95,7 +95,7 @@ async fn the_quiz_report_counts_only_the_organizations_own_trainees() {
         }
     }
     let (outsider, _) = app.user("b0@example.com").await;
-    app.post(
+    app.add_member(
         &format!("/orgs/{b}/members"),
         Some(&admin_b),
         json!({"email": "b0@example.com", "role": "student"}),
@@ -215,7 +215,7 @@ async fn the_quiz_report_counts_only_the_organizations_own_trainees() {
     .await
     .assert_problem(400, "invalid_query");
     let (student, _) = app.user("a9@example.com").await;
-    app.post(
+    app.add_member(
         &format!("/orgs/{a}/members"),
         Some(&admin_a),
         json!({"email": "a9@example.com", "role": "student"}),

@@ -19,7 +19,7 @@ async fn member(
 ) -> (String, String) {
     let (token, id) = app.user(email).await;
     let added = app
-        .post(
+        .add_member(
             &format!("/orgs/{org}/members"),
             Some(admin),
             json!({"email": email, "role": role}),

@@ -108,12 +108,41 @@ pub fn parse_course_from_files(
     files: &BTreeMap<String, String>,
 ) -> Result<CourseFile, Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
+    for key in files.keys() {
+        if let Err(reason) = check_file_key(key) {
+            diags.push(Path::new(key), None, format!("file name {reason}"));
+        }
+    }
     let context = CourseContext {
         folder: None,
         known_courses: None,
     };
     let outcome = parse::parse_course(Path::new(""), &borrow(files), &context, &mut diags);
     finish_one(outcome.file, diags)
+}
+
+/// A file key of an uploaded course must be a plain relative path of visible names: no empty,
+/// `.` or `..` component, no hidden file, no backslash, no absolute path and no control character,
+/// so an export writes it back inside the course's folder and nowhere else.
+pub fn check_file_key(key: &str) -> Result<(), &'static str> {
+    if key.is_empty() || key.len() > 255 {
+        return Err("must be 1 to 255 bytes long");
+    }
+    if key.starts_with('/') || key.contains('\\') {
+        return Err("must be a relative path with forward slashes");
+    }
+    if key.chars().any(char::is_control) {
+        return Err("must not contain control characters");
+    }
+    for part in key.split('/') {
+        if part.is_empty() || part == "." || part == ".." {
+            return Err("must not contain empty, '.' or '..' components");
+        }
+        if part.starts_with('.') {
+            return Err("must not name a hidden file or folder");
+        }
+    }
+    Ok(())
 }
 
 /// Writes `course` as the folder `dir/<course slug>/` and returns its path. Refuses a folder that

@@ -340,10 +340,11 @@ fn checks_the_folder_layout() {
     set(&mut files, "01-basics/image.png", "not really");
     set(&mut files, "01-basics/intro.md", LESSON);
     set(&mut files, "basics-2/module.toml", MODULE);
-    set(&mut files, ".hidden/anything", "ignored");
+    set(&mut files, ".hidden/anything", "refused");
     assert_eq!(
         errors(&files),
         [
+            ".hidden/anything: file name must not name a hidden file or folder",
             "01-basics/image.png: unexpected file: a module folder holds module.toml, quiz.toml and NN-<lesson-slug>.md lessons",
             "01-basics/intro.md: lesson file name must be NN-<lesson-slug>.md, like 01-introduction.md",
             "01-basics/module.toml: module.toml is missing",

@@ -65,6 +65,22 @@ pub struct SubmitRequest {
     pub answers: Option<Vec<AnswerInput>>,
 }
 
+/// The submit body: nothing at all submits what was autosaved; anything else must be a valid
+/// `SubmitRequest`. A body that is not JSON, names an unknown field or has a wrong type is 422
+/// before the attempt is touched, because a submit cannot be taken back.
+fn parse_submit_body(raw: &[u8]) -> ApiResult<SubmitRequest> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Ok(SubmitRequest::default());
+    }
+    serde_json::from_slice(raw).map_err(|e| ApiError::Unprocessable {
+        code: "invalid_body",
+        detail: format!(
+            "The submit body is not a valid submission ({e}); the attempt is still open."
+        ),
+        report: None,
+    })
+}
+
 /// The module slug of a quiz id, and its course. A quiz id is derived from its course id and
 /// module slug, so the answer for an id never changes: it is remembered (bounded) and the
 /// attempt paths skip a query per request.
@@ -346,7 +362,9 @@ pub async fn save_answers(
     Ok(HttpResponse::Ok().json(view?))
 }
 
-#[utoipa::path(post, path = "/api/v1/attempts/{attempt_id}/submit", tag = "learning", request_body = SubmitRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/attempts/{attempt_id}/submit", tag = "learning",
+    request_body(content = Option<SubmitRequest>, description = "Optional. With no body at all, what was autosaved is submitted. A body must be a valid JSON SubmitRequest: one that is not JSON, has an unknown field or a wrong type is refused with 422 and the attempt stays open, unchanged."),
+    security(("bearer" = [])),
     params(("attempt_id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response for the same key")),
     responses((status = 200, body = AttemptView, description = "Graded; the result appears as the review policy allows"),
         (status = 404, body = Problem), (status = 409, body = Problem, description = "Already submitted"), (status = 422, body = Problem)))]
@@ -355,10 +373,10 @@ pub async fn submit_attempt(
     state: web::Data<AppState>,
     user: AuthUser,
     path: web::Path<Id>,
-    body: Option<web::Json<SubmitRequest>>,
+    body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
     let attempt_id = path.into_inner();
-    let body = body.map(|b| b.into_inner()).unwrap_or_default();
+    let body = parse_submit_body(&body)?;
     let key = idempotency::key_of(&req)?;
     let fingerprint_body =
         serde_json::to_value(body.answers.as_ref().filter(|a| !a.is_empty()).map(|a| {

@@ -74,17 +74,24 @@ pub fn readable_attempt(conn: &mut DbConn, caller: Id, id: Id) -> Result<Attempt
     if crate::courses::access::is_author(conn, caller, &course)? {
         return Ok(attempt);
     }
-    let student_orgs: Vec<Id> = memberships::table
-        .filter(memberships::user_id.eq(attempt.user_id))
-        .select(memberships::org_id)
-        .load(conn)?;
-    let admin_of_student: i64 = memberships::table
+    // An org admin reads a member's attempts only in what belongs to their organization: its own
+    // courses and platform-wide ones. Another organization's internal course (and its answer
+    // keys) stays that organization's business, whoever the student's other orgs are.
+    let admin_orgs: Vec<Id> = memberships::table
         .filter(memberships::user_id.eq(caller))
         .filter(memberships::role.eq("org_admin"))
-        .filter(memberships::org_id.eq_any(student_orgs))
-        .count()
-        .get_result(conn)?;
-    if admin_of_student > 0 {
+        .select(memberships::org_id)
+        .load(conn)?;
+    let shared_orgs: Vec<Id> = memberships::table
+        .filter(memberships::user_id.eq(attempt.user_id))
+        .filter(memberships::org_id.eq_any(admin_orgs))
+        .select(memberships::org_id)
+        .load(conn)?;
+    let course_belongs = match course.org_id {
+        None => !shared_orgs.is_empty(),
+        Some(owner) => shared_orgs.contains(&owner),
+    };
+    if course_belongs {
         Ok(attempt)
     } else {
         Err(ApiError::NotFound)

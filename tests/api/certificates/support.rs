@@ -25,7 +25,7 @@ pub(crate) async fn course(
 /// Adds the user `email` to `org_id` as a student.
 pub(crate) async fn join(app: &TestApp, root: &str, org_id: &str, email: &str) {
     let added = app
-        .post(
+        .add_member(
             &format!("/orgs/{org_id}/members"),
             Some(root),
             json!({"email": email, "role": "student"}),

@@ -1,0 +1,115 @@
+//! What a student may see of their own results while a quiz's review policy hides them.
+//!
+//! A result hidden by `review = "never"` (or `"after_deadline"` before the deadline) must not leak
+//! through any other view: not as a quiz passed, a percent, a module completed, a course completed,
+//! a competency level or a certificate. So every student-facing figure is computed as if the
+//! hidden attempts had no result yet: the quiz shows as `submitted`, the course figures count it as
+//! not yet passed, the course stays `active`, competency levels leave its evidence out, and the
+//! certificate is issued only once nothing it rests on is hidden (the attempt sweep issues the
+//! ones that were held back, once an `after_deadline` deadline has passed). Staff views and reports
+//! are unaffected: they see results as soon as an attempt closes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use diesel::prelude::*;
+
+use super::mastery::{self, CompetencyLevel};
+use crate::courses::format::Review;
+use crate::courses::store::{item_id, quiz_path};
+use crate::db::sql_types::{Id, Timestamp};
+use crate::db::DbConn;
+use crate::error::ApiResult;
+use crate::quizzes::attempts::store::{parsed_version, AttemptRow};
+use crate::quizzes::attempts::view::reveals;
+use crate::schema::{competency_evidence, quiz_attempts};
+
+/// The student's closed attempts whose result their quiz's review policy hides right now.
+#[derive(Debug, Default)]
+pub struct Hidden {
+    /// Attempt ids.
+    pub attempts: BTreeSet<Id>,
+    /// Quiz ids with at least one hidden attempt.
+    pub quizzes: BTreeSet<Id>,
+    /// Course ids with at least one hidden attempt.
+    pub courses: BTreeSet<Id>,
+}
+
+impl Hidden {
+    pub fn is_empty(&self) -> bool {
+        self.attempts.is_empty()
+    }
+}
+
+/// Whether the student may see the result of the closed attempt `a` now.
+pub fn result_visible(conn: &mut DbConn, a: &AttemptRow) -> ApiResult<bool> {
+    let file = parsed_version(conn, a.version_id)?;
+    let review = file
+        .modules
+        .iter()
+        .find(|m| item_id(a.course_id, &quiz_path(&m.module.slug)) == a.quiz_id)
+        .and_then(|m| m.quiz.as_ref())
+        .map_or(Review::Never, |q| q.settings.review);
+    Ok(reveals(review, a, Timestamp::now()))
+}
+
+/// The hidden results of `user` (in `course` only, when given).
+pub fn hidden_results(conn: &mut DbConn, user: Id, course: Option<Id>) -> ApiResult<Hidden> {
+    let mut q = quiz_attempts::table
+        .filter(quiz_attempts::user_id.eq(user))
+        .filter(quiz_attempts::status.ne("open"))
+        .select(AttemptRow::as_select())
+        .into_boxed();
+    if let Some(c) = course {
+        q = q.filter(quiz_attempts::course_id.eq(c));
+    }
+    let attempts: Vec<AttemptRow> = q.load(conn)?;
+    let mut hidden = Hidden::default();
+    for a in attempts {
+        if !result_visible(conn, &a)? {
+            hidden.attempts.insert(a.id);
+            hidden.quizzes.insert(a.quiz_id);
+            hidden.courses.insert(a.course_id);
+        }
+    }
+    Ok(hidden)
+}
+
+/// The student's competency levels leaving out the evidence of hidden attempts: the competencies
+/// those attempts touched are recomputed from the rest of the evidence.
+pub fn visible_levels(
+    conn: &mut DbConn,
+    user: Id,
+    hidden: &Hidden,
+) -> ApiResult<BTreeMap<String, CompetencyLevel>> {
+    let mut levels = mastery::levels_of(conn, user)?;
+    if hidden.is_empty() {
+        return Ok(levels);
+    }
+    let touched: BTreeSet<String> = competency_evidence::table
+        .filter(competency_evidence::attempt_id.eq_any(&hidden.attempts))
+        .select(competency_evidence::competency)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    for code in touched {
+        let rows: Vec<(Id, f64)> = competency_evidence::table
+            .filter(competency_evidence::user_id.eq(user))
+            .filter(competency_evidence::competency.eq(&code))
+            .order((
+                competency_evidence::observed_at.desc(),
+                competency_evidence::attempt_id.desc(),
+            ))
+            .select((competency_evidence::attempt_id, competency_evidence::share))
+            .load(conn)?;
+        let shares: Vec<f64> = rows
+            .into_iter()
+            .filter(|(attempt, _)| !hidden.attempts.contains(attempt))
+            .map(|(_, share)| share)
+            .collect();
+        match mastery::level_from_evidence(&shares) {
+            Some(level) => levels.insert(code, level),
+            None => levels.remove(&code),
+        };
+    }
+    Ok(levels)
+}
