@@ -9,6 +9,10 @@
 //! mark is dropped, so `é` = `e`, `ñ` = `n`, `ü` = `u`, `ç` = `c`, `ё` = `е`, `й` = `и` and the
 //! Arabic harakat (fatha, damma, kasra, sukun, shadda, tanwin, dagger alef) are ignored. Letters
 //! that are not a base letter plus a mark stay as they are: `ß` != `ss`, `ø` != `o`, `ł` != `l`.
+//! Width is folded always, the way an IME's full-width and half-width modes differ: full-width
+//! Latin letters, digits and punctuation (`Ａ１！`) become ASCII, the ideographic space a space,
+//! and half-width katakana (`ｶﾀｶﾅ`) full-width (`カタカナ`), by NFKC applied to those forms only
+//! (other compatibility characters, such as `①` or `ﬁ`, are left alone).
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -18,8 +22,9 @@ const TATWEEL: char = '\u{0640}';
 
 /// `text` in the form answers are compared in (see the module doc).
 pub fn normalize(text: &str, case_sensitive: bool, accent_insensitive: bool) -> String {
-    let mut collapsed = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let folded = fold_width(text);
+    let mut collapsed = String::with_capacity(folded.len());
+    for word in folded.split_whitespace() {
         if !collapsed.is_empty() {
             collapsed.push(' ');
         }
@@ -41,6 +46,32 @@ pub fn normalize(text: &str, case_sensitive: bool, accent_insensitive: bool) -> 
     }
 }
 
+/// Full-width ASCII forms (U+FF01..=U+FF5E), the ideographic space (U+3000) and the half-width
+/// katakana block (U+FF61..=U+FF9F) in their usual form; everything else unchanged. Half-width
+/// katakana go through NFKC as a run, so a voiced mark (ﾞ) joins the kana before it (ｶﾞ = ガ).
+fn fold_width(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_width_form =
+        |c: char| matches!(c, '\u{3000}' | '\u{FF01}'..='\u{FF5E}' | '\u{FF61}'..='\u{FF9F}');
+    if !text.chars().any(is_width_form) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars() {
+        if is_width_form(c) {
+            run.push(c);
+        } else {
+            if !run.is_empty() {
+                out.extend(run.nfkc());
+                run.clear();
+            }
+            out.push(c);
+        }
+    }
+    out.extend(run.nfkc());
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether `response` equals one of `accepted` once both are normalised the same way. A response
 /// that normalises to nothing never matches.
 pub fn matches_any(
@@ -54,6 +85,22 @@ pub fn matches_any(
         && accepted
             .iter()
             .any(|answer| normalize(answer, case_sensitive, accent_insensitive) == given)
+}
+
+#[cfg(test)]
+mod width_tests {
+    use super::normalize;
+
+    #[test]
+    fn full_and_half_width_forms_compare_equal() {
+        assert_eq!(normalize("ＡＢＣ　１２３！", false, false), "abc 123!");
+        assert_eq!(normalize("ｶﾀｶﾅ", false, false), "カタカナ");
+        assert_eq!(normalize("ｶﾞｲﾄﾞ", false, false), "ガイド");
+        assert_eq!(normalize("お問い合わせ", false, false), "お問い合わせ");
+        // Dakuten are part of the word unless accents are ignored on purpose.
+        assert_ne!(normalize("が", false, false), normalize("か", false, false));
+        assert_eq!(normalize("①", false, false), "①");
+    }
 }
 
 #[cfg(test)]

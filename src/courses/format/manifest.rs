@@ -66,6 +66,23 @@ pub(crate) fn check_course(
     checks::competencies(doc, diags, "competencies", "", &course.competencies);
     checks::markets(doc, diags, "markets", &course.markets);
     check_prerequisites(doc, diags, course, context);
+    if let Some(original) = &course.edition_of {
+        if checks::slug(doc, diags, "edition_of", "", "edition_of", original) {
+            if *original == course.slug {
+                doc.report(
+                    diags,
+                    "edition_of",
+                    "a course cannot be an edition of itself",
+                );
+            } else if context
+                .known_courses
+                .is_some_and(|known| !known.contains(original))
+            {
+                let message = format!("edition_of \"{original}\" is not a course in this tree");
+                doc.report(diags, "edition_of", message);
+            }
+        }
+    }
 
     match (course.completion, course.min_score) {
         (Completion::MinScore, None) => doc.report(

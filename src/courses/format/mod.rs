@@ -10,6 +10,7 @@ mod calculated;
 mod checks;
 mod disk;
 mod doc;
+pub mod editions;
 mod error;
 pub mod formula;
 mod formula_syntax;

@@ -35,6 +35,10 @@ pub struct Course {
     pub completion: Completion,
     /// Present exactly when `completion` is `min_score`.
     pub min_score: Option<f64>,
+    /// The slug of the course this one is an edition of (the same course in another teaching
+    /// language); see `editions.rs`.
+    #[serde(default)]
+    pub edition_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

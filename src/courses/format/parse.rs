@@ -22,6 +22,8 @@ pub(crate) struct CourseOutcome {
     /// The slug written in course.toml, with its line.
     pub slug: Option<(String, Option<usize>)>,
     pub prerequisites: Vec<(String, Option<usize>)>,
+    /// The line of each `course.toml` key, for messages about the course as a whole.
+    pub lines: BTreeMap<String, Option<usize>>,
 }
 
 /// Hidden files and folders (`.DS_Store`, `.git`) are never course content.
@@ -50,6 +52,7 @@ pub(crate) fn parse_course(
         manifest_path: manifest_path.clone(),
         slug: None,
         prerequisites: Vec::new(),
+        lines: BTreeMap::new(),
     };
     let course = match files.get("course.toml") {
         None => {
@@ -114,6 +117,17 @@ fn parse_manifest(
     outcome.prerequisites = (course.prerequisites.iter().enumerate())
         .map(|(i, p)| (p.clone(), doc.line(&format!("prerequisites.{i}"))))
         .collect();
+    for key in [
+        "edition_of",
+        "competencies",
+        "markets",
+        "prerequisites",
+        "level",
+        "completion",
+        "language",
+    ] {
+        outcome.lines.insert(key.to_owned(), doc.line(key));
+    }
     manifest::check_course(&doc, diags, &course, context);
     Some(course)
 }

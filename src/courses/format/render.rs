@@ -29,6 +29,9 @@ pub fn render_course(file: &CourseFile) -> BTreeMap<String, String> {
     if let Some(min_score) = c.min_score {
         line(&mut out, "min_score", &number(min_score));
     }
+    if let Some(original) = &c.edition_of {
+        line(&mut out, "edition_of", &string(original));
+    }
     files.insert("course.toml".to_owned(), out);
 
     for module in &file.modules {

@@ -26,7 +26,7 @@ fn reports_a_missing_and_an_unknown_field() {
         [
             "course.toml:3: unknown field `sumary`, expected one of `slug`, `title`, `summary`, \
           `language`, `level`, `estimated_hours`, `competencies`, `markets`, `prerequisites`, \
-          `completion`, `min_score`"
+          `completion`, `min_score`, `edition_of`"
         ]
     );
 }

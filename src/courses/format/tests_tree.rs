@@ -166,3 +166,136 @@ fn reports_what_only_a_disk_can_get_wrong() {
         ]
     );
 }
+
+/// Every destination market can be fully reached with the seed catalog: each competency it
+/// requires is taught by a lesson and assessed by a question of some course.
+#[test]
+fn every_market_is_reachable_through_the_seed_catalog() {
+    use std::collections::BTreeSet;
+    let courses = seed_courses();
+    let mut taught = BTreeSet::new();
+    let mut assessed = BTreeSet::new();
+    for course in &courses {
+        for module in &course.modules {
+            for lesson in &module.lessons {
+                taught.extend(lesson.lesson.competencies.iter().cloned());
+            }
+            for question in module.quiz.iter().flat_map(|q| &q.questions) {
+                assessed.extend(question.competencies.iter().cloned());
+            }
+        }
+    }
+    let mut gaps = Vec::new();
+    for market in &crate::catalog::framework().markets {
+        for code in &market.required {
+            if !taught.contains(code) {
+                gaps.push(format!("{}: {code} is taught by no lesson", market.country));
+            }
+            if !assessed.contains(code) {
+                gaps.push(format!(
+                    "{}: {code} is assessed by no question",
+                    market.country
+                ));
+            }
+        }
+    }
+    assert!(gaps.is_empty(), "unreachable markets:\n{}", gaps.join("\n"));
+}
+
+/// `COURSE` as an edition: slug, language and `edition_of` changed (line 11 is `edition_of`).
+fn edition(slug: &str, of: &str, language: &str) -> String {
+    format!(
+        "{}edition_of = \"{of}\"\n",
+        COURSE
+            .replace("slug = \"demo\"", &format!("slug = \"{slug}\""))
+            .replace("language = \"en\"", &format!("language = \"{language}\""))
+    )
+}
+
+#[test]
+fn an_edition_is_the_same_course_in_another_language() {
+    let mut files = in_tree("demo", COURSE);
+    files.extend(in_tree("demo-zh", &edition("demo-zh", "demo", "zh-CN")));
+    assert_eq!(tree_errors(&files), Vec::<String>::new());
+
+    // Competencies that differ are refused at their line.
+    let mut files = in_tree("demo", COURSE);
+    let other = edition("demo-zh", "demo", "zh-CN").replace(
+        "competencies = [\"law.product_safety\"]",
+        "competencies = [\"law.epr\"]",
+    );
+    files.extend(in_tree("demo-zh", &other));
+    let errors = tree_errors(&files);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e
+                .starts_with("demo-zh/course.toml:7: an edition teaches the same competencies")),
+        "{errors:?}"
+    );
+
+    // A quiz whose questions differ is refused in its file.
+    let mut files = in_tree("demo", COURSE);
+    files.extend(in_tree("demo-zh", &edition("demo-zh", "demo", "zh-CN")));
+    edit(
+        &mut files,
+        "demo-zh/01-basics/quiz.toml",
+        "id = \"q1\"",
+        "id = \"q2\"",
+    );
+    let errors = tree_errors(&files);
+    assert!(
+        errors.iter().any(|e| e.starts_with(
+            "demo-zh/01-basics/quiz.toml: an edition's quiz has the questions of the original"
+        )),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn editions_of_missing_courses_of_editions_or_twice_in_one_language_are_refused() {
+    let files = in_tree("demo-zh", &edition("demo-zh", "nowhere", "zh-CN"));
+    assert_eq!(
+        tree_errors(&files),
+        ["demo-zh/course.toml:11: edition_of \"nowhere\" is not a course in this tree"]
+    );
+
+    let mut files = in_tree("demo", COURSE);
+    files.extend(in_tree("demo-zh", &edition("demo-zh", "demo", "zh-CN")));
+    files.extend(in_tree("demo-ja", &edition("demo-ja", "demo-zh", "ja")));
+    assert_eq!(
+        tree_errors(&files),
+        ["demo-ja/course.toml:11: edition_of \"demo-zh\" is itself an edition: name the original course"]
+    );
+
+    let mut files = in_tree("demo", COURSE);
+    files.extend(in_tree("demo-zh", &edition("demo-zh", "demo", "zh-CN")));
+    files.extend(in_tree("demo-cn", &edition("demo-cn", "demo", "zh-CN")));
+    let errors = tree_errors(&files);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains(":4: \"demo\" already has an edition in zh-CN"),
+        "{errors:?}"
+    );
+
+    let mut files = in_tree("demo", COURSE);
+    files.extend(in_tree("demo-xx", &edition("demo-xx", "demo", "not a tag")));
+    let errors = tree_errors(&files);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("demo-xx/course.toml:4: language \"not a tag\"")),
+        "{errors:?}"
+    );
+
+    let mut files = in_tree("demo", COURSE);
+    files.extend(in_tree("demo-en", &edition("demo-en", "demo", "en")));
+    let errors = tree_errors(&files);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e
+                == "demo-en/course.toml:4: an edition is in another language than \"demo\" (en)"),
+        "{errors:?}"
+    );
+}

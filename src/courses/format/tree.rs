@@ -43,6 +43,7 @@ pub(crate) fn parse_tree(root: &Path, files: &Files, diags: &mut Diagnostics) ->
 
     check_unique_slugs(&outcomes, diags);
     check_cycles(&outcomes, diags);
+    check_editions(&outcomes, diags);
     outcomes.into_iter().filter_map(|o| o.file).collect()
 }
 
@@ -90,6 +91,57 @@ fn check_cycles(outcomes: &[CourseOutcome], diags: &mut Diagnostics) {
                     path.join(" -> ")
                 );
                 diags.push(&outcome.manifest_path, *line, message);
+            }
+        }
+    }
+}
+
+/// Every edition names an original of the tree that is not itself an edition, is the same
+/// course in another language (see `editions.rs`), and no language appears twice per course.
+fn check_editions(outcomes: &[CourseOutcome], diags: &mut Diagnostics) {
+    let by_slug: BTreeMap<&str, &CourseOutcome> = outcomes
+        .iter()
+        .filter_map(|o| Some((o.slug.as_ref()?.0.as_str(), o)))
+        .collect();
+    let mut languages: BTreeMap<(&str, &str), &Path> = BTreeMap::new();
+    for outcome in outcomes {
+        let Some(edition) = &outcome.file else {
+            continue;
+        };
+        let Some(original_slug) = &edition.course.edition_of else {
+            continue;
+        };
+        let line_of = |key: &str| outcome.lines.get(key).copied().flatten();
+        let Some(original) = by_slug.get(original_slug.as_str()) else {
+            continue; // reported with the course's own checks
+        };
+        let Some(original_file) = &original.file else {
+            continue; // the original's own problems are reported
+        };
+        if original_file.course.edition_of.is_some() {
+            let message = format!(
+                "edition_of \"{original_slug}\" is itself an edition: name the original course"
+            );
+            diags.push(&outcome.manifest_path, line_of("edition_of"), message);
+            continue;
+        }
+        let language = edition.course.language.as_str();
+        let original_language = original_file.course.language.as_str();
+        if language != original_language {
+            if let Some(other) = languages.insert((original_slug, language), &outcome.manifest_path)
+            {
+                let message = format!(
+                    "\"{original_slug}\" already has an edition in {language}: {}",
+                    other.display()
+                );
+                diags.push(&outcome.manifest_path, line_of("language"), message);
+            }
+        }
+        let folder = outcome.manifest_path.parent().unwrap_or(Path::new(""));
+        for d in super::editions::differences(original_file, edition) {
+            match d.key {
+                Some(key) => diags.push(&outcome.manifest_path, line_of(key), d.message),
+                None => diags.push(&folder.join(&d.file), None, d.message),
             }
         }
     }
