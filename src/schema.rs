@@ -157,6 +157,17 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    /// `q=` search text per course (FTS5 trigram on SQLite, pg_trgm on PostgreSQL).
+    course_search (course_id) {
+        course_id -> Uid,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     courses (id) {
         id -> Uid,
         slug -> Text,
@@ -174,6 +185,7 @@ diesel::table! {
         created_at -> Ts,
         updated_at -> Ts,
         published_at -> Nullable<Ts>,
+        course_key -> Uid,
     }
 }
 
@@ -443,6 +455,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     lesson_completions,
     quiz_results,
     competency_evidence,
+    course_search,
     competency_mastery,
     certificates,
     job_runs,

@@ -18,9 +18,17 @@ pub fn issue(
     course_id: Id,
     completed_at: Timestamp,
 ) -> ApiResult<Option<Id>> {
+    // One certificate per course whatever the edition: any edition's certificate counts.
+    let key: Id = courses::table
+        .find(course_id)
+        .select(courses::course_key)
+        .first(conn)?;
+    let same_course = courses::table
+        .filter(courses::course_key.eq(key))
+        .select(courses::id);
     let existing: i64 = certificates::table
         .filter(certificates::user_id.eq(user_id))
-        .filter(certificates::course_id.eq(course_id))
+        .filter(certificates::course_id.eq_any(same_course))
         .count()
         .get_result(conn)?;
     if existing > 0 {

@@ -63,6 +63,10 @@ pub struct CreateCourseRequest {
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
     pub co_instructor_ids: Vec<Id>,
+    /// The slug of the course this one is an edition of (the same course in another teaching
+    /// language; its competencies, markets, prerequisites, modules, lessons and quiz structure
+    /// must match by publish time).
+    pub edition_of: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -227,6 +231,9 @@ pub async fn create_course(
     );
     if let Some(min) = b.min_score {
         fields.insert("min_score".into(), min.into());
+    }
+    if let Some(original) = b.edition_of {
+        fields.insert("edition_of".into(), original.into());
     }
     let course = course_from_fields(fields)?;
     let files = course_files(course);
@@ -412,6 +419,12 @@ pub async fn delete_course(
                 "A course that was published is archived, not deleted.",
             ));
         }
+        // SQLite's search table is virtual, without a foreign key to cascade.
+        diesel::delete(
+            crate::schema::course_search::table
+                .filter(crate::schema::course_search::course_id.eq(course.id)),
+        )
+        .execute(conn)?;
         diesel::delete(courses::table.find(course.id)).execute(conn)?;
         Ok(())
     })

@@ -15,7 +15,8 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::orgs::access::is_platform_admin;
 use crate::pagination::{self, parse_page};
 use crate::schema::{
-    course_competencies, course_instructors, course_items, course_markets, courses, memberships,
+    course_competencies, course_instructors, course_items, course_markets, course_search, courses,
+    memberships,
 };
 use crate::startup::AppState;
 
@@ -25,20 +26,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/lessons/{lesson_id}", web::get().to(get_lesson));
 }
 
-/// Search words: lowercased, at most 8, each at most 64 characters, `%` and `_` escaped for LIKE.
+/// Search words: lowercased, at most 8, each at most 64 characters.
 fn search_terms(q: &str) -> Vec<String> {
     q.split_whitespace()
         .take(8)
-        .map(|w| {
-            w.to_lowercase()
-                .chars()
-                .take(64)
-                .collect::<String>()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        })
+        .map(|w| w.to_lowercase().chars().take(64).collect::<String>())
         .collect()
+}
+
+/// `term` as a LIKE pattern, and whether it needs an ESCAPE clause: only a word holding `%`, `_`
+/// or `\` does (they stay plain characters). The common case goes without, because an ESCAPE
+/// clause keeps SQLite's trigram index from serving the LIKE.
+fn like_pattern(term: &str) -> (String, bool) {
+    if term.contains(['%', '_', '\\']) {
+        let escaped = term
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        (format!("%{escaped}%"), true)
+    } else {
+        (format!("%{term}%"), false)
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/courses", tag = "catalog", params(CatalogQuery),
@@ -75,7 +83,17 @@ pub async fn list_courses(
     let market = query.market.as_deref().map(str::to_ascii_uppercase);
     let terms = query.q.as_deref().map(search_terms).unwrap_or_default();
     let caller = user.0.map(|u| u.id);
+    let header_preference = preferred_languages(&req, None);
     let rows = db::run(&state.pool, move |conn| {
+        let locale: Option<String> = match caller {
+            Some(id) => crate::schema::users::table
+                .find(id)
+                .select(crate::schema::users::locale)
+                .first(conn)
+                .optional()?,
+            None => None,
+        };
+        let preference: Vec<String> = locale.into_iter().chain(header_preference).collect();
         let mut q = courses::table
             .filter(courses::status.eq(&status))
             .select(CourseRow::as_select())
@@ -139,16 +157,148 @@ pub async fn list_courses(
             q = q.filter(courses::level.eq(level.clone()));
         }
         for term in &terms {
-            q = q.filter(courses::search_text.like(format!("%{term}%")).escape('\\'));
+            // Course text and lesson text, through the trigram-indexed search table.
+            let (pattern, escaped) = like_pattern(term);
+            if escaped {
+                let matching = course_search::table
+                    .filter(course_search::body.like(pattern).escape('\\'))
+                    .select(course_search::course_id);
+                q = q.filter(courses::id.eq_any(matching));
+            } else {
+                let matching = course_search::table
+                    .filter(course_search::body.like(pattern))
+                    .select(course_search::course_id);
+                q = q.filter(courses::id.eq_any(matching));
+            }
         }
+        if status != "published" {
+            // An author's own drafts and archived courses: each edition is its own piece of work.
+            if let Some(after) = page.after {
+                q = q.filter(courses::id.gt(after));
+            }
+            let rows: Vec<CourseRow> = q.load(conn)?;
+            return Ok(views::summaries(conn, rows)?);
+        }
+        // The published catalog has one entry per course: the groups with an edition that
+        // matches the filters, in course order, then the edition each shows.
         if let Some(after) = page.after {
-            q = q.filter(courses::id.gt(after));
+            q = q.filter(courses::course_key.gt(after));
         }
-        let rows: Vec<CourseRow> = q.load(conn)?;
-        Ok(views::summaries(conn, rows)?)
+        let keys: Vec<Id> = q
+            .select(courses::course_key)
+            .distinct()
+            .order(courses::course_key)
+            .limit(page.limit + 1)
+            .load(conn)?;
+        let editions: Vec<CourseRow> = courses::table
+            .filter(courses::course_key.eq_any(&keys))
+            .filter(courses::status.eq("published"))
+            .select(CourseRow::as_select())
+            .order((courses::course_key, courses::id))
+            .load(conn)?;
+        let visible_orgs: Vec<Id> = match caller {
+            Some(id) if !admin => memberships::table
+                .filter(memberships::user_id.eq(id))
+                .select(memberships::org_id)
+                .load(conn)?,
+            _ => Vec::new(),
+        };
+        let visible = |c: &CourseRow| match c.org_id {
+            None => true,
+            Some(org) => admin || visible_orgs.contains(&org),
+        };
+        let preferred: Vec<String> = match &language {
+            Some(tag) => vec![tag.as_str().to_owned()],
+            None => preference,
+        };
+        let mut chosen = Vec::with_capacity(keys.len());
+        let mut groups = Vec::with_capacity(keys.len());
+        for key in &keys {
+            let group: Vec<&CourseRow> = editions
+                .iter()
+                .filter(|c| c.course_key == *key && visible(c))
+                .collect();
+            let Some(pick) = pick_edition(&group, &preferred, language.is_some()) else {
+                continue;
+            };
+            chosen.push(pick.clone());
+            groups.push(
+                group
+                    .iter()
+                    .map(|c| EditionRef {
+                        id: c.id,
+                        language: c.language.clone(),
+                        original: c.course_key == c.id,
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let mut summaries = views::summaries(conn, chosen)?;
+        for (summary, editions) in summaries.iter_mut().zip(groups) {
+            summary.languages = editions.iter().map(|e| e.language.clone()).collect();
+            summary.editions = editions;
+        }
+        Ok(summaries)
     })
     .await?;
-    Ok(pagination::respond(&req, rows, page, |c| c.id))
+    Ok(pagination::respond(&req, rows, page, |c| c.course_key))
+}
+
+/// The edition of a course to show: the first in `preferred` languages (an exact tag, or the
+/// same primary language: `zh` matches `zh-CN`), else the original, else any. With `strict` (a
+/// `language=` filter) only a matching edition will do.
+fn pick_edition<'a>(
+    group: &[&'a CourseRow],
+    preferred: &[String],
+    strict: bool,
+) -> Option<&'a CourseRow> {
+    let primary = |tag: &str| tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+    for want in preferred {
+        let exact = group.iter().find(|c| c.language.eq_ignore_ascii_case(want));
+        let close = || group.iter().find(|c| primary(&c.language) == primary(want));
+        if let Some(c) = exact.or_else(close) {
+            return Some(c);
+        }
+    }
+    if strict {
+        return None;
+    }
+    group
+        .iter()
+        .find(|c| c.course_key == c.id)
+        .or_else(|| group.first())
+        .copied()
+}
+
+/// The languages a reader prefers, most preferred first: the signed-in user's locale, then the
+/// `Accept-Language` header (by its q-values).
+fn preferred_languages(req: &HttpRequest, locale: Option<String>) -> Vec<String> {
+    let mut out: Vec<String> = locale.into_iter().collect();
+    if let Some(header) = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    {
+        let mut tags: Vec<(f32, String)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.trim().split(';');
+                let tag = pieces.next()?.trim();
+                if tag.is_empty() || tag == "*" {
+                    return None;
+                }
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (q > 0.0).then(|| (q, tag.to_owned()))
+            })
+            .take(8)
+            .collect();
+        tags.sort_by(|a, b| b.0.total_cmp(&a.0));
+        out.extend(tags.into_iter().map(|(_, t)| t));
+    }
+    out
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

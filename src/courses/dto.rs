@@ -41,6 +41,24 @@ pub struct CourseSummary {
     pub status: String,
     #[schema(value_type = Option<String>, format = Uuid)]
     pub org_id: Option<Id>,
+    /// The course every edition of it shares (the original's id): prerequisites, certificates
+    /// and progress treat its editions as one course.
+    #[schema(value_type = String, format = Uuid)]
+    pub course_key: Id,
+    /// Teaching languages the course is offered in (in the catalog; this entry is one of them).
+    pub languages: Vec<String>,
+    /// Every edition of the course the reader may see (in the catalog).
+    pub editions: Vec<EditionRef>,
+}
+
+/// One edition of a course: the same course in one teaching language.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EditionRef {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: Id,
+    pub language: String,
+    /// The original the other editions translate.
+    pub original: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -11,9 +11,10 @@ use diesel::prelude::*;
 use super::format::{parse_course_from_files, CourseFile};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::DbConn;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::schema::{
-    course_competencies, course_instructors, course_items, course_markets, course_versions, courses,
+    course_competencies, course_instructors, course_items, course_markets, course_search,
+    course_versions, courses,
 };
 
 /// A course's files: relative path -> text.
@@ -55,6 +56,8 @@ pub struct CourseRow {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub published_at: Option<Timestamp>,
+    /// The id of the original course this is an edition of, or its own id (see `editions`).
+    pub course_key: Id,
 }
 
 /// What an import did to one course.
@@ -119,11 +122,99 @@ fn search_text(file: &CourseFile) -> String {
     format!("{} {} {}", c.title, c.summary, c.slug).to_lowercase()
 }
 
+/// Everything `q=` searches in a course: its catalog text and its lessons' titles and bodies.
+fn search_body(file: &CourseFile) -> String {
+    let mut body = search_text(file);
+    for m in &file.modules {
+        body.push('\n');
+        body.push_str(&m.module.title.to_lowercase());
+        for l in &m.lessons {
+            body.push('\n');
+            body.push_str(&l.lesson.title.to_lowercase());
+            body.push('\n');
+            body.push_str(&l.body.to_lowercase());
+        }
+    }
+    body
+}
+
+/// Replaces the course's row in `course_search`.
+fn index_search(conn: &mut DbConn, course_id: Id, file: &CourseFile) -> QueryResult<()> {
+    diesel::delete(course_search::table.filter(course_search::course_id.eq(course_id)))
+        .execute(conn)?;
+    diesel::insert_into(course_search::table)
+        .values((
+            course_search::course_id.eq(course_id),
+            course_search::body.eq(search_body(file)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The course an edition belongs to: the id of the original its `edition_of` names, which must
+/// exist, be an original (not another edition) and be the same course in another language (see
+/// `format::editions`); a course's own id when it is no edition.
+fn course_key_of(
+    conn: &mut DbConn,
+    course_id: Id,
+    file: &CourseFile,
+    publishing: bool,
+) -> ApiResult<Id> {
+    let Some(original_slug) = &file.course.edition_of else {
+        return Ok(course_id);
+    };
+    let refuse = |message: String| ApiError::Unprocessable {
+        code: "invalid_course",
+        detail: format!("course.toml: {message}"),
+        report: Some(
+            serde_json::json!([{"file": "course.toml", "field": "edition_of", "message": message}]),
+        ),
+    };
+    let Some(original) = find_course_by_slug(conn, original_slug)? else {
+        return Err(refuse(format!(
+            "edition_of \"{original_slug}\" names no course"
+        )));
+    };
+    if original.course_key != original.id || original.id == course_id {
+        return Err(refuse(format!(
+            "edition_of \"{original_slug}\" is itself an edition: name the original course"
+        )));
+    }
+    let taken: i64 = courses::table
+        .filter(courses::course_key.eq(original.id))
+        .filter(courses::id.ne(course_id))
+        .filter(courses::language.eq(&file.course.language))
+        .count()
+        .get_result(conn)?;
+    if taken > 0 {
+        return Err(refuse(format!(
+            "\"{original_slug}\" already has an edition in {}",
+            file.course.language
+        )));
+    }
+    // A draft edition grows step by step; it must match its original when it is published.
+    if let Some(version) = original.published_version_id.filter(|_| publishing) {
+        let (_, files) = version_files(conn, version)?;
+        let original_file = parse_stored(&files)?;
+        if let Some(d) = super::format::editions::differences(&original_file, file).first() {
+            return Err(refuse(format!("{}: {}", d.file, d.message)));
+        }
+    }
+    Ok(original.id)
+}
+
 /// Copies the catalog fields, competency and market rows and item index of `file` onto the course.
-fn refresh_catalog(conn: &mut DbConn, course_id: Id, file: &CourseFile) -> QueryResult<()> {
+fn refresh_catalog(
+    conn: &mut DbConn,
+    course_id: Id,
+    file: &CourseFile,
+    publishing: bool,
+) -> ApiResult<()> {
     let c = &file.course;
+    let key = course_key_of(conn, course_id, file, publishing)?;
     diesel::update(courses::table.find(course_id))
         .set((
+            courses::course_key.eq(key),
             courses::title.eq(&c.title),
             courses::summary.eq(&c.summary),
             courses::language.eq(&c.language),
@@ -153,7 +244,8 @@ fn refresh_catalog(conn: &mut DbConn, course_id: Id, file: &CourseFile) -> Query
             ))
             .execute(conn)?;
     }
-    index_items(conn, course_id, file)
+    index_search(conn, course_id, file)?;
+    Ok(index_items(conn, course_id, file)?)
 }
 
 /// Records where every item id of `file` lives, so `/modules/{id}` and friends find their course.
@@ -252,6 +344,7 @@ pub fn create_course(
             courses::created_at.eq(now),
             courses::updated_at.eq(now),
             courses::published_at.eq(publish.then_some(now)),
+            courses::course_key.eq(id),
         ))
         .execute(conn)
         .map_err(|e| match ApiError::from(e) {
@@ -271,7 +364,7 @@ pub fn create_course(
             .execute(conn)
     };
     column_update?;
-    refresh_catalog(conn, id, file)?;
+    refresh_catalog(conn, id, file, publish)?;
     Ok(id)
 }
 
@@ -301,7 +394,7 @@ pub fn save_draft(
     }
     if course.published_version_id.is_none() {
         // A never-published course shows its draft in the authors' catalog.
-        refresh_catalog(conn, course.id, file)?;
+        refresh_catalog(conn, course.id, file, false)?;
     } else {
         index_items(conn, course.id, file)?;
         diesel::update(courses::table.find(course.id))
@@ -331,7 +424,7 @@ pub fn publish_draft(conn: &mut DbConn, course: &CourseRow) -> Result<bool, ApiE
             courses::published_at.eq(now),
         ))
         .execute(conn)?;
-    refresh_catalog(conn, course.id, &file)?;
+    refresh_catalog(conn, course.id, &file, true)?;
     Ok(true)
 }
 

@@ -66,6 +66,9 @@ pub fn import_tree(
         .get()
         .map_err(|e| ImportTreeError::Database(e.to_string()))?;
     let total = parsed.len();
+    // Originals before their editions, which name them.
+    let mut parsed = parsed;
+    parsed.sort_by_key(|f| f.course.edition_of.is_some());
     db::in_transaction(&mut conn, |conn| {
         let mut results = Vec::with_capacity(total);
         for (done, file) in parsed.iter().enumerate() {

@@ -41,11 +41,14 @@ pub fn summaries(conn: &mut DbConn, rows: Vec<CourseRow>) -> QueryResult<Vec<Cou
             slug: r.slug,
             title: r.title,
             summary: r.summary,
-            language: r.language,
             level: r.level,
             estimated_hours: r.estimated_hours,
             status: r.status,
             org_id: r.org_id,
+            course_key: r.course_key,
+            languages: vec![r.language.clone()],
+            language: r.language,
+            editions: Vec::new(),
         })
         .collect())
 }

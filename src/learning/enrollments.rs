@@ -102,13 +102,25 @@ pub fn missing_prerequisites(
     if required.is_empty() {
         return Ok(Vec::new());
     }
-    let completed: Vec<String> = enrollments::table
+    // A prerequisite names a course; completing any edition of it (the same course in another
+    // language) satisfies it.
+    let required_keys: Vec<(String, Id)> = courses::table
+        .filter(courses::slug.eq_any(required))
+        .select((courses::slug, courses::course_key))
+        .load(conn)?;
+    let keys: Vec<Id> = required_keys.iter().map(|(_, k)| *k).collect();
+    let completed_keys: Vec<Id> = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::status.eq("completed"))
-        .filter(courses::slug.eq_any(required))
-        .select(courses::slug)
+        .filter(courses::course_key.eq_any(&keys))
+        .select(courses::course_key)
         .load(conn)?;
+    let completed: Vec<String> = required_keys
+        .iter()
+        .filter(|(_, key)| completed_keys.contains(key))
+        .map(|(slug, _)| slug.clone())
+        .collect();
     let titles: Vec<(String, String)> = courses::table
         .filter(courses::slug.eq_any(required))
         .select((courses::slug, courses::title))

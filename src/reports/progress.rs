@@ -33,6 +33,8 @@ pub struct ProgressRow {
     pub course_id: Id,
     pub course_slug: String,
     pub course_title: String,
+    /// The teaching language of the edition the trainee took.
+    pub course_language: String,
     /// active | completed | withdrawn
     pub status: String,
     /// 0..=100
@@ -51,7 +53,7 @@ pub struct ProgressRow {
     pub completed_at: Option<Timestamp>,
 }
 
-const COLUMNS: [&str; 17] = [
+const COLUMNS: [&str; 18] = [
     "enrollment_id",
     "user_id",
     "email",
@@ -59,6 +61,7 @@ const COLUMNS: [&str; 17] = [
     "course_id",
     "course_slug",
     "course_title",
+    "course_language",
     "status",
     "percent",
     "score",
@@ -80,6 +83,7 @@ fn record(r: ProgressRow) -> Vec<String> {
         r.course_id.to_string(),
         r.course_slug,
         r.course_title,
+        r.course_language,
         r.status,
         r.percent.to_string(),
         opt(r.score),
@@ -123,6 +127,7 @@ pub fn rows(
             enrollments::course_id,
             courses::slug,
             courses::title,
+            courses::language,
             enrollments::status,
             enrollments::percent,
             enrollments::score,
@@ -144,7 +149,12 @@ pub fn rows(
         q = q.filter(memberships::user_id.eq_any(members));
     }
     if let Some(course) = f.course {
-        q = q.filter(enrollments::course_id.eq(course));
+        // A course's id finds its trainees in every edition of it; an edition's id, that one.
+        q = q.filter(
+            enrollments::course_id
+                .eq(course)
+                .or(courses::course_key.eq(course)),
+        );
     }
     if let Some(from) = f.from {
         q = q.filter(enrollments::last_activity_at.ge(from));

@@ -1,0 +1,2 @@
+DROP INDEX courses_course_key;
+ALTER TABLE courses DROP COLUMN course_key;
