@@ -163,13 +163,12 @@ fn course_key_of(
     let Some(original_slug) = &file.course.edition_of else {
         return Ok(course_id);
     };
-    let refuse = |message: String| ApiError::Unprocessable {
+    let refuse_at = |file: &str, field: Option<&str>, message: String| ApiError::Unprocessable {
         code: "invalid_course",
-        detail: format!("course.toml: {message}"),
-        report: Some(
-            serde_json::json!([{"file": "course.toml", "field": "edition_of", "message": message}]),
-        ),
+        detail: format!("{file}: {message}"),
+        report: Some(serde_json::json!([{"file": file, "field": field, "message": message}])),
     };
+    let refuse = |message: String| refuse_at("course.toml", Some("edition_of"), message);
     let Some(original) = find_course_by_slug(conn, original_slug)? else {
         return Err(refuse(format!(
             "edition_of \"{original_slug}\" names no course"
@@ -187,17 +186,21 @@ fn course_key_of(
         .count()
         .get_result(conn)?;
     if taken > 0 {
-        return Err(refuse(format!(
-            "\"{original_slug}\" already has an edition in {}",
-            file.course.language
-        )));
+        return Err(refuse_at(
+            "course.toml",
+            Some("language"),
+            format!(
+                "\"{original_slug}\" already has an edition in {}",
+                file.course.language
+            ),
+        ));
     }
     // A draft edition grows step by step; it must match its original when it is published.
     if let Some(version) = original.published_version_id.filter(|_| publishing) {
         let (_, files) = version_files(conn, version)?;
         let original_file = parse_stored(&files)?;
         if let Some(d) = super::format::editions::differences(&original_file, file).first() {
-            return Err(refuse(format!("{}: {}", d.file, d.message)));
+            return Err(refuse_at(&d.file, d.key, d.message.clone()));
         }
     }
     Ok(original.id)

@@ -178,6 +178,37 @@ fn check_prerequisites(conn: &mut DbConn, user: Id, file: &format::CourseFile) -
     }
 }
 
+/// Gives each report entry that names a `course.toml` field the line that field is on.
+fn with_lines(error: ApiError, manifest: &str) -> ApiError {
+    let ApiError::Unprocessable {
+        code,
+        detail,
+        report: Some(mut report),
+    } = error
+    else {
+        return error;
+    };
+    for entry in report.as_array_mut().into_iter().flatten() {
+        let is_manifest = entry["file"] == "course.toml";
+        let Some(field) = entry["field"].as_str().filter(|_| is_manifest) else {
+            continue;
+        };
+        let line = manifest.lines().position(|l| {
+            l.trim_start()
+                .strip_prefix(field)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        });
+        if let Some(index) = line {
+            entry["line"] = serde_json::json!(index + 1);
+        }
+    }
+    ApiError::Unprocessable {
+        code,
+        detail,
+        report: Some(report),
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/courses/import", tag = "authoring", request_body = ImportRequest, security(("bearer" = [])),
     responses((status = 200, body = ImportResponse, description = "created, updated or unchanged"),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
@@ -198,6 +229,7 @@ pub async fn import_course(
             report: Some(diagnostics_report(&diags)),
         })?;
     let ctx = state.progress_ctx();
+    let manifest = body.files.get("course.toml").cloned().unwrap_or_default();
     let response = db::transaction(&state.pool, move |conn| {
         check_prerequisites(conn, user.id, &file)?;
         let (course_id, outcome) = match store::find_course_by_slug(conn, &file.course.slug)? {
@@ -256,7 +288,8 @@ pub async fn import_course(
             course: views::course_view(conn, course, version)?,
         })
     })
-    .await?;
+    .await
+    .map_err(|e| with_lines(e, &manifest))?;
     Ok(HttpResponse::Ok().json(response))
 }
 

@@ -264,6 +264,8 @@ async fn an_edition_that_is_not_the_same_course_is_refused_and_nothing_is_stored
         .body
         .to_string()
         .contains("already has an edition in zh-CN"));
+    assert_eq!(twice.body["report"][0]["file"], "course.toml");
+    assert_eq!(twice.body["report"][0]["line"], 4, "the language line");
 
     let of_edition = import(
         &app,
@@ -294,10 +296,14 @@ async fn an_edition_that_is_not_the_same_course_is_refused_and_nothing_is_stored
     other.insert("course.toml".into(), manifest);
     let differs = import(&app, &root, other).await;
     differs.assert_problem(422, "invalid_course");
-    assert!(
-        differs.body.to_string().contains("course.toml"),
+    assert_eq!(
+        differs.body["report"][0]["file"], "course.toml",
         "{}",
         differs.body
+    );
+    assert_eq!(
+        differs.body["report"][0]["line"], 7,
+        "the competencies line"
     );
     assert_eq!(app.count("courses").await, courses_before);
 
