@@ -3,7 +3,8 @@
 //! The bench generates the catalog straight into the database (the same deterministic data on both
 //! backends), then drives the listing over HTTP from 16 concurrent anonymous clients, one fixed
 //! period per scenario: the first page, paging with cursors, each filter (competency, market,
-//! language, level), combined filters and the `q` search with one and with two words. For each it
+//! language, level), combined filters and the `q` search with one and with two words and with
+//! Chinese words (lesson text, found through the trigram-indexed `course_search`). For each it
 //! prints requests/s, p50/p99 latency and the non-200 responses. On PostgreSQL it then captures the
 //! SQL the handler really issues (a diesel instrumentation installed before the app is built) and
 //! prints `EXPLAIN (ANALYZE, BUFFERS)` for each scenario's catalog query, saying whether the plan
@@ -279,6 +280,14 @@ fn generate(count: usize) -> Vec<Course> {
         .collect()
 }
 
+/// Lesson text in Chinese for the search scenarios (words of two to four characters).
+const CHINESE_LESSONS: [&str; 4] = [
+    "进口关税按海关估价计算，卖家应在申报前确认商品编码。",
+    "海外仓可以缩短配送时间，退货也能在目的国处理。",
+    "欧盟增值税一站式申报适用于低价值包裹。",
+    "跨境电商卖家需要了解目的国的产品安全法规。",
+];
+
 /// A SQL string literal; the same text is valid on both backends.
 fn lit(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
@@ -295,8 +304,9 @@ fn load(pool: &Pool, courses: &[Course]) -> (usize, usize) {
         let mut course_sql = String::from(
             "INSERT INTO courses (id, slug, org_id, owner_id, status, published_version_id, \
              draft_version_id, title, summary, language, level, estimated_hours, search_text, \
-             created_at, updated_at, published_at) VALUES ",
+             created_at, updated_at, published_at, course_key) VALUES ",
         );
+        let mut search_sql = String::from("INSERT INTO course_search (course_id, body) VALUES ");
         let mut comp_sql =
             String::from("INSERT INTO course_competencies (course_id, code) VALUES ");
         let mut market_sql =
@@ -310,7 +320,7 @@ fn load(pool: &Pool, courses: &[Course]) -> (usize, usize) {
                 course_sql.push(',');
             }
             course_sql.push_str(&format!(
-                "({id},{},NULL,NULL,'published',NULL,NULL,{},{},{},{},{:.1},{},{ts},{ts},{ts})",
+                "({id},{},NULL,NULL,'published',NULL,NULL,{},{},{},{},{:.1},{},{ts},{ts},{ts},{id})",
                 lit(&c.slug),
                 lit(&c.title),
                 lit(&c.summary),
@@ -319,6 +329,17 @@ fn load(pool: &Pool, courses: &[Course]) -> (usize, usize) {
                 c.hours,
                 lit(&search_text),
             ));
+            // What q= searches: the catalog text, and for one course in eight a lesson in
+            // Chinese, so the Chinese scenarios find a realistic share of the catalog.
+            let mut body = search_text.clone();
+            if n % 8 == 0 {
+                body.push('\n');
+                body.push_str(CHINESE_LESSONS[(n / 8) % CHINESE_LESSONS.len()]);
+            }
+            if n > 0 {
+                search_sql.push(',');
+            }
+            search_sql.push_str(&format!("({id},{})", lit(&body)));
             for code in &c.competencies {
                 if !std::mem::take(&mut first_comp) {
                     comp_sql.push(',');
@@ -336,6 +357,7 @@ fn load(pool: &Pool, courses: &[Course]) -> (usize, usize) {
         }
         conn.transaction::<_, diesel::result::Error, _>(|c| {
             c.batch_execute(&course_sql)?;
+            c.batch_execute(&search_sql)?;
             c.batch_execute(&comp_sql)?;
             if !first_market {
                 c.batch_execute(&market_sql)?;
@@ -649,6 +671,13 @@ fn scenarios(ids: &[uuid::Uuid]) -> Vec<Scenario> {
             })),
         },
         Scenario {
+            name: "q: Chinese word",
+            kind: Kind::Fixed(Arc::new(move |c, i| Query {
+                q: Some(["关税", "退货", "海外仓", "增值税"][(c + i) % 4].into()),
+                ..Query::default()
+            })),
+        },
+        Scenario {
             name: "q: two words",
             kind: Kind::Fixed(Arc::new(move |c, i| Query {
                 q: Some(two_words[(c + i) % two_words.len()].into()),
@@ -768,6 +797,20 @@ fn explain_samples(ids: &[uuid::Uuid]) -> Vec<Sample> {
             "q=bonded container (rare + common)",
             Query {
                 q: Some("bonded container".into()),
+                ..q()
+            },
+        ),
+        sample(
+            "q=海外仓 (Chinese, three characters: trigram index)",
+            Query {
+                q: Some("海外仓".into()),
+                ..q()
+            },
+        ),
+        sample(
+            "q=关税 (Chinese, two characters: shorter than a trigram)",
+            Query {
+                q: Some("关税".into()),
                 ..q()
             },
         ),
