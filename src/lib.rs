@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod certificates;
 pub mod config;
 pub mod courses;
+pub mod created;
 pub mod db;
 pub mod domain;
 pub mod error;

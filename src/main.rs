@@ -135,7 +135,16 @@ async fn main() -> anyhow::Result<()> {
 }
 
 fn validate_courses(dir: &std::path::Path) -> anyhow::Result<()> {
-    match caravan::courses::load_tree(dir) {
+    // The seed catalog's own bar on top of the format: see `format::seed_policy`.
+    let checked = caravan::courses::load_tree(dir).and_then(|courses| {
+        let problems = caravan::courses::format::seed_policy(&courses, dir);
+        if problems.is_empty() {
+            Ok(courses)
+        } else {
+            Err(problems)
+        }
+    });
+    match checked {
         Ok(courses) => {
             let modules: usize = courses.iter().map(|c| c.modules.len()).sum();
             println!(

@@ -26,7 +26,7 @@ use crate::{auth, catalog, certificates, courses, error, learning, ops, orgs, qu
         courses::catalog::list_courses, courses::catalog::get_course, courses::catalog::get_lesson,
         courses::transfer::import_course, courses::transfer::export_course,
         courses::authoring::create_course, courses::authoring::update_course, courses::authoring::delete_course,
-        courses::authoring::publish_course, courses::authoring::archive_course,
+        courses::authoring::publish_course, courses::authoring::archive_course, courses::authoring::course_problems,
         courses::content::list_modules, courses::content::create_module, courses::content::get_module,
         courses::content::update_module, courses::content::delete_module,
         courses::content::create_lesson, courses::content::update_lesson, courses::content::delete_lesson,

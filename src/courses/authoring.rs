@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::access;
 use super::dto::CourseView;
-use super::format::{parse_course_from_files, render_course, Course, CourseFile, Diagnostic};
+use super::format::{parse_draft_from_files, render_course, Course, CourseFile, Diagnostic};
 use super::store::{self, CourseRow, Files};
 use super::views;
 use crate::auth::AuthUser;
@@ -33,7 +33,64 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/courses/{course_id}/archive",
             web::post().to(archive_course),
+        )
+        .route(
+            "/courses/{course_id}/problems",
+            web::get().to(course_problems),
         );
+}
+
+/// One thing that keeps a course from being published.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct PublishProblem {
+    /// The file inside the course folder (`01-basics/quiz.toml`).
+    pub file: String,
+    /// 1-based line, where the problem sits on one.
+    pub line: Option<usize>,
+    /// The key or part it concerns (`questions`, `questions.2.answer`, `body`), where known.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// What blocks publishing the course's working version (its draft, else the published one).
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct CourseProblems {
+    /// No problem: `POST /courses/{id}/publish` would publish it.
+    pub publishable: bool,
+    pub problems: Vec<PublishProblem>,
+}
+
+#[utoipa::path(get, path = "/api/v1/courses/{course_id}/problems", tag = "authoring", security(("bearer" = [])),
+    params(("course_id" = String, Path)),
+    responses((status = 200, body = CourseProblems, description = "What publishing would refuse, each with file, line where there is one, field and message; publish answers 422 `publish_blocked` with the same list"),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn course_problems(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<Id>,
+) -> ApiResult<HttpResponse> {
+    let course_id = path.into_inner();
+    let problems = db::run(&state.pool, move |conn| {
+        let course = access::editable(conn, user.id, course_id)?;
+        let version = store::working_version(&course).ok_or(ApiError::NotFound)?;
+        let (_, files) = store::version_files(conn, version)?;
+        Ok(match parse_draft_from_files(&files) {
+            Ok((_, problems)) | Err(problems) => problems,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(CourseProblems {
+        publishable: problems.is_empty(),
+        problems: problems
+            .into_iter()
+            .map(|d| PublishProblem {
+                file: d.path.display().to_string(),
+                line: d.line,
+                field: d.field,
+                message: d.message,
+            })
+            .collect(),
+    }))
 }
 
 /// The fields of `course.toml`, as JSON. Unknown fields are refused.
@@ -93,19 +150,20 @@ pub(crate) fn invalid_course(diags: &[Diagnostic]) -> ApiError {
         report: Some(Value::Array(
             diags
                 .iter()
-                .map(|d| serde_json::json!({"file": d.path.display().to_string(), "line": d.line, "message": d.message}))
+                .map(|d| serde_json::json!({"file": d.path.display().to_string(), "line": d.line, "field": d.field, "message": d.message}))
                 .collect(),
         )),
     }
 }
 
-/// Parses edited files; an invalid result is a 422 listing every problem.
+/// Parses edited files as a draft: files that are no well-formed draft are a 422 listing every
+/// problem; what only blocks publishing (see `GET /courses/{id}/problems`) is saved.
 pub(crate) fn reparse(files: &Files) -> ApiResult<CourseFile> {
-    parse_course_from_files(files).map_err(|d| invalid_course(&d))
+    parse_draft_from_files(files)
+        .map(|(file, _)| file)
+        .map_err(|d| invalid_course(&d))
 }
 
-/// Prerequisites must name courses that `author` may see; a course they may not see (another
-/// organization's draft or internal course) is answered exactly like one that does not exist.
 /// Which of `slugs` name courses `user` may see.
 pub(crate) fn visible_slugs(
     conn: &mut DbConn,
@@ -125,6 +183,8 @@ pub(crate) fn visible_slugs(
     Ok(visible)
 }
 
+/// Prerequisites must name courses that `author` may see; a course they may not see (another
+/// organization's draft or internal course) is answered exactly like one that does not exist.
 pub(crate) fn check_prerequisites(conn: &mut DbConn, author: Id, course: &Course) -> ApiResult<()> {
     let found = visible_slugs(conn, author, &course.prerequisites)?;
     match course
@@ -259,7 +319,7 @@ pub async fn create_course(
         view_of_working(conn, id)
     })
     .await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(crate::created::created("courses", &view))
 }
 
 /// Applies `edit` to the course's working files and stores the result as its draft.

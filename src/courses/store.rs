@@ -102,14 +102,34 @@ pub fn version_files(conn: &mut DbConn, version_id: Id) -> QueryResult<(i32, Fil
     Ok((number, serde_json::from_value(files.0).unwrap_or_default()))
 }
 
-/// Parses stored files; they were valid when stored, so a failure here is a defect, not input.
+/// Problems as the API reports them: file, line where there is one, field and message.
+pub fn problems_report(problems: &[super::format::Diagnostic]) -> serde_json::Value {
+    serde_json::Value::Array(
+        problems
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "file": d.path.display().to_string(),
+                    "line": d.line,
+                    "field": d.field,
+                    "message": d.message,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Parses stored files; they were a well-formed draft (or a publishable course) when stored, so
+/// a failure here is a defect, not input.
 pub fn parse_stored(files: &Files) -> Result<CourseFile, ApiError> {
-    parse_course_from_files(files).map_err(|d| {
-        ApiError::Internal(anyhow::anyhow!(
-            "stored course files no longer parse: {}",
-            d.first().map(ToString::to_string).unwrap_or_default()
-        ))
-    })
+    super::format::parse_draft_from_files(files)
+        .map(|(file, _)| file)
+        .map_err(|d| {
+            ApiError::Internal(anyhow::anyhow!(
+                "stored course files no longer parse: {}",
+                d.first().map(ToString::to_string).unwrap_or_default()
+            ))
+        })
 }
 
 /// The version an author works on: the draft if there is one, else the published version.
@@ -414,7 +434,15 @@ pub fn publish_draft(conn: &mut DbConn, course: &CourseRow) -> Result<bool, ApiE
         return Ok(false);
     };
     let (_, files) = version_files(conn, draft)?;
-    let file = parse_stored(&files)?;
+    // Everything a course needs before students may see it; the same list as GET /problems.
+    let file = parse_course_from_files(&files).map_err(|problems| ApiError::Unprocessable {
+        code: "publish_blocked",
+        detail: format!(
+            "{} problem(s) keep this course from being published; nothing was published.",
+            problems.len()
+        ),
+        report: Some(problems_report(&problems)),
+    })?;
     let now = Timestamp::now();
     diesel::update(course_versions::table.find(draft))
         .set(course_versions::published_at.eq(now))

@@ -219,15 +219,20 @@ pub async fn import_course(
     body: web::Json<ImportRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let file =
-        format::parse_course_from_files(&body.files).map_err(|diags| ApiError::Unprocessable {
-            code: "invalid_course",
-            detail: format!(
-                "{} problem(s) in the course files; nothing was imported.",
-                diags.len()
-            ),
-            report: Some(diagnostics_report(&diags)),
-        })?;
+    // A draft may still lack what publishing needs; a publishing import may not.
+    let parsed = if body.publish {
+        format::parse_course_from_files(&body.files)
+    } else {
+        format::parse_draft_from_files(&body.files).map(|(file, _)| file)
+    };
+    let file = parsed.map_err(|diags| ApiError::Unprocessable {
+        code: "invalid_course",
+        detail: format!(
+            "{} problem(s) in the course files; nothing was imported.",
+            diags.len()
+        ),
+        report: Some(diagnostics_report(&diags)),
+    })?;
     let ctx = state.progress_ctx();
     let manifest = body.files.get("course.toml").cloned().unwrap_or_default();
     let response = db::transaction(&state.pool, move |conn| {

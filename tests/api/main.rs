@@ -7,6 +7,7 @@ mod courses_authoring;
 mod courses_catalog;
 mod courses_cli;
 mod digest;
+mod drafts;
 mod editions;
 mod enrollments;
 mod grading_queue;

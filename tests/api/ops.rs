@@ -85,6 +85,7 @@ async fn the_openapi_document_describes_every_route_of_the_contract() {
         ("/api/v1/courses/{course_id}", "delete"),
         ("/api/v1/courses/{course_id}/publish", "post"),
         ("/api/v1/courses/{course_id}/archive", "post"),
+        ("/api/v1/courses/{course_id}/problems", "get"),
         ("/api/v1/courses/{course_id}/export", "get"),
         ("/api/v1/courses/import", "post"),
         ("/api/v1/courses/{course_id}/modules", "get"),

@@ -91,7 +91,7 @@ pub async fn create_lesson(
         Ok(lesson_created(course_id, &module_slug, &lesson_slug))
     })
     .await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(crate::created::created("lessons", &created))
 }
 
 /// Edits lesson `lesson_id`: `f` gets the files, the course, its module and the lesson's file key.

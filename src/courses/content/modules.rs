@@ -107,7 +107,7 @@ pub async fn create_module(
         working_module(conn, course_id, item_id(course_id, &module_path(&slug)))
     })
     .await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(crate::created::created("modules", &view))
 }
 
 #[utoipa::path(get, path = "/api/v1/modules/{module_id}", tag = "authoring", params(("module_id" = String, Path), VersionQuery),

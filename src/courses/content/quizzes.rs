@@ -77,7 +77,7 @@ pub async fn create_quiz(
         Ok(serde_json::json!({"id": item_id(course_id, &quiz_path(&slug)), "module_id": module_id, "course_id": course_id}))
     })
     .await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(crate::created::created("quizzes", &created))
 }
 
 /// Edits the quiz `quiz_id`'s table in the draft.
@@ -227,7 +227,7 @@ pub async fn list_questions(
 #[utoipa::path(post, path = "/api/v1/quizzes/{quiz_id}/questions", tag = "authoring", security(("bearer" = [])),
     params(("quiz_id" = String, Path)),
     request_body(content = Object, description = "One question as in quiz.toml: id, kind, prompt, points, competencies, feedback and the kind's fields"),
-    responses((status = 201, description = "The new question's id"), (status = 403, body = Problem), (status = 404, body = Problem),
+    responses((status = 201, description = "The new question's `id` (also as `question_id`); `Location` names it"), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_question(
     state: web::Data<AppState>,
@@ -251,16 +251,24 @@ pub async fn create_question(
                 .or_insert_with(|| toml::Value::Array(Vec::new()))
                 .as_array_mut()
                 .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("questions is not an array")))?;
-            if list.iter().any(|q| q.get("id").and_then(|v| v.as_str()) == Some(key.as_str())) {
-                return Err(ApiError::conflict("question_exists", "The quiz already has a question with this id."));
+            if list
+                .iter()
+                .any(|q| q.get("id").and_then(|v| v.as_str()) == Some(key.as_str()))
+            {
+                return Err(ApiError::conflict(
+                    "question_exists",
+                    "The quiz already has a question with this id.",
+                ));
             }
             list.push(question);
             write_table(files, file_key, &table)
         })?;
-        Ok(serde_json::json!({"question_id": item_id(course_id, &question_path(&slug, &key)), "quiz_id": quiz_id}))
+        // `id` like every create; `question_id` kept for clients written against it.
+        let id = item_id(course_id, &question_path(&slug, &key));
+        Ok(serde_json::json!({"id": id, "question_id": id, "quiz_id": quiz_id}))
     })
     .await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(crate::created::created("questions", &created))
 }
 
 /// Edits question `question_id` in its quiz table: `f` gets the quiz's question list and index.

@@ -90,7 +90,17 @@ impl<'a> TomlDoc<'a> {
 
     /// Records `message` at the line of `key_path`.
     pub fn report(&self, diags: &mut Diagnostics, key_path: &str, message: impl Into<String>) {
-        diags.push(&self.path, self.line(key_path), message);
+        diags.push_field(&self.path, self.line(key_path), key_path, message);
+    }
+
+    /// Records `message` at the line of `key_path` as a problem that blocks publishing only.
+    pub fn report_before_publish(
+        &self,
+        diags: &mut Diagnostics,
+        key_path: &str,
+        message: impl Into<String>,
+    ) {
+        diags.push_before_publish(&self.path, self.line(key_path), key_path, message);
     }
 
     /// Deserializes the whole table, leaving out the top-level keys in `skip` (the quiz reads its

@@ -10,6 +10,8 @@ pub struct Diagnostic {
     pub path: PathBuf,
     /// 1-based line, when the problem sits on a line rather than in a missing piece.
     pub line: Option<usize>,
+    /// The key (`competencies`, `questions.2.answer`) or part (`body`) it concerns, when known.
+    pub field: Option<String>,
     pub message: String,
 }
 
@@ -18,8 +20,14 @@ impl Diagnostic {
         Diagnostic {
             path: path.into(),
             line,
+            field: None,
             message: message.into(),
         }
+    }
+
+    pub fn with_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
     }
 }
 
@@ -34,9 +42,15 @@ impl fmt::Display for Diagnostic {
 
 /// Where the checks of one run put their findings. Checks push and carry on, so a run reports
 /// every problem it can see instead of stopping at the first.
+///
+/// Two kinds: a problem that makes the files no well-formed course (syntax, types, ids, references)
+/// and one that only keeps a well-formed draft from being published (a quiz without questions, a
+/// lesson without sources, an empty module). A draft is saved
+/// with the second kind; publishing, import and `caravan courses validate` refuse both.
 #[derive(Debug, Default)]
 pub(crate) struct Diagnostics {
     list: Vec<Diagnostic>,
+    before_publish: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
@@ -44,18 +58,56 @@ impl Diagnostics {
         self.list.push(Diagnostic::new(path, line, message));
     }
 
+    pub fn push_field(
+        &mut self,
+        path: &Path,
+        line: Option<usize>,
+        field: &str,
+        message: impl Into<String>,
+    ) {
+        self.list
+            .push(Diagnostic::new(path, line, message).with_field(field));
+    }
+
+    /// A problem that blocks publishing only (see the type's doc).
+    pub fn push_before_publish(
+        &mut self,
+        path: &Path,
+        line: Option<usize>,
+        field: &str,
+        message: impl Into<String>,
+    ) {
+        self.before_publish
+            .push(Diagnostic::new(path, line, message).with_field(field));
+    }
+
+    /// Problems that make the files no well-formed draft.
     pub fn len(&self) -> usize {
         self.list.len()
     }
 
-    /// The findings in file order and, within a file, line order (problems without a line first),
+    /// Every problem, of both kinds.
+    pub fn total(&self) -> usize {
+        self.list.len() + self.before_publish.len()
+    }
+
+    /// Every finding in file order and, within a file, line order (problems without a line first),
     /// which is how an author fixes them.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        // Stable sort: two findings on the same line keep the order the checks found them in.
-        self.list
-            .sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-        self.list
+        self.list.append(&mut self.before_publish);
+        sorted(self.list)
     }
+
+    /// (problems that make no draft, problems that block publishing), each sorted.
+    pub fn into_parts(self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        (sorted(self.list), sorted(self.before_publish))
+    }
+}
+
+fn sorted(mut list: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    // Stable sort: two findings on the same line keep the order the checks found them in.
+    list.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    list
 }
 
 #[cfg(test)]

@@ -65,8 +65,9 @@ pub(crate) fn parse(
         }
     };
     // The body is checked even when the front matter is broken: the two are fixed independently.
+    // Sources may be written last: a draft is saved without them, publishing needs them.
     if let Err((line, message)) = check_sources(split.body, split.body_line) {
-        diags.push(path, line, message);
+        diags.push_before_publish(path, line, "body", message);
     }
     let lesson = front_matter(path, &split, name, slug, diags)?;
     (diags.len() == before).then(|| LessonFile {

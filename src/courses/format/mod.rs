@@ -33,7 +33,7 @@ mod tests_quiz;
 #[cfg(test)]
 mod tests_tree;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -195,7 +195,7 @@ fn finish(
     courses: Vec<CourseFile>,
     diags: Diagnostics,
 ) -> Result<Vec<CourseFile>, Vec<Diagnostic>> {
-    if diags.len() == 0 {
+    if diags.total() == 0 {
         Ok(courses)
     } else {
         Err(diags.into_sorted())
@@ -204,7 +204,84 @@ fn finish(
 
 fn finish_one(file: Option<CourseFile>, diags: Diagnostics) -> Result<CourseFile, Vec<Diagnostic>> {
     match file {
-        Some(file) if diags.len() == 0 => Ok(file),
+        Some(file) if diags.total() == 0 => Ok(file),
         _ => Err(diags.into_sorted()),
+    }
+}
+
+/// The fewest questions a seed-catalog quiz has.
+pub const SEED_MIN_QUESTIONS: usize = 8;
+/// The fewest question kinds a seed-catalog quiz mixes.
+pub const SEED_MIN_KINDS: usize = 3;
+
+/// The seed catalog's stricter bar, checked by `caravan courses validate` and CI, not by every
+/// organization's editor: every module has lessons and a quiz, and every quiz at least
+/// [`SEED_MIN_QUESTIONS`] questions of at least [`SEED_MIN_KINDS`] kinds.
+pub fn seed_policy(courses: &[CourseFile], root: &Path) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for course in courses {
+        for m in &course.modules {
+            let folder = root
+                .join(&course.course.slug)
+                .join(format!("{:02}-{}", m.position, m.module.slug));
+            if m.lessons.is_empty() {
+                problems.push(Diagnostic::new(
+                    folder.join("module.toml"),
+                    None,
+                    "a seed-catalog module needs lessons",
+                ));
+            }
+            let Some(quiz) = &m.quiz else {
+                problems.push(Diagnostic::new(
+                    folder.join("quiz.toml"),
+                    None,
+                    "a seed-catalog module needs a quiz",
+                ));
+                continue;
+            };
+            let kinds: BTreeSet<&str> = quiz
+                .questions
+                .iter()
+                .map(|q| editions::kind_name(&q.kind))
+                .collect();
+            if quiz.questions.len() < SEED_MIN_QUESTIONS || kinds.len() < SEED_MIN_KINDS {
+                problems.push(Diagnostic::new(
+                    folder.join("quiz.toml"),
+                    None,
+                    format!(
+                        "a seed-catalog quiz needs at least {SEED_MIN_QUESTIONS} questions of at least {SEED_MIN_KINDS} kinds (has {} of {})",
+                        quiz.questions.len(),
+                        kinds.len()
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// A course being written: the model when the files are a well-formed draft, with what still
+/// blocks publishing; or every problem that keeps them from being a draft.
+pub type DraftOutcome = Result<(CourseFile, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Checks a draft held in memory like [`parse_course_from_files`], but a problem that only blocks
+/// publishing (a quiz with no questions yet, a lesson without its sources yet, an empty module)
+/// does not refuse it: it comes back beside the model.
+pub fn parse_draft_from_files(files: &BTreeMap<String, String>) -> DraftOutcome {
+    let mut diags = Diagnostics::default();
+    for key in files.keys() {
+        if let Err(reason) = check_file_key(key) {
+            diags.push(Path::new(key), None, format!("file name {reason}"));
+        }
+    }
+    let context = CourseContext {
+        folder: None,
+        known_courses: None,
+    };
+    let outcome = parse::parse_course(Path::new(""), &borrow(files), &context, &mut diags);
+    let (blocking, before_publish) = diags.into_parts();
+    match outcome.file {
+        Some(file) if blocking.is_empty() => Ok((file, before_publish)),
+        _ => Err(blocking.into_iter().chain(before_publish).collect()),
     }
 }

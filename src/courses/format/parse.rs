@@ -211,6 +211,14 @@ fn parse_module(
     }
 
     let module = module.filter(|_| diags.len() == before)?;
+    if lessons.is_empty() && quiz.is_none() {
+        diags.push_before_publish(
+            &manifest_path,
+            None,
+            "lessons",
+            "the module has no lessons and no quiz",
+        );
+    }
     lessons.sort_by_key(|l| l.position);
     Some(ModuleFile {
         position,

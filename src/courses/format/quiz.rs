@@ -22,9 +22,10 @@ pub(crate) fn parse(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<
     let mut questions = Vec::new();
     let mut first_use: BTreeMap<String, Option<usize>> = BTreeMap::new();
     match doc.value("questions").map(|v| (v, v.get_ref())) {
-        None => diags.push(path, None, "the quiz has no questions"),
+        // An editor creates the quiz first and adds questions one by one.
+        None => diags.push_before_publish(path, None, "questions", "the quiz has no questions"),
         Some((_, DeValue::Array(array))) if array.is_empty() => {
-            doc.report(diags, "questions", "the quiz has no questions")
+            doc.report_before_publish(diags, "questions", "the quiz has no questions")
         }
         Some((_, DeValue::Array(array))) => {
             for (index, value) in array.iter().enumerate() {

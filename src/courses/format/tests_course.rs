@@ -137,6 +137,7 @@ fn reports_duplicate_module_and_lesson_slugs_and_positions() {
             "01-basics/01-more.md: lesson position 01 is also used by 01-intro.md",
             "01-basics/02-intro.md: lesson slug \"intro\" is used by another lesson of this module",
             "02-basics: module slug \"basics\" is also used by folder 01-basics",
+            "02-basics/module.toml: the module has no lessons and no quiz",
         ]
     );
 }
