@@ -108,18 +108,11 @@ pub fn parse_tree_from_files(
 pub fn parse_course_from_files(
     files: &BTreeMap<String, String>,
 ) -> Result<CourseFile, Vec<Diagnostic>> {
-    let mut diags = Diagnostics::default();
-    for key in files.keys() {
-        if let Err(reason) = check_file_key(key) {
-            diags.push(Path::new(key), None, format!("file name {reason}"));
-        }
+    match parse_draft_from_files(files) {
+        Ok((file, before_publish)) if before_publish.is_empty() => Ok(file),
+        Ok((_, before_publish)) => Err(before_publish),
+        Err(problems) => Err(problems),
     }
-    let context = CourseContext {
-        folder: None,
-        known_courses: None,
-    };
-    let outcome = parse::parse_course(Path::new(""), &borrow(files), &context, &mut diags);
-    finish_one(outcome.file, diags)
 }
 
 /// A file key of an uploaded course must be a plain relative path of visible names: no empty,
@@ -279,9 +272,8 @@ pub fn parse_draft_from_files(files: &BTreeMap<String, String>) -> DraftOutcome 
         known_courses: None,
     };
     let outcome = parse::parse_course(Path::new(""), &borrow(files), &context, &mut diags);
-    let (blocking, before_publish) = diags.into_parts();
     match outcome.file {
-        Some(file) if blocking.is_empty() => Ok((file, before_publish)),
-        _ => Err(blocking.into_iter().chain(before_publish).collect()),
+        Some(file) if diags.len() == 0 => Ok((file, diags.into_parts().1)),
+        _ => Err(diags.into_sorted()),
     }
 }
