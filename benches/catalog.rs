@@ -371,9 +371,9 @@ fn load(pool: &Pool, courses: &[Course]) -> (usize, usize) {
         // which every index scan reads in full and the planner prices in, so until a vacuum
         // flushes it (autovacuum would, soon after a bulk load) the search never uses the index.
         let sql = if std::env::var("BENCH_SKIP_VACUUM").is_ok() {
-            "ANALYZE courses, course_competencies, course_markets"
+            "ANALYZE courses, course_search, course_competencies, course_markets"
         } else {
-            "VACUUM (ANALYZE) courses, course_competencies, course_markets"
+            "VACUUM (ANALYZE) courses, course_search, course_competencies, course_markets"
         };
         c.batch_execute(sql).expect("vacuum analyze");
     }
@@ -416,7 +416,8 @@ impl Query {
     }
 
     /// The values the handler binds, in its order (status, competency, market, language and its
-    /// `tag-%` pattern, level, each search word with its escape character, the cursor, the limit),
+    /// `tag-%` pattern, level, each search word (its escape character only when it holds a LIKE
+    /// wildcard), the cursor, the limit),
     /// as SQL literals for `EXECUTE`.
     fn bind_literals(&self, cursor_id: Option<Id>) -> Vec<String> {
         let mut out = vec![lit("published")];
@@ -436,7 +437,9 @@ impl Query {
         }
         for word in self.q.iter().flat_map(|q| q.split_whitespace()) {
             out.push(lit(&format!("%{}%", word.to_lowercase())));
-            out.push(lit("\\"));
+            if word.contains(['%', '_', '\\']) {
+                out.push(lit("\\"));
+            }
         }
         if let Some(id) = cursor_id {
             out.push(lit(&id.to_string()));
