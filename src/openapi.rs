@@ -48,7 +48,7 @@ use crate::{auth, catalog, certificates, courses, error, learning, ops, orgs, qu
         certificates::routes::revoke_certificate,
     ),
     components(schemas(error::Problem, error::FieldError)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonProblems),
     tags(
         (name = "auth", description = "Accounts, sessions and passwords"),
         (name = "me", description = "The caller's own profile"),
@@ -79,5 +79,56 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Documents the problem+json answers every operation can give but few list by hand: 401 for an
+/// operation that takes a bearer token (missing, expired or invalid), 400 for one with query
+/// parameters (a malformed query), and 500 everywhere.
+struct CommonProblems;
+
+impl Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in operations.into_iter().flatten() {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let has_query = op.parameters.as_ref().is_some_and(|ps| {
+                    ps.iter()
+                        .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query)
+                });
+                let responses = &mut op.responses.responses;
+                if secured && !responses.contains_key("401") {
+                    responses.insert(
+                        "401".into(),
+                        problem("Missing, expired or invalid bearer token").into(),
+                    );
+                }
+                if has_query && !responses.contains_key("400") {
+                    responses.insert("400".into(), problem("Malformed query parameters").into());
+                }
+                if !responses.contains_key("500") {
+                    responses.insert("500".into(), problem("Unexpected server error").into());
+                }
+            }
+        }
     }
 }

@@ -187,6 +187,8 @@ pub async fn revoke_certificate(
             "must have 1 to 500 characters",
         )]));
     }
+    crate::domain::no_control_chars(&reason)
+        .map_err(|m| ApiError::Validation(vec![FieldError::new("reason", m)]))?;
     let row = db::transaction(&state.pool, move |conn| {
         match store::revocable(conn, user.id, id)? {
             None => return Err(ApiError::NotFound),

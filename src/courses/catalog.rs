@@ -81,6 +81,10 @@ pub async fn list_courses(
         .transpose()
         .map_err(|m| ApiError::bad_request("invalid_query", format!("language {m}")))?;
     let market = query.market.as_deref().map(str::to_ascii_uppercase);
+    if let Some(q) = &query.q {
+        crate::domain::no_control_chars(q)
+            .map_err(|m| ApiError::bad_request("invalid_query", format!("q {m}")))?;
+    }
     let terms = query.q.as_deref().map(search_terms).unwrap_or_default();
     let caller = user.0.map(|u| u.id);
     let header_preference = preferred_languages(&req, None);

@@ -195,3 +195,31 @@ impl Checker {
         }
     }
 }
+
+/// Refuses text holding a control character other than tab, line feed and carriage return (a NUL
+/// byte, an escape): no name, description, reason or answer needs one, PostgreSQL cannot store
+/// NUL, and terminals and spreadsheets act on the others.
+pub fn no_control_chars(text: &str) -> Result<(), String> {
+    match text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Some(c) => Err(format!(
+            "must not contain control characters (found U+{:04X})",
+            c as u32
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::no_control_chars;
+
+    #[test]
+    fn nul_and_escape_are_refused_and_line_breaks_kept() {
+        assert!(no_control_chars("Spring 2026\n\tgroup").is_ok());
+        assert!(no_control_chars("a\u{0}b").is_err());
+        assert!(no_control_chars("\u{1b}[31m").is_err());
+    }
+}

@@ -256,6 +256,9 @@ pub async fn enroll(
 pub async fn my_enrollments(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let list = db::run(&state.pool, move |conn| {
         let mut list = load(conn, user.id, None)?;
+        if !list.iter().any(|e| e.status == "completed") {
+            return Ok(list);
+        }
         // A completion that rests on a result the review policy still hides is not shown yet.
         let hidden = super::visibility::hidden_results(conn, user.id, None)?;
         for e in list

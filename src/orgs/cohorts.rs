@@ -79,7 +79,10 @@ fn parse_description(raw: Option<&str>) -> Result<Option<String>, ApiError> {
             "description",
             format!("must have at most {DESCRIPTION_MAX} characters"),
         )),
-        Some(d) => Ok(Some(d.trim().to_owned())),
+        Some(d) => {
+            crate::domain::no_control_chars(d).map_err(|m| ApiError::invalid("description", m))?;
+            Ok(Some(d.trim().to_owned()))
+        }
         None => Ok(None),
     }
 }

@@ -295,6 +295,10 @@ fn distinct_known(
 }
 
 fn not_too_long(text: &str, max: usize) -> Result<(), ResponseError> {
+    crate::domain::no_control_chars(text).map_err(|message| ResponseError::WrongShape {
+        field: "text".to_owned(),
+        message: format!("the answer {message}"),
+    })?;
     // A char is at least one byte, so a text of at most `max` bytes is within the limit.
     if text.len() <= max {
         return Ok(());

@@ -189,3 +189,32 @@ async fn registration_is_rate_limited_per_address_like_login() {
     assert!(over.header("retry-after").is_some());
     assert_eq!(app.count("users").await, 3);
 }
+
+#[tokio::test]
+async fn a_nul_byte_is_refused_at_the_edge_on_both_backends() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    app.get("/courses?q=%00", None)
+        .await
+        .assert_problem(400, "invalid_query");
+    let (org, admin) = app.org_with_admin(&root, "nul-college").await;
+    app.post(
+        &format!("/orgs/{org}/cohorts"),
+        Some(&admin),
+        json!({"name": "Spring", "description": "before\u{0}after"}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    let course = app
+        .post(
+            "/courses",
+            Some(&root),
+            json!({"slug": "nul-course", "title": "NUL", "summary": "bad\u{0}summary",
+                   "language": "en", "level": "beginner", "estimated_hours": 1,
+                   "competencies": ["law.product_safety"]}),
+        )
+        .await;
+    assert_eq!(course.status, 422, "{}", course.body);
+    assert_eq!(app.count("cohorts").await, 0);
+    assert_eq!(app.count("courses").await, 0);
+}

@@ -127,6 +127,21 @@ async fn the_openapi_document_describes_every_route_of_the_contract() {
         );
     }
     assert!(doc.body["components"]["schemas"]["Problem"].is_object());
+    // Every operation that takes a token documents the 401 a generated client must handle.
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            if secured {
+                let documented = op["responses"]["401"]["content"]
+                    .as_object()
+                    .is_some_and(|c| {
+                        c.values()
+                            .any(|m| m["schema"]["$ref"] == "#/components/schemas/Problem")
+                    });
+                assert!(documented, "{method} {path} documents its 401");
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -46,6 +46,31 @@ pub(crate) fn not_empty(
     }
 }
 
+/// At most `max` characters: a catalog card, a title or a summary has a size a page can show.
+pub(crate) fn at_most_chars(
+    doc: &TomlDoc,
+    diags: &mut Diagnostics,
+    key_path: &str,
+    what: &str,
+    value: &str,
+    max: usize,
+) {
+    if let Err(message) = crate::domain::no_control_chars(value) {
+        doc.report(diags, key_path, format!("{what} {message}"));
+    }
+    let count = value.chars().take(max + 1).count();
+    if count > max {
+        doc.report(
+            diags,
+            key_path,
+            format!("{what} must have at most {max} characters"),
+        );
+    }
+}
+
+/// The largest estimated duration of a course, in hours.
+pub(crate) const MAX_COURSE_HOURS: f64 = 1000.0;
+
 /// A finite number greater than zero (TOML allows `inf` and `nan`, which are no durations).
 pub(crate) fn positive(
     doc: &TomlDoc,

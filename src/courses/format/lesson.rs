@@ -94,6 +94,10 @@ fn front_matter(
         doc.report(diags, "slug", message);
     }
     checks::not_empty(&doc, diags, "title", "", "title", &lesson.title);
+    checks::at_most_chars(&doc, diags, "title", "title", &lesson.title, 200);
+    if lesson.minutes > 600 {
+        doc.report(diags, "minutes", "minutes must be at most 600");
+    }
     if lesson.minutes == 0 {
         doc.report(
             diags,

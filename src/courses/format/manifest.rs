@@ -39,6 +39,16 @@ pub(crate) fn check_course(
     }
     checks::not_empty(doc, diags, "title", "", "title", &course.title);
     checks::not_empty(doc, diags, "summary", "", "summary", &course.summary);
+    checks::at_most_chars(doc, diags, "title", "title", &course.title, 200);
+    checks::at_most_chars(doc, diags, "summary", "summary", &course.summary, 2000);
+    if course.estimated_hours > checks::MAX_COURSE_HOURS {
+        let message = format!(
+            "estimated_hours must be at most {}, found {}",
+            checks::MAX_COURSE_HOURS,
+            course.estimated_hours
+        );
+        doc.report(diags, "estimated_hours", message);
+    }
     match LanguageTag::parse(&course.language) {
         Err(reason) => {
             let message = format!("language \"{}\" {reason}", course.language);
@@ -145,6 +155,7 @@ pub(crate) fn check_module(
         doc.report(diags, "slug", message);
     }
     checks::not_empty(doc, diags, "title", "", "title", &module.title);
+    checks::at_most_chars(doc, diags, "title", "title", &module.title, 200);
     if let Some(summary) = &module.summary {
         checks::not_empty(doc, diags, "summary", "", "summary", summary);
     }

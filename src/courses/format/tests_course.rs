@@ -355,3 +355,31 @@ fn checks_the_folder_layout() {
         ]
     );
 }
+
+#[test]
+fn titles_summaries_and_hours_have_bounds() {
+    let mut files = course_files();
+    let long = "T".repeat(201);
+    edit(
+        &mut files,
+        "course.toml",
+        "title = \"Demo course\"",
+        &format!("title = \"{long}\""),
+    );
+    edit(
+        &mut files,
+        "course.toml",
+        "estimated_hours = 2",
+        "estimated_hours = 1e308",
+    );
+    let found = errors(&files);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        found[0],
+        "course.toml:2: title must have at most 200 characters"
+    );
+    assert!(
+        found[1].starts_with("course.toml:6: estimated_hours must be at most 1000, found 1"),
+        "{found:?}"
+    );
+}
