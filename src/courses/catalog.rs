@@ -403,6 +403,7 @@ pub async fn get_lesson(
                 title: l.lesson.title.clone(),
                 minutes: l.lesson.minutes,
                 competencies: l.lesson.competencies.clone(),
+                html: super::lesson_html::lesson_html(&l.body),
                 body: l.body.clone(),
             })
             .ok_or(ApiError::NotFound)

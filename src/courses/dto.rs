@@ -157,6 +157,10 @@ pub struct LessonView {
     pub title: String,
     pub minutes: u32,
     pub competencies: Vec<String>,
-    /// CommonMark, ending with its Sources.
+    /// CommonMark, ending with its Sources, as the author wrote it: for editors, never to be
+    /// inserted into a page as HTML.
     pub body: String,
+    /// `body` rendered and sanitized (no scripts, event handlers, styles or `javascript:` links):
+    /// the field a frontend inserts into a page.
+    pub html: String,
 }

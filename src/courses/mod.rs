@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod content;
 pub mod dto;
 pub mod format;
+pub mod lesson_html;
 pub mod store;
 pub mod transfer;
 pub mod views;

@@ -218,3 +218,55 @@ async fn a_nul_byte_is_refused_at_the_edge_on_both_backends() {
     assert_eq!(app.count("cohorts").await, 0);
     assert_eq!(app.count("courses").await, 0);
 }
+
+#[tokio::test]
+async fn a_lesson_is_served_as_sanitized_html_beside_its_markdown() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let course = app
+        .post(
+            "/courses",
+            Some(&root),
+            json!({"slug": "html-course", "title": "HTML", "summary": "Rendering.",
+                   "language": "en", "level": "beginner", "estimated_hours": 1,
+                   "competencies": ["law.product_safety"]}),
+        )
+        .await;
+    let course_id = course.body["id"].as_str().unwrap().to_owned();
+    let module = app
+        .post(
+            &format!("/courses/{course_id}/modules"),
+            Some(&root),
+            json!({"slug": "basics", "title": "Basics"}),
+        )
+        .await;
+    let module_id = module.body["id"].as_str().unwrap().to_owned();
+    let body =
+        "# Safety\n\n**Check** the [rules](https://eur-lex.europa.eu/eli/reg/2023/988/oj).\n\n\
+                <script>fetch('/steal')</script>\n\n[click](javascript:alert(1))\n\n\
+                <img src=x onerror=alert(1)>\n\n## Sources\n\n- Regulation (EU) 2023/988.\n";
+    let lesson = app
+        .post(
+            &format!("/modules/{module_id}/lessons"),
+            Some(&root),
+            json!({"slug": "safety", "title": "Safety", "minutes": 5,
+                   "competencies": ["law.product_safety"], "body": body}),
+        )
+        .await;
+    assert_eq!(lesson.status, 201, "{}", lesson.body);
+    let id = lesson.body["id"].as_str().unwrap().to_owned();
+    let read = app
+        .get(&format!("/lessons/{id}?version=draft"), Some(&root))
+        .await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(read.body["body"], body, "the Markdown as written");
+    let html = read.body["html"].as_str().expect("html");
+    assert!(html.contains("<strong>Check</strong>"), "{html}");
+    assert!(
+        html.contains("https://eur-lex.europa.eu/eli/reg/2023/988/oj"),
+        "{html}"
+    );
+    for active in ["<script", "javascript:", "onerror", "/steal"] {
+        assert!(!html.contains(active), "{active} in {html}");
+    }
+}
