@@ -89,7 +89,8 @@ pub async fn list_courses(
     let caller = user.0.map(|u| u.id);
     let header_preference = preferred_languages(&req, None);
     let rows = db::run(&state.pool, move |conn| {
-        let locale: Option<String> = match caller {
+        // The reader's locale matters only when no language is asked for.
+        let locale: Option<String> = match caller.filter(|_| language.is_none()) {
             Some(id) => crate::schema::users::table
                 .find(id)
                 .select(crate::schema::users::locale)

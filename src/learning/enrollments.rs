@@ -261,16 +261,9 @@ pub async fn my_enrollments(state: web::Data<AppState>, user: AuthUser) -> ApiRe
         }
         // A completion that rests on a result the review policy still hides is not shown yet.
         let hidden = super::visibility::hidden_results(conn, user.id, None)?;
-        for e in list
-            .iter_mut()
-            .filter(|e| e.status == "completed" && hidden.courses.contains(&e.course_id))
-        {
-            let Some(file) = super::progress::published_file(conn, e.course_id)? else {
-                continue;
-            };
-            if !super::progress::figures_of(conn, user.id, e.course_id, &file, &hidden.quizzes)?
-                .complete
-            {
+        for e in list.iter_mut().filter(|e| e.status == "completed") {
+            let shown = super::visibility::student_figures(conn, user.id, e.course_id, &hidden)?;
+            if shown.is_some_and(|f| !f.complete) {
                 e.status = "active".into();
             }
         }

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use super::mastery::{self, AreaMastery, CompetencyLevel, MarketReadiness};
 use super::progress::{self, published_file};
-use super::visibility::{hidden_results, visible_levels, Hidden};
+use super::visibility::{hidden_results, student_figures, visible_levels, Hidden};
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::content::locate;
@@ -202,14 +202,10 @@ fn as_student_sees(
     courses: &mut [CourseProgress],
     hidden: &Hidden,
 ) -> ApiResult<()> {
-    for c in courses
-        .iter_mut()
-        .filter(|c| hidden.courses.contains(&c.course_id))
-    {
-        let Some(file) = published_file(conn, c.course_id)? else {
+    for c in courses.iter_mut() {
+        let Some(f) = student_figures(conn, user, c.course_id, hidden)? else {
             continue;
         };
-        let f = progress::figures_of(conn, user, c.course_id, &file, &hidden.quizzes)?;
         c.percent = f.percent;
         c.quizzes_passed = f.quizzes_passed;
         c.score = None;

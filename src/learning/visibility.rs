@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use diesel::prelude::*;
 
 use super::mastery::{self, CompetencyLevel};
+use super::progress::{figures_of, published_file, Figures};
 use crate::courses::format::Review;
 use crate::courses::store::{item_id, quiz_path};
 use crate::db::sql_types::{Id, Timestamp};
@@ -72,6 +73,30 @@ pub fn hidden_results(conn: &mut DbConn, user: Id, course: Option<Id>) -> ApiRes
         }
     }
     Ok(hidden)
+}
+
+/// The figures of `user` in `course_id` as the student may see them: a hidden result counts as no
+/// result yet. None for a course with no hidden result (its stored figures are what they see) or
+/// no published version.
+pub fn student_figures(
+    conn: &mut DbConn,
+    user: Id,
+    course_id: Id,
+    hidden: &Hidden,
+) -> ApiResult<Option<Figures>> {
+    if !hidden.courses.contains(&course_id) {
+        return Ok(None);
+    }
+    let Some(file) = published_file(conn, course_id)? else {
+        return Ok(None);
+    };
+    Ok(Some(figures_of(
+        conn,
+        user,
+        course_id,
+        &file,
+        &hidden.quizzes,
+    )?))
 }
 
 /// The student's competency levels leaving out the evidence of hidden attempts: the competencies
