@@ -123,12 +123,17 @@ pub fn complete_lesson(
 /// enrollments whose results are all visible now; at most `limit` per call. Returns how many.
 pub fn issue_held_certificates(conn: &mut DbConn, ctx: &Ctx, limit: i64) -> ApiResult<usize> {
     use crate::schema::certificates;
+    // A certificate of any edition of the course counts (one per course), so an enrollment in a
+    // second edition is not picked up again at every sweep.
+    let certified = diesel::alias!(courses as certified);
     let waiting: Vec<(Id, Id, Option<Timestamp>)> = enrollments::table
+        .inner_join(courses::table)
         .filter(enrollments::status.eq("completed"))
         .filter(diesel::dsl::not(diesel::dsl::exists(
             certificates::table
+                .inner_join(certified.on(certified.field(courses::id).eq(certificates::course_id)))
                 .filter(certificates::user_id.eq(enrollments::user_id))
-                .filter(certificates::course_id.eq(enrollments::course_id)),
+                .filter(certified.field(courses::course_key).eq(courses::course_key)),
         )))
         .select((
             enrollments::user_id,

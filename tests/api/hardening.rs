@@ -397,3 +397,56 @@ async fn responses_carry_nosniff_private_ones_no_store_and_the_docs_page_a_csp()
         Some("DENY")
     );
 }
+
+/// The sweep's pass over completed enrollments without a certificate: a hidden result keeps the
+/// certificate back, a visible one gets it, and an edition's certificate counts for the course.
+#[tokio::test]
+async fn the_sweep_issues_a_held_certificate_only_once_nothing_is_hidden() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let (shown, shown_lessons, shown_quiz) =
+        small_course(&app, &root, "shown-at-once", &[], "immediately", 0.5).await;
+    let (hidden, hidden_lessons, hidden_quiz) =
+        small_course(&app, &root, "never-shown-2", &[], "never", 0.5).await;
+    let (token, _) = app.user("sweep@example.com").await;
+    for (course, lessons, quiz) in [
+        (&shown, &shown_lessons, &shown_quiz),
+        (&hidden, &hidden_lessons, &hidden_quiz),
+    ] {
+        enroll_and_read_everything(&app, &token, course, lessons).await;
+        answer_quiz(&app, &token, quiz, true)
+            .await
+            .assert_status(200);
+    }
+    // Take the visible course's certificate away, as if it had been held back.
+    app.db(|c| {
+        use caravan::schema::certificates;
+        use diesel::prelude::*;
+        diesel::delete(certificates::table)
+            .execute(c)
+            .expect("delete")
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = test_settings(dir.path(), app.database_url.clone());
+    let ctx = caravan::learning::progress::Ctx {
+        public_url: settings.public_url.clone(),
+        signer: std::sync::Arc::new(
+            caravan::certificates::Signer::from_settings(&settings).unwrap(),
+        ),
+    };
+    let sweep = move |c: &mut caravan::db::DbConn| {
+        caravan::learning::progress::issue_held_certificates(c, &ctx, 200).expect("sweep")
+    };
+    let sweep_again = sweep.clone();
+    assert_eq!(app.db(sweep).await, 1, "the visible course's certificate");
+    assert_eq!(
+        app.db(sweep_again).await,
+        0,
+        "nothing more while a result is hidden"
+    );
+    let mine = app.get("/me/certificates", Some(&token)).await;
+    let list = mine.body.as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["course_id"], shown.as_str());
+}
