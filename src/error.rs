@@ -37,9 +37,32 @@ pub struct Problem {
     pub code: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
-    /// Per-row results, for bulk operations that were rejected as a whole.
+    /// Details for a client to show beside what they concern (see [`ProblemReport`]).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<ProblemReport>)]
     pub report: Option<serde_json::Value>,
+}
+
+/// What a problem's `report` holds, by its `code`: the file problems of a course
+/// (`invalid_course`, `publish_blocked`), every row of a refused member import
+/// (`import_rejected`), or the courses to complete first (`prerequisites_not_met`).
+/// Schema only: the handlers build these as JSON.
+#[allow(dead_code)]
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ProblemReport {
+    CourseProblems(Vec<crate::courses::authoring::PublishProblem>),
+    ImportRows(Vec<crate::orgs::dto::ImportRow>),
+    Prerequisites {
+        missing_prerequisites: Vec<MissingPrerequisite>,
+    },
+}
+
+/// A prerequisite the caller has not completed.
+#[derive(Serialize, ToSchema)]
+pub struct MissingPrerequisite {
+    pub slug: String,
+    pub title: String,
 }
 
 #[derive(Debug, thiserror::Error)]

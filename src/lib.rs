@@ -5,6 +5,7 @@
 //! transaction -> response DTO. See README.md for the architecture in a paragraph.
 
 pub mod admin;
+pub mod api_routes;
 pub mod auth;
 pub mod catalog;
 pub mod certificates;

@@ -1,4 +1,5 @@
-//! The `caravan` command: `serve` (the default), `migrate`, and `admin create`.
+//! The `caravan` command: `serve` (the default), `migrate`, `courses`, `admin create` and
+//! `openapi`.
 
 use std::io::BufRead;
 
@@ -30,6 +31,8 @@ enum Command {
         #[command(subcommand)]
         command: CoursesCommand,
     },
+    /// Print the OpenAPI document the server serves at /api/openapi.json (for client generators).
+    Openapi,
     /// Operator tasks.
     Admin {
         #[command(subcommand)]
@@ -74,6 +77,8 @@ async fn main() -> anyhow::Result<()> {
             prepare_database(&settings).await?;
             println!("migrations are up to date");
         }
+        // The document is built from the route list alone: no database, no settings.
+        Command::Openapi => println!("{}", caravan::openapi::document_json()),
         // Needs no database or secret: it only reads files.
         Command::Courses {
             command: CoursesCommand::Validate { dir },

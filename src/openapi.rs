@@ -1,54 +1,17 @@
-//! The OpenAPI 3.1 document served at `/api/openapi.json`: every route with its schemas.
+//! The OpenAPI 3.1 document served at `/api/openapi.json`: its header, tags and security scheme
+//! here; the operations come from the one route list in `api_routes.rs`.
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, catalog, certificates, courses, error, learning, ops, orgs, quizzes, reports};
+use std::sync::OnceLock;
+
+use crate::error;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Caravan API", version = "1", description = "Learning-management backend for cross-border e-commerce talent."),
-    paths(
-        ops::healthz, ops::readyz,
-        auth::routes::register, auth::routes::login, auth::routes::refresh, auth::routes::logout,
-        auth::routes::verify_email, auth::routes::request_password_reset, auth::routes::confirm_password_reset,
-        auth::routes::get_me, auth::routes::update_me, auth::routes::change_password,
-        orgs::routes::create_org, orgs::routes::list_orgs, orgs::routes::get_org, orgs::routes::update_org,
-        orgs::routes::accept_invitation,
-        orgs::members::list_members, orgs::members::add_member, orgs::members::update_member, orgs::members::remove_member,
-        orgs::import::import_members,
-        orgs::invitations::my_invitations, orgs::invitations::accept_my_invitation,
-        orgs::invitations::decline_my_invitation, orgs::invitations::leave_org,
-        orgs::cohorts::list_cohorts, orgs::cohorts::create_cohort, orgs::cohorts::get_cohort, orgs::cohorts::update_cohort,
-        orgs::cohorts::delete_cohort, orgs::cohorts::list_cohort_members, orgs::cohorts::add_cohort_members,
-        orgs::cohorts::remove_cohort_member,
-        catalog::list_competencies, catalog::list_markets, catalog::get_market,
-        courses::catalog::list_courses, courses::catalog::get_course, courses::catalog::get_lesson,
-        courses::transfer::import_course, courses::transfer::export_course,
-        courses::authoring::create_course, courses::authoring::update_course, courses::authoring::delete_course,
-        courses::authoring::publish_course, courses::authoring::archive_course, courses::authoring::course_problems,
-        courses::content::list_modules, courses::content::create_module, courses::content::get_module,
-        courses::content::update_module, courses::content::delete_module,
-        courses::content::create_lesson, courses::content::update_lesson, courses::content::delete_lesson,
-        courses::content::create_quiz, courses::content::get_quiz, courses::content::update_quiz, courses::content::delete_quiz,
-        courses::content::list_questions, courses::content::create_question,
-        courses::content::update_question, courses::content::delete_question,
-        learning::enrollments::enroll, learning::enrollments::my_enrollments,
-        learning::enrollments::withdraw, learning::enrollments::enroll_cohort,
-        learning::progress_views::complete_lesson, learning::progress_views::my_progress,
-        learning::progress_views::my_course_progress,
-        quizzes::attempts::routes::start_attempt, quizzes::attempts::routes::get_attempt,
-        quizzes::attempts::routes::save_answers, quizzes::attempts::routes::submit_attempt,
-        quizzes::attempts::manual::grading_queue, quizzes::attempts::manual::grade_by_hand,
-        quizzes::attempts::regrade::regrade_quiz,
-        reports::quiz::quiz_report, reports::progress::progress_report,
-        reports::competencies::competencies_report,
-        certificates::routes::my_certificates, certificates::routes::get_certificate,
-        certificates::routes::verify_credential, certificates::routes::certificate_keys,
-        certificates::routes::revoke_certificate,
-    ),
     components(schemas(error::Problem, error::FieldError)),
-    modifiers(&BearerAuth, &CommonProblems),
     tags(
         (name = "auth", description = "Accounts, sessions and passwords"),
         (name = "me", description = "The caller's own profile"),
@@ -64,6 +27,31 @@ use crate::{auth, catalog, certificates, courses, error, learning, ops, orgs, qu
     )
 )]
 pub struct ApiDoc;
+
+/// The whole document: the header above, every operation [`crate::api_routes::declare`] serves
+/// with the schemas they reference, the bearer scheme and the problems every operation can give.
+/// Built once.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let mut doc = ApiDoc::openapi();
+        let (paths, schemas) = crate::api_routes::documented();
+        doc.paths = paths;
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.schemas.extend(schemas);
+        BearerAuth.modify(&mut doc);
+        CommonProblems.modify(&mut doc);
+        doc
+    })
+}
+
+/// [`document`] as JSON, rendered once.
+pub fn document_json() -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| {
+        serde_json::to_string(document()).expect("the OpenAPI document always serialises")
+    })
+}
 
 struct BearerAuth;
 

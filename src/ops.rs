@@ -3,18 +3,22 @@
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::ToSchema;
 use utoipa_redoc::{Redoc, Servable};
 
+use crate::api_routes::ApiRoutes;
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz))
-        .route("/api/openapi.json", web::get().to(openapi_json))
-        .service(Redoc::with_url("/docs", crate::openapi::ApiDoc::openapi()));
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_healthz, healthz).add(__path_readyz, readyz);
+}
+
+/// The document itself and the page that renders it: not API operations, so not in it.
+pub fn documentation_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/openapi.json", web::get().to(openapi_json))
+        .service(Redoc::with_url("/docs", crate::openapi::document().clone()));
 }
 
 #[derive(Serialize, ToSchema)]
@@ -42,5 +46,7 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 }
 
 pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(crate::openapi::ApiDoc::openapi())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(crate::openapi::document_json())
 }

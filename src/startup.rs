@@ -147,23 +147,11 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
                     ApiError::bad_request("invalid_query", e.to_string()).into()
                 }))
-                .configure(crate::ops::routes)
-                .service(
-                    web::scope("/api/v1")
-                        .configure(crate::auth::routes)
-                        .configure(crate::orgs::routes)
-                        .configure(crate::catalog::routes)
-                        .configure(|cfg| {
-                            crate::courses::transfer::routes(cfg, settings.import_limit)
-                        })
-                        .configure(crate::courses::catalog::routes)
-                        .configure(crate::courses::authoring::routes)
-                        .configure(crate::courses::content::routes)
-                        .configure(crate::learning::routes)
-                        .configure(crate::quizzes::attempts::routes)
-                        .configure(crate::reports::routes)
-                        .configure(crate::certificates::routes),
-                )
+                .configure(crate::ops::documentation_routes)
+                .configure(|cfg| {
+                    let import_limit = settings.import_limit;
+                    crate::api_routes::serve(cfg, crate::api_routes::RouteSettings { import_limit })
+                })
                 .default_service(web::to(crate::unmatched::unmatched))
         })
         .listen(listener)?

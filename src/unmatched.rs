@@ -6,7 +6,6 @@ use std::sync::OnceLock;
 
 use actix_web::dev::ResourceDef;
 use actix_web::{HttpRequest, HttpResponse};
-use utoipa::OpenApi;
 
 use crate::error::ApiError;
 
@@ -14,10 +13,10 @@ use crate::error::ApiError;
 fn documented_paths() -> &'static [(ResourceDef, Vec<&'static str>)] {
     static PATHS: OnceLock<Vec<(ResourceDef, Vec<&'static str>)>> = OnceLock::new();
     PATHS.get_or_init(|| {
-        crate::openapi::ApiDoc::openapi()
+        crate::openapi::document()
             .paths
             .paths
-            .into_iter()
+            .iter()
             .map(|(path, item)| {
                 let methods = [
                     ("GET", item.get.is_some()),
@@ -29,7 +28,7 @@ fn documented_paths() -> &'static [(ResourceDef, Vec<&'static str>)] {
                 .into_iter()
                 .filter_map(|(name, present)| present.then_some(name))
                 .collect();
-                (ResourceDef::new(path), methods)
+                (ResourceDef::new(path.as_str()), methods)
             })
             .collect()
     })

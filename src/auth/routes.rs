@@ -1,6 +1,7 @@
 //! Identity endpoints: register, login, refresh, logout, email verification, password reset and
 //! change, and the caller's own profile.
 
+use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
 use diesel::prelude::*;
@@ -17,23 +18,17 @@ use crate::mail::{self, templates};
 use crate::schema::{memberships, organizations, users};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/register", web::post().to(register))
-        .route("/auth/login", web::post().to(login))
-        .route("/auth/refresh", web::post().to(refresh))
-        .route("/auth/logout", web::post().to(logout))
-        .route("/auth/verify-email", web::post().to(verify_email))
-        .route(
-            "/auth/password-reset",
-            web::post().to(request_password_reset),
-        )
-        .route(
-            "/auth/password-reset/confirm",
-            web::post().to(confirm_password_reset),
-        )
-        .route("/me", web::get().to(get_me))
-        .route("/me", web::patch().to(update_me))
-        .route("/me/password", web::post().to(change_password));
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_register, register)
+        .add(__path_login, login)
+        .add(__path_refresh, refresh)
+        .add(__path_logout, logout)
+        .add(__path_verify_email, verify_email)
+        .add(__path_request_password_reset, request_password_reset)
+        .add(__path_confirm_password_reset, confirm_password_reset)
+        .add(__path_get_me, get_me)
+        .add(__path_update_me, update_me)
+        .add(__path_change_password, change_password);
 }
 
 const VERIFY_TTL_HOURS: i64 = 48;

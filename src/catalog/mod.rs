@@ -1,6 +1,7 @@
 //! The competency framework and the destination markets: data compiled into the binary from
 //! `competencies.toml` and `markets.toml`, served read-only at `/competencies` and `/markets`.
 
+use crate::api_routes::ApiRoutes;
 use std::sync::OnceLock;
 
 use actix_web::{web, HttpResponse};
@@ -89,10 +90,10 @@ pub fn framework() -> &'static Framework {
     FRAMEWORK.get_or_init(Framework::load)
 }
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/competencies", web::get().to(list_competencies))
-        .route("/markets", web::get().to(list_markets))
-        .route("/markets/{country}", web::get().to(get_market));
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_list_competencies, list_competencies)
+        .add(__path_list_markets, list_markets)
+        .add(__path_get_market, get_market);
 }
 
 #[derive(Serialize, ToSchema)]

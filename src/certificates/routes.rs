@@ -1,6 +1,7 @@
 //! The certificate endpoints: a trainee's own certificates, public verification (by id and of a
 //! presented credential), the public signing keys as a JWKS, and revocation by the organization.
 
+use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -14,18 +15,12 @@ use crate::db::sql_types::{Id, Timestamp};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/me/certificates", web::get().to(my_certificates))
-        .route("/certificates/keys", web::get().to(certificate_keys))
-        .route("/certificates/verify", web::post().to(verify_credential))
-        .route(
-            "/certificates/{certificate_id}",
-            web::get().to(get_certificate),
-        )
-        .route(
-            "/certificates/{certificate_id}/revoke",
-            web::post().to(revoke_certificate),
-        );
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_my_certificates, my_certificates)
+        .add(__path_certificate_keys, certificate_keys)
+        .add(__path_verify_credential, verify_credential)
+        .add(__path_get_certificate, get_certificate)
+        .add(__path_revoke_certificate, revoke_certificate);
 }
 
 /// A certificate as its holder and verifiers see it.
@@ -157,9 +152,28 @@ pub async fn verify_credential(
     }
 }
 
+/// A JWK Set (RFC 7517) of the certificate signing keys, as `certificate_keys` serves it.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the JSON jsonwebtoken writes; never built by hand.
+pub struct KeySet {
+    keys: Vec<PublicKey>,
+}
+
+/// One Ed25519 public key (RFC 8037): `kty` "OKP", `crv` "Ed25519", `x` the key in base64url.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PublicKey {
+    kty: String,
+    crv: String,
+    x: String,
+    /// The `kid` a certificate's JWS header names.
+    kid: Option<String>,
+    alg: Option<String>,
+}
+
 #[utoipa::path(get, path = "/api/v1/certificates/keys", tag = "certificates",
     responses((status = 200, description = "The public keys that sign certificates, as a JWK Set (kty OKP, crv Ed25519)",
-        body = Object)))]
+        body = KeySet)))]
 pub async fn certificate_keys(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .insert_header(("cache-control", "public, max-age=3600"))

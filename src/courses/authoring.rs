@@ -2,6 +2,7 @@
 //! draft version (created from the published one on the first edit), so published content and
 //! everything graded against it stay unchanged until the owner publishes the draft.
 
+use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -22,22 +23,13 @@ use crate::orgs::access::{is_platform_admin, require_role};
 use crate::schema::{course_instructors, courses, memberships};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/courses", web::post().to(create_course))
-        .route("/courses/{course_id}", web::patch().to(update_course))
-        .route("/courses/{course_id}", web::delete().to(delete_course))
-        .route(
-            "/courses/{course_id}/publish",
-            web::post().to(publish_course),
-        )
-        .route(
-            "/courses/{course_id}/archive",
-            web::post().to(archive_course),
-        )
-        .route(
-            "/courses/{course_id}/problems",
-            web::get().to(course_problems),
-        );
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_create_course, create_course)
+        .add(__path_update_course, update_course)
+        .add(__path_delete_course, delete_course)
+        .add(__path_publish_course, publish_course)
+        .add(__path_archive_course, archive_course)
+        .add(__path_course_problems, course_problems);
 }
 
 /// One thing that keeps a course from being published.

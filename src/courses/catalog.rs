@@ -1,5 +1,6 @@
 //! The catalog: listing and searching courses, one course's outline, and reading a lesson.
 
+use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 
@@ -20,10 +21,10 @@ use crate::schema::{
 };
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/courses", web::get().to(list_courses))
-        .route("/courses/{course_id}", web::get().to(get_course))
-        .route("/lessons/{lesson_id}", web::get().to(get_lesson));
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_list_courses, list_courses)
+        .add(__path_get_course, get_course)
+        .add(__path_get_lesson, get_lesson);
 }
 
 /// Search words: lowercased, at most 8, each at most 64 characters.

@@ -2,6 +2,7 @@
 //! importing one course over HTTP, and exporting. Imports keep the files' original text, so an
 //! export gives back exactly what was imported.
 
+use crate::api_routes::ApiRoutes;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -22,17 +23,16 @@ use crate::orgs::access::{is_platform_admin, require_role};
 use crate::schema::courses;
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig, import_limit: usize) {
-    cfg.service(
-        web::resource("/courses/import")
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(import_limit)
-                    .error_handler(crate::startup::json_error),
-            )
-            .route(web::post().to(import_course)),
-    )
-    .route("/courses/{course_id}/export", web::get().to(export_course));
+pub fn routes(r: &mut ApiRoutes) {
+    let import_limit = r.settings.import_limit;
+    r.add_resource(__path_import_course, import_course, move |resource| {
+        resource.app_data(
+            web::JsonConfig::default()
+                .limit(import_limit)
+                .error_handler(crate::startup::json_error),
+        )
+    })
+    .add(__path_export_course, export_course);
 }
 
 /// Splits a tree's files (`slug/path`) into one map per course folder.

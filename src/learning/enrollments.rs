@@ -1,6 +1,7 @@
 //! Enrollment: a trainee joins a published course they can see; withdrawing keeps the row (and
 //! with it the history of attempts) and enrolling again reactivates it.
 
+use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -15,14 +16,11 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::schema::{cohort_members, courses, enrollments, users};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/courses/{course_id}/enroll", web::post().to(enroll))
-        .route("/courses/{course_id}/enroll", web::delete().to(withdraw))
-        .route("/me/enrollments", web::get().to(my_enrollments))
-        .route(
-            "/cohorts/{cohort_id}/enrollments",
-            web::post().to(enroll_cohort),
-        );
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_enroll, enroll)
+        .add(__path_withdraw, withdraw)
+        .add(__path_my_enrollments, my_enrollments)
+        .add(__path_enroll_cohort, enroll_cohort);
 }
 
 /// Enrolls `user` (or reactivates a withdrawn enrollment) and queues the welcome email; returns

@@ -7,7 +7,7 @@ pub mod progress;
 pub mod progress_views;
 pub mod visibility;
 
-pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
-    enrollments::routes(cfg);
-    progress_views::routes(cfg);
+pub fn routes(r: &mut crate::api_routes::ApiRoutes) {
+    enrollments::routes(r);
+    progress_views::routes(r);
 }

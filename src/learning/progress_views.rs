@@ -6,6 +6,7 @@
 //! figure that would reveal it (percent, quizzes passed, module and course completion, mean score,
 //! competency levels) is computed as if the quiz had no result yet (see `visibility`).
 
+use crate::api_routes::ApiRoutes;
 use std::collections::{BTreeMap, BTreeSet};
 
 use actix_web::{web, HttpResponse};
@@ -29,16 +30,10 @@ use crate::quizzes::attempts::store::AttemptRow;
 use crate::schema::{courses, enrollments, lesson_completions, quiz_attempts, quiz_results, users};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/lessons/{lesson_id}/complete",
-        web::post().to(complete_lesson),
-    )
-    .route("/me/progress", web::get().to(my_progress))
-    .route(
-        "/me/courses/{course_id}/progress",
-        web::get().to(my_course_progress),
-    );
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_complete_lesson, complete_lesson)
+        .add(__path_my_progress, my_progress)
+        .add(__path_my_course_progress, my_course_progress);
 }
 
 /// The course-level figures of one enrollment.

@@ -1,6 +1,7 @@
 //! Cohorts: groups of an organization's members who study together. Org admins manage them;
 //! instructors may read them.
 
+use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 
@@ -15,24 +16,15 @@ use crate::pagination::{self, PageParams};
 use crate::schema::{cohort_members, cohorts, memberships, users};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/orgs/{org_id}/cohorts", web::get().to(list_cohorts))
-        .route("/orgs/{org_id}/cohorts", web::post().to(create_cohort))
-        .route("/cohorts/{cohort_id}", web::get().to(get_cohort))
-        .route("/cohorts/{cohort_id}", web::patch().to(update_cohort))
-        .route("/cohorts/{cohort_id}", web::delete().to(delete_cohort))
-        .route(
-            "/cohorts/{cohort_id}/members",
-            web::get().to(list_cohort_members),
-        )
-        .route(
-            "/cohorts/{cohort_id}/members",
-            web::post().to(add_cohort_members),
-        )
-        .route(
-            "/cohorts/{cohort_id}/members/{user_id}",
-            web::delete().to(remove_cohort_member),
-        );
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_list_cohorts, list_cohorts)
+        .add(__path_create_cohort, create_cohort)
+        .add(__path_get_cohort, get_cohort)
+        .add(__path_update_cohort, update_cohort)
+        .add(__path_delete_cohort, delete_cohort)
+        .add(__path_list_cohort_members, list_cohort_members)
+        .add(__path_add_cohort_members, add_cohort_members)
+        .add(__path_remove_cohort_member, remove_cohort_member);
 }
 
 const DESCRIPTION_MAX: usize = 2000;

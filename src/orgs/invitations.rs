@@ -6,6 +6,7 @@
 //! address must not pick up the invitations meant for its real owner (the emailed link, accepted
 //! at POST /invitations/accept, proves the address by itself).
 
+use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -20,17 +21,11 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::schema::{invitations, memberships, organizations, users};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/me/invitations", web::get().to(my_invitations))
-        .route(
-            "/me/invitations/{invitation_id}/accept",
-            web::post().to(accept_my_invitation),
-        )
-        .route(
-            "/me/invitations/{invitation_id}/decline",
-            web::post().to(decline_my_invitation),
-        )
-        .route("/me/memberships/{org_id}", web::delete().to(leave_org));
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_my_invitations, my_invitations)
+        .add(__path_accept_my_invitation, accept_my_invitation)
+        .add(__path_decline_my_invitation, decline_my_invitation)
+        .add(__path_leave_org, leave_org);
 }
 
 /// The caller's email if it is verified; otherwise 403 `email_not_verified`.

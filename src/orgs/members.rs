@@ -1,6 +1,7 @@
 //! Member management for org admins: list, invite by email, change role, remove, and CSV import
 //! (see `import.rs`). Nobody becomes a member without accepting an invitation (see `invitations.rs`).
 
+use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
 use diesel::prelude::*;
@@ -20,21 +21,15 @@ use crate::startup::AppState;
 
 pub const INVITATION_TTL_DAYS: i64 = 14;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/orgs/{org_id}/members", web::get().to(list_members))
-        .route("/orgs/{org_id}/members", web::post().to(add_member))
-        .route(
-            "/orgs/{org_id}/members/import",
-            web::post().to(super::import::import_members),
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_list_members, list_members)
+        .add(__path_add_member, add_member)
+        .add(
+            super::import::__path_import_members,
+            super::import::import_members,
         )
-        .route(
-            "/orgs/{org_id}/members/{user_id}",
-            web::patch().to(update_member),
-        )
-        .route(
-            "/orgs/{org_id}/members/{user_id}",
-            web::delete().to(remove_member),
-        );
+        .add(__path_update_member, update_member)
+        .add(__path_remove_member, remove_member);
 }
 
 pub(crate) fn member_view(conn: &mut DbConn, org_id: Id, user_id: Id) -> QueryResult<MemberView> {

@@ -9,9 +9,9 @@ pub mod invitations;
 pub mod members;
 pub mod routes;
 
-pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
-    routes::routes(cfg);
-    members::routes(cfg);
-    cohorts::routes(cfg);
-    invitations::routes(cfg);
+pub fn routes(r: &mut crate::api_routes::ApiRoutes) {
+    routes::routes(r);
+    members::routes(r);
+    cohorts::routes(r);
+    invitations::routes(r);
 }

@@ -1,5 +1,6 @@
 //! Organization endpoints: create (platform admins), list, read, update; accepting an invitation.
 
+use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 
@@ -17,12 +18,12 @@ use crate::pagination::{self, PageParams};
 use crate::schema::{cohort_members, invitations, memberships, organizations, users};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/orgs", web::post().to(create_org))
-        .route("/orgs", web::get().to(list_orgs))
-        .route("/orgs/{org_id}", web::get().to(get_org))
-        .route("/orgs/{org_id}", web::patch().to(update_org))
-        .route("/invitations/accept", web::post().to(accept_invitation));
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_create_org, create_org)
+        .add(__path_list_orgs, list_orgs)
+        .add(__path_get_org, get_org)
+        .add(__path_update_org, update_org)
+        .add(__path_accept_invitation, accept_invitation);
 }
 
 type OrgRow = (Id, String, String, String, Timestamp, bool);

@@ -21,7 +21,7 @@ pub mod quiz;
 pub mod response;
 pub mod results;
 pub mod text;
-mod wire;
+pub mod wire;
 
 #[cfg(test)]
 mod tests_draw;

@@ -10,14 +10,11 @@ pub mod progress;
 pub mod quiz;
 pub mod stats;
 
-pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
-    quiz::routes(cfg);
-    cfg.route(
-        "/orgs/{org_id}/reports/progress",
-        actix_web::web::get().to(progress::progress_report),
-    )
-    .route(
-        "/orgs/{org_id}/reports/competencies",
-        actix_web::web::get().to(competencies::competencies_report),
-    );
+pub fn routes(r: &mut crate::api_routes::ApiRoutes) {
+    quiz::routes(r);
+    r.add(progress::__path_progress_report, progress::progress_report)
+        .add(
+            competencies::__path_competencies_report,
+            competencies::competencies_report,
+        );
 }

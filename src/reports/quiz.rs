@@ -3,6 +3,7 @@
 //! range. Per question: facility, discrimination and, for choice questions, how often each option
 //! was picked.
 
+use crate::api_routes::ApiRoutes;
 use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -28,11 +29,8 @@ use crate::quizzes::QuizGrade;
 use crate::schema::{cohort_members, cohorts, memberships, quiz_attempts};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/orgs/{org_id}/reports/quizzes/{quiz_id}",
-        web::get().to(quiz_report),
-    );
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_quiz_report, quiz_report);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -3,6 +3,7 @@
 mod attempts;
 mod auth;
 mod certificates;
+mod contract;
 mod courses_authoring;
 mod courses_catalog;
 mod courses_cli;

@@ -3,7 +3,7 @@
 //! then in the working files. Every change is re-validated as a whole course before it is stored
 //! as the draft, so the API can never store what `caravan courses validate` would reject.
 
-use actix_web::web;
+use crate::api_routes::ApiRoutes;
 use diesel::prelude::*;
 
 use super::format::{render_course, CourseFile, ModuleFile};
@@ -16,43 +16,29 @@ use crate::schema::course_items;
 mod lessons;
 mod modules;
 mod quizzes;
+pub mod wire;
 
 pub use lessons::*;
 pub use modules::*;
 pub use quizzes::*;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/courses/{course_id}/modules", web::get().to(list_modules))
-        .route(
-            "/courses/{course_id}/modules",
-            web::post().to(create_module),
-        )
-        .route("/modules/{module_id}", web::get().to(get_module))
-        .route("/modules/{module_id}", web::patch().to(update_module))
-        .route("/modules/{module_id}", web::delete().to(delete_module))
-        .route(
-            "/modules/{module_id}/lessons",
-            web::post().to(create_lesson),
-        )
-        .route("/lessons/{lesson_id}", web::patch().to(update_lesson))
-        .route("/lessons/{lesson_id}", web::delete().to(delete_lesson))
-        .route("/modules/{module_id}/quizzes", web::post().to(create_quiz))
-        .route("/quizzes/{quiz_id}", web::get().to(get_quiz))
-        .route("/quizzes/{quiz_id}", web::patch().to(update_quiz))
-        .route("/quizzes/{quiz_id}", web::delete().to(delete_quiz))
-        .route(
-            "/quizzes/{quiz_id}/questions",
-            web::get().to(list_questions),
-        )
-        .route(
-            "/quizzes/{quiz_id}/questions",
-            web::post().to(create_question),
-        )
-        .route("/questions/{question_id}", web::patch().to(update_question))
-        .route(
-            "/questions/{question_id}",
-            web::delete().to(delete_question),
-        );
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_list_modules, list_modules)
+        .add(__path_create_module, create_module)
+        .add(__path_get_module, get_module)
+        .add(__path_update_module, update_module)
+        .add(__path_delete_module, delete_module)
+        .add(__path_create_lesson, create_lesson)
+        .add(__path_update_lesson, update_lesson)
+        .add(__path_delete_lesson, delete_lesson)
+        .add(__path_create_quiz, create_quiz)
+        .add(__path_get_quiz, get_quiz)
+        .add(__path_update_quiz, update_quiz)
+        .add(__path_delete_quiz, delete_quiz)
+        .add(__path_list_questions, list_questions)
+        .add(__path_create_question, create_question)
+        .add(__path_update_question, update_question)
+        .add(__path_delete_question, delete_question);
 }
 
 /// The course and index path of an item id of `kind`.

@@ -5,6 +5,10 @@ use actix_web::{web, HttpResponse};
 use serde_json::Value;
 
 use super::modules::edit_module;
+use super::wire::{
+    AuthoredQuestion, CreatedQuestion, CreatedQuiz, QuestionBody, QuestionPatch, QuizBody,
+    QuizSettingsPatch, QuizView,
+};
 use super::{locate, module_folder};
 use crate::auth::AuthUser;
 use crate::courses::access;
@@ -52,8 +56,8 @@ fn module_slug_of(path: &str, prefix: &str) -> String {
 
 #[utoipa::path(post, path = "/api/v1/modules/{module_id}/quizzes", tag = "authoring", security(("bearer" = [])),
     params(("module_id" = String, Path)),
-    request_body(content = Object, description = "The fields of quiz.toml (see courses/README.md) with a `questions` array of at least one question"),
-    responses((status = 201, description = "The new quiz's id"), (status = 403, body = Problem), (status = 404, body = Problem),
+    request_body(content = QuizBody, description = "The settings of quiz.toml (see courses/README.md), optionally with its first questions. A draft may hold a quiz with no questions; publishing needs at least one."),
+    responses((status = 201, body = CreatedQuiz, description = "The new quiz's `id`; `Location` names it"), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_quiz(
     state: web::Data<AppState>,
@@ -67,14 +71,22 @@ pub async fn create_quiz(
         _ => return Err(ApiError::invalid("body", "must be an object")),
     };
     let created = db::transaction(&state.pool, move |conn| {
-        let (course_id, slug) = edit_module(conn, user.id, module_id, |files, _, module, folder| {
-            if module.quiz.is_some() {
-                return Err(ApiError::conflict("quiz_exists", "A module has one quiz; edit it instead."));
-            }
-            write_table(files, format!("{folder}/quiz.toml"), &table)?;
-            Ok(module.module.slug.clone())
-        })?;
-        Ok(serde_json::json!({"id": item_id(course_id, &quiz_path(&slug)), "module_id": module_id, "course_id": course_id}))
+        let (course_id, slug) =
+            edit_module(conn, user.id, module_id, |files, _, module, folder| {
+                if module.quiz.is_some() {
+                    return Err(ApiError::conflict(
+                        "quiz_exists",
+                        "A module has one quiz; edit it instead.",
+                    ));
+                }
+                write_table(files, format!("{folder}/quiz.toml"), &table)?;
+                Ok(module.module.slug.clone())
+            })?;
+        Ok(CreatedQuiz {
+            id: item_id(course_id, &quiz_path(&slug)),
+            module_id,
+            course_id,
+        })
     })
     .await?;
     Ok(crate::created::created("quizzes", &created))
@@ -113,7 +125,7 @@ fn read_quiz(
 
 #[utoipa::path(get, path = "/api/v1/quizzes/{quiz_id}", tag = "authoring", security(("bearer" = [])),
     params(("quiz_id" = String, Path), VersionQuery),
-    responses((status = 200, description = "The quiz settings (authors)"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = QuizView, description = "The quiz settings (authors)"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_quiz(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -141,7 +153,7 @@ pub async fn get_quiz(
 }
 
 #[utoipa::path(patch, path = "/api/v1/quizzes/{quiz_id}", tag = "authoring", security(("bearer" = [])),
-    params(("quiz_id" = String, Path)), request_body(content = Object, description = "Quiz settings to change (not questions)"),
+    params(("quiz_id" = String, Path)), request_body(content = QuizSettingsPatch, description = "Quiz settings to change (not questions, not the slug)"),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_quiz(
     state: web::Data<AppState>,
@@ -189,7 +201,7 @@ pub async fn delete_quiz(
 
 #[utoipa::path(get, path = "/api/v1/quizzes/{quiz_id}/questions", tag = "authoring", security(("bearer" = [])),
     params(("quiz_id" = String, Path), VersionQuery),
-    responses((status = 200, description = "Questions with their answer keys (authors only)"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<AuthoredQuestion>, description = "Questions with their answer keys (authors only)"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_questions(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -226,8 +238,8 @@ pub async fn list_questions(
 
 #[utoipa::path(post, path = "/api/v1/quizzes/{quiz_id}/questions", tag = "authoring", security(("bearer" = [])),
     params(("quiz_id" = String, Path)),
-    request_body(content = Object, description = "One question as in quiz.toml: id, kind, prompt, points, competencies, feedback and the kind's fields"),
-    responses((status = 201, description = "The new question's `id` (also as `question_id`); `Location` names it"), (status = 403, body = Problem), (status = 404, body = Problem),
+    request_body(content = QuestionBody, description = "One question as in quiz.toml: id, kind, prompt, points, competencies, feedback and the kind's fields. It must fit its kind (fields, answer key naming existing options, a formula over declared variables) to be saved; 422 lists what does not."),
+    responses((status = 201, body = CreatedQuestion, description = "The new question's `id` (also as `question_id`); `Location` names it"), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_question(
     state: web::Data<AppState>,
@@ -265,7 +277,11 @@ pub async fn create_question(
         })?;
         // `id` like every create; `question_id` kept for clients written against it.
         let id = item_id(course_id, &question_path(&slug, &key));
-        Ok(serde_json::json!({"id": id, "question_id": id, "quiz_id": quiz_id}))
+        Ok(CreatedQuestion {
+            id,
+            question_id: id,
+            quiz_id,
+        })
     })
     .await?;
     Ok(crate::created::created("questions", &created))
@@ -301,7 +317,7 @@ fn edit_question(
 
 #[utoipa::path(patch, path = "/api/v1/questions/{question_id}", tag = "authoring", security(("bearer" = [])),
     params(("question_id" = String, Path)),
-    request_body(content = Object, description = "Fields to set on the question (its id cannot change); null removes an optional field"),
+    request_body(content = QuestionPatch, description = "Fields to set on the question (its id cannot change); null removes an optional field"),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_question(
     state: web::Data<AppState>,

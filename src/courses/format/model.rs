@@ -9,7 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// One course folder: `course.toml` and its modules in `NN` order.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +108,7 @@ pub struct Quiz {
 }
 
 /// The top-level keys of `quiz.toml` (everything except `questions`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuizSettings {
     pub slug: String,
@@ -134,14 +135,14 @@ pub struct QuizSettings {
     pub closes_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DrawRule {
     pub competency: String,
     pub count: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GradingMethod {
     Highest,
@@ -150,7 +151,7 @@ pub enum GradingMethod {
     First,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Review {
     Immediately,
@@ -232,7 +233,7 @@ impl QuestionKind {
 }
 
 /// The value of a question's `kind` key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum KindTag {
     SingleChoice,
@@ -247,7 +248,7 @@ pub enum KindTag {
 }
 
 /// An option, ordering item or matching side: `{ id = "a", text = "..." }`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub id: String,
@@ -256,7 +257,7 @@ pub struct Choice {
 
 /// A variable of a calculated question, drawn per attempt between `min` and `max` and rounded to
 /// `decimals` places.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Variable {
     pub name: String,
@@ -265,7 +266,7 @@ pub struct Variable {
     pub decimals: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ToleranceKind {
     Absolute,

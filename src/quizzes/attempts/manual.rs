@@ -2,6 +2,7 @@
 //! hand. A hand grade changes a submitted attempt, so each one is written to
 //! `attempt_grade_events` with its author, the old and new score and a comment.
 
+use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,15 +20,9 @@ use crate::quizzes::{Correctness, QuizGrade};
 use crate::schema::{attempt_grade_events, quiz_attempts, users};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/quizzes/{quiz_id}/grading-queue",
-        web::get().to(grading_queue),
-    )
-    .route(
-        "/attempts/{attempt_id}/grades",
-        web::post().to(grade_by_hand),
-    );
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_grading_queue, grading_queue)
+        .add(__path_grade_by_hand, grade_by_hand);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,7 +44,7 @@ pub struct PendingQuestion {
     pub question_id: Id,
     pub prompt: String,
     pub points: f64,
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::quizzes::wire::ResponseBody)]
     pub response: serde_json::Value,
 }
 

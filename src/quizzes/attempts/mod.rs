@@ -11,8 +11,8 @@ pub mod store;
 pub mod sweep;
 pub mod view;
 
-pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
-    routes::routes(cfg);
-    manual::routes(cfg);
-    regrade::routes(cfg);
+pub fn routes(r: &mut crate::api_routes::ApiRoutes) {
+    routes::routes(r);
+    manual::routes(r);
+    regrade::routes(r);
 }

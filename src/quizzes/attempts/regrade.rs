@@ -3,6 +3,7 @@
 //! with the questions of the current published version (matched by question id), keeps grades
 //! given by hand, and records each changed question in `attempt_grade_events`.
 
+use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -22,8 +23,8 @@ use crate::quizzes::{grade, grade_missing, parse_response, Correctness, Draw, Qu
 use crate::schema::{attempt_grade_events, quiz_attempts};
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/quizzes/{quiz_id}/regrade", web::post().to(regrade_quiz));
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_regrade_quiz, regrade_quiz);
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -2,6 +2,7 @@
 //! (parallel starts against the attempt limit, parallel submits) are settled by the database: a
 //! unique (quiz, student, number) index and updates conditional on `status = 'open'`.
 
+use crate::api_routes::ApiRoutes;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
@@ -29,17 +30,11 @@ use crate::quizzes::parse_response;
 use crate::schema::quiz_attempts;
 use crate::startup::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/quizzes/{quiz_id}/attempts", web::post().to(start_attempt))
-        .route("/attempts/{attempt_id}", web::get().to(get_attempt))
-        .route(
-            "/attempts/{attempt_id}/answers",
-            web::put().to(save_answers),
-        )
-        .route(
-            "/attempts/{attempt_id}/submit",
-            web::post().to(submit_attempt),
-        );
+pub fn routes(r: &mut ApiRoutes) {
+    r.add(__path_start_attempt, start_attempt)
+        .add(__path_get_attempt, get_attempt)
+        .add(__path_save_answers, save_answers)
+        .add(__path_submit_attempt, submit_attempt);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -48,7 +43,7 @@ pub struct AnswerInput {
     #[schema(value_type = String, format = Uuid)]
     pub question_id: Id,
     /// The response in the shape of the question's kind, e.g. `{"choice":"b"}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::quizzes::wire::ResponseBody)]
     pub response: Value,
 }
 

@@ -1,6 +1,7 @@
 //! What an attempt shows: the questions drawn and shuffled for it from a published version, and
 //! their student views, which never carry an answer key, feedback or a rubric.
 
+use crate::quizzes::wire::{CorrectAnswer, TruthOrNumber};
 use std::collections::BTreeMap;
 
 use rand::rngs::StdRng;
@@ -181,23 +182,35 @@ pub fn student_view(question: &Question, snap: &Snapshot) -> StudentQuestion {
     view
 }
 
-/// The answer key of `question` as JSON in the API's response shape, shown only when the review
-/// policy allows.
-pub fn correct_answer(question: &Question, draw: &Draw) -> serde_json::Value {
-    use serde_json::json;
-    match &question.kind {
-        QuestionKind::SingleChoice { answer, .. } => json!({"choice": answer}),
-        QuestionKind::MultipleChoice { answers, .. } => json!({"choices": answers}),
-        QuestionKind::TrueFalse { answer } => json!({"value": answer}),
-        QuestionKind::ShortText { accepted, .. } => {
-            json!({"text": accepted.first(), "accepted": accepted})
-        }
-        QuestionKind::Numeric { answer, .. } => json!({"value": answer}),
-        QuestionKind::Ordering { items } => json!({"order": ids(items)}),
-        QuestionKind::Matching { answer, .. } => json!({"pairs": answer}),
-        QuestionKind::Calculated { .. } => {
-            json!({"value": crate::quizzes::expected_answer(question, draw).ok()})
-        }
-        QuestionKind::Essay { .. } => serde_json::Value::Null,
-    }
+/// The answer key of `question` in the API's response shape (`None` for an essay), shown only
+/// when the review policy allows.
+pub fn correct_answer(question: &Question, draw: &Draw) -> Option<CorrectAnswer> {
+    Some(match &question.kind {
+        QuestionKind::SingleChoice { answer, .. } => CorrectAnswer::Choice {
+            choice: answer.clone(),
+        },
+        QuestionKind::MultipleChoice { answers, .. } => CorrectAnswer::Choices {
+            choices: answers.clone(),
+        },
+        QuestionKind::TrueFalse { answer } => CorrectAnswer::Value {
+            value: Some(TruthOrNumber::Truth(*answer)),
+        },
+        QuestionKind::ShortText { accepted, .. } => CorrectAnswer::Text {
+            text: accepted.first().cloned(),
+            accepted: accepted.clone(),
+        },
+        QuestionKind::Numeric { answer, .. } => CorrectAnswer::Value {
+            value: Some(TruthOrNumber::Number(*answer)),
+        },
+        QuestionKind::Ordering { items } => CorrectAnswer::Order { order: ids(items) },
+        QuestionKind::Matching { answer, .. } => CorrectAnswer::Pairs {
+            pairs: answer.clone(),
+        },
+        QuestionKind::Calculated { .. } => CorrectAnswer::Value {
+            value: crate::quizzes::expected_answer(question, draw)
+                .ok()
+                .map(TruthOrNumber::Number),
+        },
+        QuestionKind::Essay { .. } => return None,
+    })
 }

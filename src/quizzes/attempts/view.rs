@@ -11,6 +11,7 @@ use super::snapshot::{correct_answer, student_view, StudentQuestion};
 use super::store::{questions_of, AttemptRow};
 use crate::courses::format::{Quiz, Review};
 use crate::db::sql_types::{Id, Timestamp};
+use crate::quizzes::wire::CorrectAnswer;
 use crate::quizzes::{Correctness, QuizGrade};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -32,8 +33,8 @@ pub struct AttemptView {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub submitted_at: Option<Timestamp>,
     pub questions: Vec<StudentQuestion>,
-    /// Saved responses by question id.
-    #[schema(value_type = Object)]
+    /// Saved responses by question id (the API id of each question).
+    #[schema(value_type = BTreeMap<String, crate::quizzes::wire::ResponseBody>)]
     pub answers: BTreeMap<String, Value>,
     /// Present once the review policy allows.
     pub result: Option<ResultView>,
@@ -59,8 +60,7 @@ pub struct QuestionResult {
     /// correct | partial | incorrect | needs_grading
     #[schema(value_type = String)]
     pub correct: Correctness,
-    #[schema(value_type = Object)]
-    pub correct_answer: Value,
+    pub correct_answer: Option<CorrectAnswer>,
     pub feedback: Option<String>,
 }
 

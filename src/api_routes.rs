@@ -1,0 +1,170 @@
+//! Every API route, declared once. A handler's `#[utoipa::path]` names its method and path;
+//! [`ApiRoutes::add`] serves the handler at exactly that method and path *and* puts the same
+//! operation (with the schemas it references) into the OpenAPI document. The served routes and
+//! the documented ones are therefore one list and cannot drift apart: a handler that is not
+//! added is neither served nor documented, and there is no second place to forget.
+//!
+//! Each area keeps its own `routes(r: &mut ApiRoutes)` listing its handlers; [`declare`] calls
+//! them all. The server runs the list once per worker with [`ApiRoutes::serving`]; the OpenAPI
+//! document runs it once with [`ApiRoutes::documenting`] (see `openapi.rs`).
+
+use actix_web::dev::Handler;
+use actix_web::http::Method;
+use actix_web::{web, FromRequest, Responder};
+use utoipa::openapi::path::{HttpMethod, Paths};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa_actix_web::OpenApiFactory;
+
+/// Settings that shape a route itself rather than its handler.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSettings {
+    /// The body limit of a course import (larger than every other JSON body).
+    pub import_limit: usize,
+}
+
+/// The list being built: actix routes when serving, OpenAPI paths and schemas always.
+pub struct ApiRoutes<'a> {
+    serve: Option<&'a mut web::ServiceConfig>,
+    /// One resource per path, in the order paths first appear: actix answers 405 from the first
+    /// resource whose path matches, so every method of a path must sit on the same resource.
+    resources: Vec<(String, Option<actix_web::Resource>)>,
+    paths: Paths,
+    schemas: Vec<(String, RefOr<Schema>)>,
+    served: Vec<(String, String)>,
+    pub settings: RouteSettings,
+}
+
+/// Everything the API serves, in one call per area.
+pub fn declare(r: &mut ApiRoutes) {
+    crate::ops::routes(r);
+    crate::auth::routes(r);
+    crate::orgs::routes(r);
+    crate::catalog::routes(r);
+    crate::courses::transfer::routes(r);
+    crate::courses::catalog::routes(r);
+    crate::courses::authoring::routes(r);
+    crate::courses::content::routes(r);
+    crate::learning::routes(r);
+    crate::quizzes::attempts::routes(r);
+    crate::reports::routes(r);
+    crate::certificates::routes(r);
+}
+
+/// Serves every route [`declare`] lists on `cfg`.
+pub fn serve(cfg: &mut web::ServiceConfig, settings: RouteSettings) {
+    let mut r = ApiRoutes::serving(cfg, settings);
+    declare(&mut r);
+    // Handed to actix only now that every method of every path is on its resource.
+    if let Some(cfg) = r.serve.take() {
+        for (_, resource) in r.resources.drain(..) {
+            cfg.service(resource.expect("every slot holds its resource between adds"));
+        }
+    }
+}
+
+/// The OpenAPI paths and schemas of every route [`declare`] lists.
+pub fn documented() -> (Paths, Vec<(String, RefOr<Schema>)>) {
+    let mut r = ApiRoutes::documenting();
+    declare(&mut r);
+    (r.paths, r.schemas)
+}
+
+/// `(METHOD, path)` of every route [`declare`] serves, as actix registers them.
+pub fn served(settings: RouteSettings) -> Vec<(String, String)> {
+    let mut r = ApiRoutes::documenting();
+    r.settings = settings;
+    declare(&mut r);
+    r.served
+}
+
+impl<'a> ApiRoutes<'a> {
+    /// Collects every route for `cfg`; [`serve`] hands them over.
+    fn serving(cfg: &'a mut web::ServiceConfig, settings: RouteSettings) -> Self {
+        ApiRoutes {
+            serve: Some(cfg),
+            resources: Vec::new(),
+            paths: Paths::new(),
+            schemas: Vec::new(),
+            served: Vec::new(),
+            settings,
+        }
+    }
+
+    /// Builds only the document (no server); route settings do not change what is documented.
+    pub fn documenting() -> ApiRoutes<'static> {
+        ApiRoutes {
+            serve: None,
+            resources: Vec::new(),
+            paths: Paths::new(),
+            schemas: Vec::new(),
+            served: Vec::new(),
+            settings: RouteSettings { import_limit: 0 },
+        }
+    }
+
+    /// Serves `handler` at the method and path of its `#[utoipa::path]` (`doc`, the struct that
+    /// attribute generates) and documents it.
+    pub fn add<D, F, Args>(&mut self, doc: D, handler: F) -> &mut Self
+    where
+        D: utoipa::Path + OpenApiFactory,
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.add_resource(doc, handler, |resource| resource)
+    }
+
+    /// As [`add`](Self::add), with the route's resource adjusted first (its own body limit).
+    pub fn add_resource<D, F, Args>(
+        &mut self,
+        doc: D,
+        handler: F,
+        adjust: impl FnOnce(actix_web::Resource) -> actix_web::Resource,
+    ) -> &mut Self
+    where
+        D: utoipa::Path + OpenApiFactory,
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        let path = D::path();
+        let methods: Vec<Method> = D::methods().iter().map(actix_method).collect();
+        for method in &methods {
+            self.served.push((method.to_string(), path.clone()));
+        }
+        if self.serve.is_some() {
+            let slot = match self.resources.iter().position(|(p, _)| *p == path) {
+                Some(i) => i,
+                None => {
+                    // A method the path does not answer gets the same problem+json 405 with
+                    // `Allow` as the app's default service gives.
+                    let resource = web::resource(path.as_str())
+                        .default_service(web::to(crate::unmatched::unmatched));
+                    self.resources.push((path.clone(), Some(resource)));
+                    self.resources.len() - 1
+                }
+            };
+            let mut resource = adjust(self.resources[slot].1.take().expect("a resource"));
+            for method in methods {
+                resource = resource.route(web::method(method).to(handler.clone()));
+            }
+            self.resources[slot].1 = Some(resource);
+        }
+        self.paths.merge(doc.paths());
+        doc.schemas(&mut self.schemas);
+        self
+    }
+}
+
+fn actix_method(method: &HttpMethod) -> Method {
+    match method {
+        HttpMethod::Get => Method::GET,
+        HttpMethod::Post => Method::POST,
+        HttpMethod::Put => Method::PUT,
+        HttpMethod::Delete => Method::DELETE,
+        HttpMethod::Options => Method::OPTIONS,
+        HttpMethod::Head => Method::HEAD,
+        HttpMethod::Patch => Method::PATCH,
+        HttpMethod::Trace => Method::TRACE,
+    }
+}
