@@ -168,3 +168,22 @@ fn actix_method(method: &HttpMethod) -> Method {
         HttpMethod::Trace => Method::TRACE,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    /// Two types under one schema name would leave the document describing only one of them.
+    #[test]
+    fn no_two_schemas_share_a_name() {
+        let (_, schemas) = super::documented();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (name, schema) in schemas {
+            let json = serde_json::to_string(&schema).unwrap();
+            if let Some(earlier) = seen.insert(name.clone(), json.clone()) {
+                assert_eq!(earlier, json, "two different schemas are named {name}");
+            }
+        }
+        assert!(seen.len() > 100, "{}", seen.len());
+    }
+}

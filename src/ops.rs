@@ -22,6 +22,7 @@ pub fn documentation_routes(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = HealthStatus)]
 pub struct Status {
     pub status: &'static str,
 }

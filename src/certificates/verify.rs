@@ -14,6 +14,7 @@ use crate::error::ApiResult;
 /// The verdict on a certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = CertificateStatus)]
 pub enum Status {
     /// Signed by this server, unaltered, on record and not revoked.
     Valid,

@@ -484,10 +484,21 @@ pub async fn delete_course(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Publishes the draft: it becomes the version students see. A draft is published when nothing
+/// blocks it (the list of `GET /courses/{course_id}/problems`):
+///
+/// - every module has at least one lesson or a quiz;
+/// - every lesson ends with a `## Sources` section listing at least one source;
+/// - every quiz has at least one question;
+/// - an edition matches its original (see Editions).
+///
+/// Otherwise the answer is 422 `publish_blocked` with that list as `report`, and nothing is
+/// published.
 #[utoipa::path(post, path = "/api/v1/courses/{course_id}/publish", tag = "authoring", security(("bearer" = [])),
     params(("course_id" = String, Path)),
     responses((status = 200, body = CourseView, description = "The draft is now the published version"),
-        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem, description = "`publish_blocked`: `report` lists what blocks publishing")))]
 pub async fn publish_course(
     state: web::Data<AppState>,
     user: AuthUser,

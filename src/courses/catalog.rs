@@ -309,6 +309,7 @@ fn preferred_languages(req: &HttpRequest, locale: Option<String>) -> Vec<String>
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// `draft` shows an author the draft instead of the published version.
     pub version: Option<String>,

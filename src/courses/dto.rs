@@ -9,6 +9,7 @@ use crate::db::sql_types::{Id, Timestamp};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct CatalogQuery {
     /// A competency code from GET /competencies.
     pub competency: Option<String>,

@@ -21,6 +21,7 @@ use crate::schema::cohorts;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// Only members of this cohort (of the same organization).
     pub cohort_id: Option<String>,

@@ -35,6 +35,7 @@ pub fn routes(r: &mut ApiRoutes) {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ReportFilter {
     /// Only members of this cohort (of the same organization).
     pub cohort_id: Option<String>,

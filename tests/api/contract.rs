@@ -85,6 +85,26 @@ async fn no_schema_in_the_openapi_document_is_untyped() {
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
             let at = format!("{method} {path}");
+            // Path parameters are exactly the path's `{names}`; the rest are query parameters.
+            let mut in_path: Vec<&str> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            let mut templated: Vec<&str> = path
+                .split('{')
+                .skip(1)
+                .filter_map(|piece| piece.split('}').next())
+                .collect();
+            in_path.sort_unstable();
+            templated.sort_unstable();
+            if in_path != templated {
+                faults.push(format!(
+                    "{at}: path parameters {in_path:?}, path names {templated:?}"
+                ));
+            }
             for parameter in op["parameters"].as_array().into_iter().flatten() {
                 walk(
                     &parameter["schema"],
@@ -105,6 +125,12 @@ async fn no_schema_in_the_openapi_document_is_untyped() {
                 );
             }
             for (status, response) in op["responses"].as_object().unwrap() {
+                // A success with a body documents it (202 and 204 have none).
+                let has_body =
+                    status.starts_with('2') && !["202", "204"].contains(&status.as_str());
+                if has_body && response.get("content").is_none() {
+                    faults.push(format!("{at} {status}: a body without a schema"));
+                }
                 for (media, content) in response["content"].as_object().into_iter().flatten() {
                     bodies += 1;
                     walk(
@@ -257,5 +283,40 @@ fn routes_are_registered_only_through_the_one_list() {
         stray.is_empty(),
         "routes registered outside api_routes.rs:\n{}",
         stray.join("\n")
+    );
+}
+
+/// The draft and publish rules are written once for authors (courses/README.md) and once for
+/// client developers (the publish operation's description); they must say the same.
+#[tokio::test]
+async fn the_publish_rules_read_the_same_in_the_course_readme_and_the_openapi_document() {
+    let app = spawn_app().await;
+    let doc = app.get("/api/openapi.json", None).await.body;
+    let publish = &doc["paths"]["/api/v1/courses/{course_id}/publish"]["post"];
+    let described = format!("{} {}", publish["summary"], publish["description"]);
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("courses/README.md"),
+    )
+    .unwrap();
+    let section = readme
+        .split("## Drafts and publishing")
+        .nth(1)
+        .expect("courses/README.md has a Drafts and publishing section");
+    let rules: Vec<&str> = section
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .filter_map(|l| l.strip_prefix("- "))
+        .collect();
+    assert_eq!(rules.len(), 4, "{rules:?}");
+    for rule in rules {
+        assert!(
+            described.contains(rule),
+            "the publish operation does not say: {rule}"
+        );
+    }
+    let responses = &publish["responses"];
+    assert!(
+        responses["422"].is_object(),
+        "publish documents its refusal"
     );
 }

@@ -1,8 +1,7 @@
 //! Authoring lessons: create, edit and delete (reading is in the catalog).
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::modules::edit_module;
@@ -36,18 +35,30 @@ pub struct UpdateLessonRequest {
     pub body: Option<String>,
 }
 
-fn lesson_created(course_id: Id, module: &str, lesson: &str) -> Value {
-    serde_json::json!({
-        "id": item_id(course_id, &lesson_path(module, lesson)),
-        "module_id": item_id(course_id, &module_path(module)),
-        "course_id": course_id,
-        "slug": lesson,
-    })
+/// The answer to POST /modules/{id}/lessons.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedLesson {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: Id,
+    #[schema(value_type = String, format = Uuid)]
+    pub module_id: Id,
+    #[schema(value_type = String, format = Uuid)]
+    pub course_id: Id,
+    pub slug: String,
+}
+
+fn lesson_created(course_id: Id, module: &str, lesson: &str) -> CreatedLesson {
+    CreatedLesson {
+        id: item_id(course_id, &lesson_path(module, lesson)),
+        module_id: item_id(course_id, &module_path(module)),
+        course_id,
+        slug: lesson.to_owned(),
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/modules/{module_id}/lessons", tag = "authoring", request_body = LessonRequest, security(("bearer" = [])),
     params(("module_id" = String, Path)),
-    responses((status = 201, description = "The new lesson's id; GET /lessons/{id}?version=draft reads it"),
+    responses((status = 201, body = CreatedLesson, description = "The new lesson's id; GET /lessons/{id}?version=draft reads it"),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_lesson(
     state: web::Data<AppState>,

@@ -1,7 +1,8 @@
 //! Authoring a course's modules, lessons, quizzes and questions. Ids are derived from the course
 //! id and slugs (see `store::item_id`), so each id is found through the `course_items` index and
-//! then in the working files. Every change is re-validated as a whole course before it is stored
-//! as the draft, so the API can never store what `caravan courses validate` would reject.
+//! then in the working files. Every change is re-parsed as a whole course before it is stored as
+//! the draft: what makes no well-formed draft is refused, and what only blocks publishing is saved
+//! (see "Drafts and publishing" in courses/README.md).
 
 use crate::api_routes::ApiRoutes;
 use diesel::prelude::*;

@@ -15,12 +15,13 @@ use utoipa::ToSchema;
 use crate::courses::format::{Choice, DrawRule, GradingMethod, KindTag, QuizSettings, Review};
 use crate::courses::format::{ToleranceKind, Variable};
 
-/// Declares one struct per question kind with the fields every kind has, the kind's own fields,
+/// Declares one struct per question kind (with its `kind` value and its schema's address for the
+/// discriminator's mapping) with the fields every kind has, the kind's own fields,
 /// and the `oneOf` of them all.
 macro_rules! question_kinds {
     ($(
         $(#[$doc:meta])*
-        $variant:ident($name:ident, $tag:ident = $tag_value:literal) {
+        $variant:ident($name:ident, $tag:ident = $tag_value:tt, $schema_ref:tt) {
             $( $(#[$field_doc:meta])* $field:ident : $ty:ty ),* $(,)?
         }
     )*) => {
@@ -57,7 +58,7 @@ macro_rules! question_kinds {
         /// kind has and the fields of its `kind`, with its answer key.
         #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
         #[serde(untagged)]
-        #[schema(discriminator = "kind")]
+        #[schema(discriminator(property_name = "kind", mapping($( ($tag_value = $schema_ref) ),*)))]
         pub enum QuestionBody {
             $( $variant($name), )*
         }
@@ -66,25 +67,25 @@ macro_rules! question_kinds {
 
 question_kinds! {
     /// One option is right.
-    SingleChoice(SingleChoiceQuestion, SingleChoiceKind = "single_choice") {
+    SingleChoice(SingleChoiceQuestion, SingleChoiceKind = "single_choice", "#/components/schemas/SingleChoiceQuestion") {
         /// 2 to 10 options with ids unique in the question.
         options: Vec<Choice>,
         /// The id of the right option.
         answer: String,
     }
     /// One or more options are right; partial credit per option.
-    MultipleChoice(MultipleChoiceQuestion, MultipleChoiceKind = "multiple_choice") {
+    MultipleChoice(MultipleChoiceQuestion, MultipleChoiceKind = "multiple_choice", "#/components/schemas/MultipleChoiceQuestion") {
         /// 2 to 10 options with ids unique in the question.
         options: Vec<Choice>,
         /// The ids of every right option.
         answers: Vec<String>,
     }
     /// A statement that is true or false.
-    TrueFalse(TrueFalseQuestion, TrueFalseKind = "true_false") {
+    TrueFalse(TrueFalseQuestion, TrueFalseKind = "true_false", "#/components/schemas/TrueFalseQuestion") {
         answer: bool,
     }
     /// A short typed answer compared with the accepted ones.
-    ShortText(ShortTextQuestion, ShortTextKind = "short_text") {
+    ShortText(ShortTextQuestion, ShortTextKind = "short_text", "#/components/schemas/ShortTextQuestion") {
         /// Every answer accepted as right.
         accepted: Vec<String>,
         /// Compare letter case too (default false).
@@ -95,7 +96,7 @@ question_kinds! {
         accent_insensitive: Option<bool>,
     }
     /// A number within a tolerance.
-    Numeric(NumericQuestion, NumericKind = "numeric") {
+    Numeric(NumericQuestion, NumericKind = "numeric", "#/components/schemas/NumericQuestion") {
         answer: f64,
         tolerance: f64,
         tolerance_kind: ToleranceKind,
@@ -104,18 +105,18 @@ question_kinds! {
         unit: Option<String>,
     }
     /// Items to put in order; `items` are listed in the right order and shuffled for students.
-    Ordering(OrderingQuestion, OrderingKind = "ordering") {
+    Ordering(OrderingQuestion, OrderingKind = "ordering", "#/components/schemas/OrderingQuestion") {
         items: Vec<Choice>,
     }
     /// Each left item matched to a right one.
-    Matching(MatchingQuestion, MatchingKind = "matching") {
+    Matching(MatchingQuestion, MatchingKind = "matching", "#/components/schemas/MatchingQuestion") {
         left: Vec<Choice>,
         right: Vec<Choice>,
         /// Left id to right id.
         answer: BTreeMap<String, String>,
     }
     /// A formula over variables drawn per attempt; the answer is the formula's value.
-    Calculated(CalculatedQuestion, CalculatedKind = "calculated") {
+    Calculated(CalculatedQuestion, CalculatedKind = "calculated", "#/components/schemas/CalculatedQuestion") {
         /// Arithmetic over the variables: + - * / ^, parentheses, and functions such as round.
         formula: String,
         variables: Vec<Variable>,
@@ -125,7 +126,7 @@ question_kinds! {
         unit: Option<String>,
     }
     /// A written answer graded by hand against the rubric.
-    Essay(EssayQuestion, EssayKind = "essay") {
+    Essay(EssayQuestion, EssayKind = "essay", "#/components/schemas/EssayQuestion") {
         /// What graders look for (not shown to students).
         rubric: String,
     }
@@ -193,13 +194,54 @@ pub struct QuizView {
 }
 
 /// A question as its authors read it: its fields with its API id.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AuthoredQuestion {
     /// The id in /api/v1/questions/{question_id}.
-    #[schema(format = Uuid)]
     pub question_id: String,
     #[serde(flatten)]
     pub question: QuestionBody,
+}
+
+/// Written by hand: `question_id` beside the kinds' `oneOf`, which here carries no
+/// discriminator. A discriminated `oneOf` inside `allOf` makes client generators (openapi-typescript)
+/// read the whole schema as one more kind named `AuthoredQuestion`; each kind's own `kind` value
+/// still tells them apart.
+impl utoipa::PartialSchema for AuthoredQuestion {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Schema, SchemaFormat};
+        use utoipa::openapi::{KnownFormat, RefOr, Type};
+        let mut kinds = QuestionBody::schema();
+        if let RefOr::T(Schema::OneOf(one_of)) = &mut kinds {
+            one_of.discriminator = None;
+        }
+        let id = ObjectBuilder::new()
+            .property(
+                "question_id",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                    .description(Some("The id in /api/v1/questions/{question_id}.")),
+            )
+            .required("question_id");
+        AllOfBuilder::new()
+            .item(id)
+            .item(kinds)
+            .description(Some(
+                "A question as its authors read it: its fields with its API id.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for AuthoredQuestion {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        QuestionBody::schemas(schemas);
+    }
 }
 
 /// The answer to POST /modules/{id}/quizzes.

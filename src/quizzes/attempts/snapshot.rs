@@ -31,7 +31,8 @@ pub struct Snapshot {
 pub struct StudentQuestion {
     #[schema(value_type = String, format = Uuid)]
     pub question_id: Id,
-    /// single_choice | multiple_choice | true_false | short_text | numeric | ordering | matching | calculated | essay
+    /// The question's kind; its response takes the shape this kind names.
+    #[schema(value_type = crate::courses::format::KindTag)]
     pub kind: String,
     /// Markdown; calculated questions show the values drawn for this attempt.
     pub prompt: String,
