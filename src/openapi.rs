@@ -104,6 +104,13 @@ impl Modify for CommonProblems {
                         .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query)
                 });
                 let responses = &mut op.responses.responses;
+                // An error body is problem+json, which is what the server sends: a handler's
+                // `body = Problem` is documented as JSON by default.
+                for response in responses.values_mut() {
+                    if let utoipa::openapi::RefOr::T(response) = response {
+                        as_problem_json(response);
+                    }
+                }
                 if secured && !responses.contains_key("401") {
                     responses.insert(
                         "401".into(),
@@ -118,5 +125,24 @@ impl Modify for CommonProblems {
                 }
             }
         }
+    }
+}
+
+/// Moves a Problem body documented as `application/json` to `application/problem+json`.
+fn as_problem_json(response: &mut utoipa::openapi::Response) {
+    let is_problem = |content: &utoipa::openapi::Content| {
+        matches!(&content.schema, Some(utoipa::openapi::RefOr::Ref(r))
+            if r.ref_location == "#/components/schemas/Problem")
+    };
+    if let Some(content) = response
+        .content
+        .get("application/json")
+        .filter(|c| is_problem(c))
+        .cloned()
+    {
+        response.content.shift_remove("application/json");
+        response
+            .content
+            .insert("application/problem+json".into(), content);
     }
 }

@@ -133,6 +133,11 @@ async fn no_schema_in_the_openapi_document_is_untyped() {
                 }
                 for (media, content) in response["content"].as_object().into_iter().flatten() {
                     bodies += 1;
+                    if content["schema"]["$ref"] == "#/components/schemas/Problem"
+                        && media != "application/problem+json"
+                    {
+                        faults.push(format!("{at} {status}: a problem documented as {media}"));
+                    }
                     walk(
                         &content["schema"],
                         &format!("{at} {status} {media}"),
