@@ -450,3 +450,78 @@ async fn the_sweep_issues_a_held_certificate_only_once_nothing_is_hidden() {
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["course_id"], shown.as_str());
 }
+
+/// Finding 8: a prerequisite naming another organization's draft is refused exactly like one
+/// naming no course at all, on create and on edit, so an author learns nothing about it.
+#[tokio::test]
+async fn a_prerequisite_on_another_organizations_draft_is_answered_like_a_missing_course() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let (org_a, admin_a) = app.org_with_admin(&root, "harbour").await;
+    let (org_b, admin_b) = app.org_with_admin(&root, "ridge").await;
+    let course = |slug: &str, org: &str, prerequisites: Value| {
+        json!({"slug": slug, "title": "Customs basics", "summary": "Declarations and duties.",
+               "language": "en", "level": "beginner", "estimated_hours": 2,
+               "competencies": ["trade.export_docs_customs"], "org_id": org, "prerequisites": prerequisites})
+    };
+    let secret = app
+        .post(
+            "/courses",
+            Some(&admin_b),
+            course("ridge-secret-draft", &org_b, json!([])),
+        )
+        .await;
+    assert_eq!(secret.status, 201, "{}", secret.body);
+
+    let refusal = |reply: &Reply, slug: &str| {
+        reply.assert_problem(422, "validation_failed");
+        reply.body["errors"].to_string().replace(slug, "SLUG")
+    };
+    let on_draft = app
+        .post(
+            "/courses",
+            Some(&admin_a),
+            course("harbour-a", &org_a, json!(["ridge-secret-draft"])),
+        )
+        .await;
+    let on_nothing = app
+        .post(
+            "/courses",
+            Some(&admin_a),
+            course("harbour-b", &org_a, json!(["no-such-course"])),
+        )
+        .await;
+    assert_eq!(
+        refusal(&on_draft, "ridge-secret-draft"),
+        refusal(&on_nothing, "no-such-course")
+    );
+
+    // The same on an edit of a course the author has.
+    let own = app
+        .post(
+            "/courses",
+            Some(&admin_a),
+            course("harbour-c", &org_a, json!([])),
+        )
+        .await;
+    assert_eq!(own.status, 201, "{}", own.body);
+    let id = own.body["id"].as_str().unwrap();
+    let on_draft = app
+        .patch(
+            &format!("/courses/{id}"),
+            Some(&admin_a),
+            json!({"prerequisites": ["ridge-secret-draft"]}),
+        )
+        .await;
+    let on_nothing = app
+        .patch(
+            &format!("/courses/{id}"),
+            Some(&admin_a),
+            json!({"prerequisites": ["no-such-course"]}),
+        )
+        .await;
+    assert_eq!(
+        refusal(&on_draft, "ridge-secret-draft"),
+        refusal(&on_nothing, "no-such-course")
+    );
+}
