@@ -29,30 +29,68 @@ pub fn routes(r: &mut ApiRoutes) {
 
 const DESCRIPTION_MAX: usize = 2000;
 
-fn cohort_view(conn: &mut DbConn, cohort_id: Id) -> QueryResult<CohortView> {
-    let (id, org_id, name, description, created_at): (Id, Id, String, String, Timestamp) =
-        cohorts::table
-            .find(cohort_id)
-            .select((
-                cohorts::id,
-                cohorts::org_id,
-                cohorts::name,
-                cohorts::description,
-                cohorts::created_at,
-            ))
-            .first(conn)?;
-    let member_count = cohort_members::table
-        .filter(cohort_members::cohort_id.eq(cohort_id))
-        .count()
-        .get_result(conn)?;
-    Ok(CohortView {
+type CohortColumns = (Id, Id, String, String, Timestamp);
+
+fn cohort_columns() -> (
+    cohorts::id,
+    cohorts::org_id,
+    cohorts::name,
+    cohorts::description,
+    cohorts::created_at,
+) {
+    (
+        cohorts::id,
+        cohorts::org_id,
+        cohorts::name,
+        cohorts::description,
+        cohorts::created_at,
+    )
+}
+
+fn view_of(
+    (id, org_id, name, description, created_at): CohortColumns,
+    member_count: i64,
+) -> CohortView {
+    CohortView {
         id,
         org_id,
         name,
         description,
         member_count,
         created_at,
-    })
+    }
+}
+
+fn cohort_view(conn: &mut DbConn, cohort_id: Id) -> QueryResult<CohortView> {
+    let row: CohortColumns = cohorts::table
+        .find(cohort_id)
+        .select(cohort_columns())
+        .first(conn)?;
+    let member_count = cohort_members::table
+        .filter(cohort_members::cohort_id.eq(cohort_id))
+        .count()
+        .get_result(conn)?;
+    Ok(view_of(row, member_count))
+}
+
+/// The views of a page of cohorts in two queries, whatever the page size: the rows, then every
+/// member count at once.
+fn cohort_views(conn: &mut DbConn, rows: Vec<CohortColumns>) -> QueryResult<Vec<CohortView>> {
+    let ids: Vec<Id> = rows.iter().map(|r| r.0).collect();
+    let counts: std::collections::HashMap<Id, i64> = cohort_members::table
+        .filter(cohort_members::cohort_id.eq_any(&ids))
+        .group_by(cohort_members::cohort_id)
+        .select((cohort_members::cohort_id, diesel::dsl::count_star()))
+        .load::<(Id, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let count = counts.get(&row.0).copied().unwrap_or(0);
+            view_of(row, count)
+        })
+        .collect())
 }
 
 fn name_taken(e: diesel::result::Error) -> ApiError {
@@ -95,17 +133,15 @@ pub async fn list_cohorts(
         access::require_role(conn, user.id, org_id, Role::Instructor)?;
         let mut q = cohorts::table
             .filter(cohorts::org_id.eq(org_id))
-            .select(cohorts::id)
+            .select(cohort_columns())
             .order(cohorts::id)
             .limit(page.limit + 1)
             .into_boxed();
         if let Some(after) = page.after {
             q = q.filter(cohorts::id.gt(after));
         }
-        let ids: Vec<Id> = q.load(conn)?;
-        ids.into_iter()
-            .map(|id| cohort_view(conn, id).map_err(ApiError::from))
-            .collect::<Result<Vec<_>, _>>()
+        let rows: Vec<CohortColumns> = q.load(conn)?;
+        Ok::<_, ApiError>(cohort_views(conn, rows)?)
     })
     .await?;
     Ok(pagination::respond(&req, rows, page, |c| c.id))

@@ -551,6 +551,30 @@ async fn cohorts_are_managed_by_org_admins_and_read_by_instructors() {
         )
         .await;
     assert_eq!(added.body["member_count"], 1);
+    // The list counts each cohort's own members, an empty cohort included.
+    app.post(
+        &format!("/orgs/{org_id}/cohorts"),
+        Some(&admin),
+        json!({"name": "Still empty"}),
+    )
+    .await
+    .assert_status(201);
+    let listed = app
+        .get(&format!("/orgs/{org_id}/cohorts"), Some(&admin))
+        .await;
+    let counts: std::collections::BTreeMap<String, i64> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_owned(),
+                c["member_count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(counts["EU sellers 2026"], 1, "{}", listed.body);
+    assert_eq!(counts["Still empty"], 0, "{}", listed.body);
     let read = app
         .get(&format!("/cohorts/{cohort}/members"), Some(&teacher))
         .await;
