@@ -219,12 +219,19 @@ pub async fn import_course(
     body: web::Json<ImportRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    // A draft may still lack what publishing needs; a publishing import may not.
-    let parsed = if body.publish {
-        format::parse_course_from_files(&body.files)
-    } else {
-        format::parse_draft_from_files(&body.files).map(|(file, _)| file)
-    };
+    // Parsing a course of up to the import limit (16 MiB) is real CPU work: it runs on the
+    // blocking pool, not on the async worker that serves other requests.
+    let (body, parsed) = web::block(move || {
+        // A draft may still lack what publishing needs; a publishing import may not.
+        let parsed = if body.publish {
+            format::parse_course_from_files(&body.files)
+        } else {
+            format::parse_draft_from_files(&body.files).map(|(file, _)| file)
+        };
+        (body, parsed)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("course parsing failed: {e}")))?;
     let file = parsed.map_err(|diags| ApiError::Unprocessable {
         code: "invalid_course",
         detail: format!(
