@@ -41,35 +41,66 @@ impl Hidden {
     }
 }
 
-/// Whether the student may see the result of the closed attempt `a` now.
-pub fn result_visible(conn: &mut DbConn, a: &AttemptRow) -> ApiResult<bool> {
-    let file = parsed_version(conn, a.version_id)?;
-    let review = file
+/// The review policy of quiz `quiz_id` in the course version an attempt was started from.
+fn review_of(conn: &mut DbConn, version_id: Id, course_id: Id, quiz_id: Id) -> ApiResult<Review> {
+    let file = parsed_version(conn, version_id)?;
+    Ok(file
         .modules
         .iter()
-        .find(|m| item_id(a.course_id, &quiz_path(&m.module.slug)) == a.quiz_id)
+        .find(|m| item_id(course_id, &quiz_path(&m.module.slug)) == quiz_id)
         .and_then(|m| m.quiz.as_ref())
-        .map_or(Review::Never, |q| q.settings.review);
+        .map_or(Review::Never, |q| q.settings.review))
+}
+
+/// Whether the student may see the result of the closed attempt `a` now.
+pub fn result_visible(conn: &mut DbConn, a: &AttemptRow) -> ApiResult<bool> {
+    let review = review_of(conn, a.version_id, a.course_id, a.quiz_id)?;
     Ok(reveals(review, a, Timestamp::now()))
 }
 
 /// The hidden results of `user` (in `course` only, when given).
+///
+/// Read per quiz, not per attempt: which quizzes (in which version) the student closed attempts
+/// of, then the attempts of only those quizzes whose policy hides something now, so a student
+/// with a long history of `immediately` quizzes costs one small query.
 pub fn hidden_results(conn: &mut DbConn, user: Id, course: Option<Id>) -> ApiResult<Hidden> {
-    let mut q = quiz_attempts::table
+    let mut taken = quiz_attempts::table
         .filter(quiz_attempts::user_id.eq(user))
         .filter(quiz_attempts::status.ne("open"))
-        .select(AttemptRow::as_select())
+        .select((
+            quiz_attempts::quiz_id,
+            quiz_attempts::course_id,
+            quiz_attempts::version_id,
+        ))
+        .distinct()
         .into_boxed();
     if let Some(c) = course {
-        q = q.filter(quiz_attempts::course_id.eq(c));
+        taken = taken.filter(quiz_attempts::course_id.eq(c));
     }
-    let attempts: Vec<AttemptRow> = q.load(conn)?;
+    let taken: Vec<(Id, Id, Id)> = taken.load(conn)?;
     let mut hidden = Hidden::default();
-    for a in attempts {
-        if !result_visible(conn, &a)? {
-            hidden.attempts.insert(a.id);
-            hidden.quizzes.insert(a.quiz_id);
-            hidden.courses.insert(a.course_id);
+    for (quiz_id, course_id, version_id) in taken {
+        let mut attempts = quiz_attempts::table
+            .filter(quiz_attempts::user_id.eq(user))
+            .filter(quiz_attempts::quiz_id.eq(quiz_id))
+            .filter(quiz_attempts::version_id.eq(version_id))
+            .filter(quiz_attempts::status.ne("open"))
+            .select(quiz_attempts::id)
+            .into_boxed();
+        match review_of(conn, version_id, course_id, quiz_id)? {
+            Review::Immediately => continue,
+            Review::Never => {}
+            // Hidden until the deadline has passed; without a deadline, never hidden (as in
+            // `reveals`).
+            Review::AfterDeadline => {
+                attempts = attempts.filter(quiz_attempts::deadline.ge(Timestamp::now()));
+            }
+        }
+        let ids: Vec<Id> = attempts.load(conn)?;
+        if !ids.is_empty() {
+            hidden.attempts.extend(ids);
+            hidden.quizzes.insert(quiz_id);
+            hidden.courses.insert(course_id);
         }
     }
     Ok(hidden)
