@@ -16,6 +16,9 @@ ENV CARAVAN_BIND=0.0.0.0:8080 \
     CARAVAN_COURSES_DIR=/usr/share/caravan/courses \
     CARAVAN_MAIL_DIR=/var/lib/caravan/mail
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
+# Healthy when /readyz answers 200. The slim image has no curl; bash's /dev/tcp speaks the HTTP
+# (dash, /bin/sh here, has no /dev/tcp at all).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["caravan"]
 CMD ["serve"]

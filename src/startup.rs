@@ -56,10 +56,12 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
         settings.db_pool_size,
         settings.db_pool_timeout,
     )?;
-    let migrate_pool = pool.clone();
+    let (migrate_pool, url) = (pool.clone(), settings.database_url.clone());
     let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-        let mut conn = migrate_pool.get()?;
-        db::run_migrations(&mut conn)
+        db::with_startup_lock(&url, || {
+            let mut conn = migrate_pool.get()?;
+            db::run_migrations(&mut conn)
+        })
     })
     .await??;
     if applied > 0 {
@@ -74,8 +76,13 @@ impl Application {
         let pool = prepare_database(&settings).await?;
         if settings.import_courses_on_empty {
             let (import_pool, dir) = (pool.clone(), settings.courses_dir.clone());
+            let url = settings.database_url.clone();
+            // Under the startup lock, of instances starting together on an empty database one
+            // imports and the others find the catalog there.
             let imported = tokio::task::spawn_blocking(move || {
-                crate::courses::transfer::import_if_empty(&import_pool, &dir)
+                db::with_startup_lock(&url, || {
+                    crate::courses::transfer::import_if_empty(&import_pool, &dir)
+                })
             })
             .await??;
             if let Some(n) = imported {

@@ -215,6 +215,37 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
     Ok(applied)
 }
 
+/// The advisory-lock key of [`with_startup_lock`] (any fixed number no other lock uses).
+const STARTUP_LOCK_KEY: i64 = 0x6361_7261_7661_6e01;
+
+/// Runs `f` holding the startup lock, so instances started together on one PostgreSQL database do
+/// their first-start work (migrations, the seed-catalog import) one at a time. Without it two
+/// migrators create the same tables at once and one dies (`duplicate key value violates unique
+/// constraint "pg_type_typname_nsp_index"`), and two importers both find no course.
+///
+/// The lock is a session advisory lock on a connection of its own, outside the pool: it never
+/// takes a connection `f` may need, and PostgreSQL releases it when that connection closes, even
+/// if the process dies holding it. SQLite needs none: its writers already queue on the file lock.
+pub fn with_startup_lock<T>(
+    database_url: &str,
+    f: impl FnOnce() -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    if Backend::of_url(database_url)? != Backend::Postgres {
+        return f();
+    }
+    let mut lock = diesel::PgConnection::establish(database_url)?;
+    let advisory = |conn: &mut diesel::PgConnection, call: &str| {
+        diesel::sql_query(format!("SELECT {call}($1)"))
+            .bind::<diesel::sql_types::BigInt, _>(STARTUP_LOCK_KEY)
+            .execute(conn)
+    };
+    advisory(&mut lock, "pg_advisory_lock")?;
+    let outcome = f();
+    // Closing the connection would release it too; unlocking says so at once.
+    let _ = advisory(&mut lock, "pg_advisory_unlock");
+    outcome
+}
+
 /// True when every embedded migration has been applied.
 pub fn migrations_current(conn: &mut DbConn) -> anyhow::Result<bool> {
     let pending = match conn {

@@ -3,12 +3,14 @@
 //! typed helpers for the requests most tests make.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use caravan::config::{MailTransport, Secret, Settings};
 use caravan::db::{DbConn, Pool};
 use caravan::startup::Application;
 use diesel::prelude::*;
+use mailin_embedded::{response, Response};
 use serde_json::{json, Value};
 
 pub const PASSWORD: &str = "violet-harbour-lantern-42";
@@ -65,20 +67,26 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
 /// An unreachable PostgreSQL fails the test loudly; it is never skipped.
 pub fn fresh_database(dir: &std::path::Path) -> String {
     match std::env::var("TEST_DATABASE_URL") {
-        Ok(base) if !base.is_empty() => {
-            let mut admin = PgConnection::establish(&base).unwrap_or_else(|e| {
-                panic!("TEST_DATABASE_URL is set but PostgreSQL is not reachable: {e}")
-            });
-            let name = format!("caravan_test_{}", uuid::Uuid::now_v7().simple());
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut admin)
-                .expect("create test database");
-            let mut url = url::Url::parse(&base).expect("TEST_DATABASE_URL is a URL");
-            url.set_path(&name);
-            url.to_string()
-        }
+        Ok(base) if !base.is_empty() => new_postgres_database(&base),
         _ => format!("sqlite://{}", dir.join("caravan.db").display()),
     }
+}
+
+/// Creates a database named `caravan_test_*` (CI drops those) on the server of `admin_url` and
+/// returns its URL. An unreachable PostgreSQL fails the test loudly.
+pub fn new_postgres_database(admin_url: &str) -> String {
+    let mut admin = PgConnection::establish(admin_url).unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL at {admin_url} is not reachable (TEST_DATABASE_URL names the server): {e}"
+        )
+    });
+    let name = format!("caravan_test_{}", uuid::Uuid::now_v7().simple());
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .expect("create test database");
+    let mut url = url::Url::parse(admin_url).expect("the PostgreSQL URL is a URL");
+    url.set_path(&name);
+    url.to_string()
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -160,8 +168,15 @@ impl Reply {
     }
 }
 
-impl TestApp {
-    pub fn url(&self, path: &str) -> String {
+/// Requests by path to a running Caravan: a test app in this process or a `caravan` process.
+/// Paths outside `/api/`, the probes, `/metrics` and `/docs` are under `/api/v1`.
+#[allow(async_fn_in_trait)] // only these tests implement and call it
+pub trait Api {
+    /// `http://127.0.0.1:PORT` of the server.
+    fn address(&self) -> &str;
+    fn client(&self) -> &reqwest::Client;
+
+    fn url(&self, path: &str) -> String {
         if path.starts_with('/')
             && !path.starts_with("/api/")
             && !path.starts_with("/healthz")
@@ -169,48 +184,53 @@ impl TestApp {
             && !path.starts_with("/metrics")
             && !path.starts_with("/docs")
         {
-            format!("{}/api/v1{}", self.address, path)
+            format!("{}/api/v1{}", self.address(), path)
         } else {
-            format!("{}{}", self.address, path)
+            format!("{}{}", self.address(), path)
         }
     }
 
-    pub async fn request(
+    async fn request(
         &self,
         method: reqwest::Method,
         path: &str,
         token: Option<&str>,
         body: Option<Value>,
     ) -> Reply {
-        let mut req = self.client.request(method, self.url(path));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        Reply::from(req.send().await.expect("request sent")).await
+        send(self.client().request(method, self.url(path)), token, body).await
     }
 
-    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
         self.request(reqwest::Method::POST, path, token, Some(body))
             .await
     }
 
-    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+    async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
         self.request(reqwest::Method::PATCH, path, token, Some(body))
             .await
     }
 
-    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+    async fn get(&self, path: &str, token: Option<&str>) -> Reply {
         self.request(reqwest::Method::GET, path, token, None).await
     }
 
-    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+    async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
         self.request(reqwest::Method::DELETE, path, token, None)
             .await
     }
+}
 
+impl Api for TestApp {
+    fn address(&self) -> &str {
+        &self.address
+    }
+
+    fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+}
+
+impl TestApp {
     /// Sends a raw body with a content type (for malformed JSON and CSV).
     pub async fn post_raw(
         &self,
@@ -397,6 +417,72 @@ impl TestApp {
             "no email to {to} containing {needle:?}; have: {:?}",
             self.emails()
         );
+    }
+}
+
+/// Sends `req` with a bearer `token` and a JSON `body`, when given, and reads the reply.
+pub async fn send(
+    mut req: reqwest::RequestBuilder,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Reply {
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    Reply::from(req.send().await.expect("request sent")).await
+}
+
+/// A real SMTP server (mailin-embedded) keeping the decoded text of every message it accepts.
+#[derive(Clone, Default)]
+pub struct SmtpInbox {
+    messages: Arc<Mutex<Vec<String>>>,
+    current: Vec<u8>,
+}
+
+impl SmtpInbox {
+    /// Serves SMTP on `listener` from a thread for the rest of the test process; returns the
+    /// messages it will have accepted.
+    pub fn serve(listener: std::net::TcpListener) -> Arc<Mutex<Vec<String>>> {
+        let inbox = SmtpInbox::default();
+        let messages = inbox.messages.clone();
+        std::thread::spawn(move || {
+            let mut server = mailin_embedded::Server::new(inbox);
+            server
+                .with_name("smtp.caravan.test")
+                .with_tcp_listener(listener);
+            let _ = server.serve();
+        });
+        messages
+    }
+}
+
+impl mailin_embedded::Handler for SmtpInbox {
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        _to: &[String],
+    ) -> Response {
+        self.current.clear();
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        let text = String::from_utf8_lossy(&self.current).into_owned();
+        self.messages
+            .lock()
+            .unwrap()
+            .push(decode_quoted_printable(&text));
+        response::OK
     }
 }
 

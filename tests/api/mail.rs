@@ -2,47 +2,11 @@
 //! or loses a message.
 
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use caravan::config::MailTransport;
-use mailin_embedded::{response, Handler, Response, Server};
 
 use crate::helpers::*;
-
-/// Collects every message the SMTP server accepts.
-#[derive(Clone, Default)]
-struct Inbox {
-    messages: Arc<Mutex<Vec<String>>>,
-    current: Vec<u8>,
-}
-
-impl Handler for Inbox {
-    fn data_start(
-        &mut self,
-        _domain: &str,
-        _from: &str,
-        _is8bit: bool,
-        _to: &[String],
-    ) -> Response {
-        self.current.clear();
-        response::OK
-    }
-
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.extend_from_slice(buf);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> Response {
-        let text = String::from_utf8_lossy(&self.current).into_owned();
-        self.messages
-            .lock()
-            .unwrap()
-            .push(decode_quoted_printable(&text));
-        response::OK
-    }
-}
 
 #[tokio::test]
 async fn registration_succeeds_while_smtp_is_down_and_the_email_arrives_once_it_is_back() {
@@ -63,16 +27,7 @@ async fn registration_succeeds_while_smtp_is_down_and_the_email_arrives_once_it_
     let failed_attempts = app.count("outbox").await;
     assert_eq!(failed_attempts, 1);
 
-    let inbox = Inbox::default();
-    let messages = inbox.messages.clone();
-    let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
-    std::thread::spawn(move || {
-        let mut server = Server::new(inbox);
-        server
-            .with_name("smtp.caravan.test")
-            .with_tcp_listener(listener);
-        let _ = server.serve();
-    });
+    let messages = SmtpInbox::serve(TcpListener::bind(("127.0.0.1", port)).unwrap());
 
     let mut delivered = Vec::new();
     for _ in 0..200 {
