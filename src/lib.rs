@@ -15,6 +15,8 @@ pub mod created;
 pub mod db;
 pub mod domain;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod jobs;
 pub mod learning;
 pub mod mail;

@@ -71,27 +71,34 @@ pub struct TokenKeys {
 
 impl TokenKeys {
     pub fn from_settings(settings: &Settings) -> Self {
-        let mut keys = vec![SigningKey::from_secret(&settings.jwt_secret.0)];
-        keys.extend(
-            settings
-                .jwt_previous_secrets
-                .iter()
-                .map(|s| SigningKey::from_secret(&s.0)),
-        );
+        let mut secrets = vec![settings.jwt_secret.0.as_str()];
+        secrets.extend(settings.jwt_previous_secrets.iter().map(|s| s.0.as_str()));
+        Self::new(
+            &secrets,
+            &settings.jwt_issuer,
+            &settings.jwt_audience,
+            settings.access_token_ttl.as_secs() as i64,
+        )
+    }
+
+    /// Keys from `secrets` (the first signs, every one verifies) for tokens of `issuer` meant for
+    /// `audience`, living `ttl_secs`.
+    pub fn new(secrets: &[&str], issuer: &str, audience: &str, ttl_secs: i64) -> Self {
+        let keys = secrets.iter().map(|s| SigningKey::from_secret(s)).collect();
         // The algorithm is pinned: a token claiming `none` or an asymmetric algorithm is rejected
         // before any key is tried.
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_issuer(&[&settings.jwt_issuer]);
-        validation.set_audience(&[&settings.jwt_audience]);
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
         validation.leeway = 30;
         Self {
             keys,
             validation,
-            issuer: settings.jwt_issuer.clone(),
-            audience: settings.jwt_audience.clone(),
-            ttl_secs: settings.access_token_ttl.as_secs() as i64,
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+            ttl_secs,
         }
     }
 

@@ -3,7 +3,7 @@
 //! and revocable by the course organization's admins. This file owns the public API the rest of
 //! the crate calls ([`Signer`], [`issue`]); see `issue.rs`, `verify.rs`, `routes.rs`.
 
-mod credential;
+pub(crate) mod credential;
 mod issue;
 pub mod routes;
 mod signer;

@@ -20,14 +20,14 @@ use crate::startup::AppState;
 /// Rows in one file at most; larger rosters are split by the client.
 const MAX_ROWS: usize = 5000;
 
-struct Row {
+pub(crate) struct Row {
     line: usize,
     email: Email,
     role: Role,
     cohort: Option<String>,
 }
 
-fn parse_csv(body: &[u8]) -> Result<Vec<Row>, Vec<ImportRow>> {
+pub(crate) fn parse_csv(body: &[u8]) -> Result<Vec<Row>, Vec<ImportRow>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)

@@ -1,0 +1,4 @@
+//! Fuzzes `caravan::fuzzing::access_token`: a panic on any input is a bug.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| caravan::fuzzing::access_token(data));

@@ -1,0 +1,4 @@
+//! Fuzzes `caravan::fuzzing::course_draft`: a panic on any input is a bug.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| caravan::fuzzing::course_draft(data));
