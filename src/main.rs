@@ -46,7 +46,7 @@ enum CoursesCommand {
     Validate { dir: std::path::PathBuf },
     /// Import (upsert by slug) and publish every course under DIR; all or nothing.
     Import { dir: std::path::PathBuf },
-    /// Write every published course to DIR/<slug>/ in the course-file format.
+    /// Write every published platform-wide course to DIR/<slug>/ in the course-file format.
     Export { dir: std::path::PathBuf },
 }
 
@@ -107,7 +107,10 @@ async fn main() -> anyhow::Result<()> {
                 caravan::courses::transfer::export_tree(&pool, &target)
             })
             .await??;
-            println!("exported {n} published courses to {}", dir.display());
+            println!(
+                "exported {n} published platform-wide courses to {}",
+                dir.display()
+            );
         }
         Command::Admin {
             command:

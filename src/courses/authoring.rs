@@ -157,19 +157,20 @@ pub(crate) fn reparse(files: &Files) -> ApiResult<CourseFile> {
 }
 
 /// Which of `slugs` name courses `user` may see.
+/// The `slugs` a course of organization `org` may name (see `store::resolve_slug`) that resolve to
+/// a course `user` may see.
 pub(crate) fn visible_slugs(
     conn: &mut DbConn,
     user: Id,
+    org: Option<Id>,
     slugs: &[String],
 ) -> ApiResult<Vec<String>> {
-    let rows: Vec<CourseRow> = courses::table
-        .filter(courses::slug.eq_any(slugs))
-        .select(CourseRow::as_select())
-        .load(conn)?;
-    let mut visible = Vec::with_capacity(rows.len());
-    for row in rows {
-        if access::can_view(conn, Some(user), &row)? {
-            visible.push(row.slug);
+    let mut visible = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        if let Some(row) = store::resolve_slug(conn, org, slug)? {
+            if access::can_view(conn, Some(user), &row)? {
+                visible.push(row.slug);
+            }
         }
     }
     Ok(visible)
@@ -177,8 +178,13 @@ pub(crate) fn visible_slugs(
 
 /// Prerequisites must name courses that `author` may see; a course they may not see (another
 /// organization's draft or internal course) is answered exactly like one that does not exist.
-pub(crate) fn check_prerequisites(conn: &mut DbConn, author: Id, course: &Course) -> ApiResult<()> {
-    let found = visible_slugs(conn, author, &course.prerequisites)?;
+pub(crate) fn check_prerequisites(
+    conn: &mut DbConn,
+    author: Id,
+    org: Option<Id>,
+    course: &Course,
+) -> ApiResult<()> {
+    let found = visible_slugs(conn, author, org, &course.prerequisites)?;
     match course
         .prerequisites
         .iter()
@@ -304,7 +310,7 @@ pub async fn create_course(
                 ))
             }
         }
-        check_prerequisites(conn, user.id, &file.course)?;
+        check_prerequisites(conn, user.id, org_id, &file.course)?;
         let id = store::create_course(conn, &files, &file, org_id, Some(user.id), false)?;
         let course = store::find_course(conn, id)?;
         set_co_instructors(conn, &course, &co)?;
@@ -335,7 +341,7 @@ pub(crate) fn edit_files<R>(
     if after.course.slug != before.course.slug {
         return Err(ApiError::invalid("slug", "a course's slug cannot change"));
     }
-    check_prerequisites(conn, user, &after.course)?;
+    check_prerequisites(conn, user, course.org_id, &after.course)?;
     store::save_draft(conn, &course, &files, &after, Some(user))?;
     Ok(result)
 }

@@ -86,12 +86,38 @@ pub fn find_course(conn: &mut DbConn, id: Id) -> QueryResult<CourseRow> {
         .first(conn)
 }
 
-pub fn find_course_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<CourseRow>> {
-    courses::table
+/// The course with `slug` in the namespace of organization `org` (None: the platform-wide
+/// courses). A slug is unique only within its namespace, so another organization's slugs are
+/// neither found nor in the way.
+pub fn find_course_by_slug(
+    conn: &mut DbConn,
+    org: Option<Id>,
+    slug: &str,
+) -> QueryResult<Option<CourseRow>> {
+    let query = courses::table
         .filter(courses::slug.eq(slug))
         .select(CourseRow::as_select())
-        .first(conn)
-        .optional()
+        .into_boxed();
+    let query = match org {
+        Some(org) => query.filter(courses::org_id.eq(org)),
+        None => query.filter(courses::org_id.is_null()),
+    };
+    query.first(conn).optional()
+}
+
+/// The course a slug written in a course of organization `org` names (a prerequisite, the
+/// original of an edition): the organization's own course of that slug, else the platform-wide one.
+pub fn resolve_slug(
+    conn: &mut DbConn,
+    org: Option<Id>,
+    slug: &str,
+) -> QueryResult<Option<CourseRow>> {
+    if let Some(own) = org {
+        if let Some(course) = find_course_by_slug(conn, Some(own), slug)? {
+            return Ok(Some(course));
+        }
+    }
+    find_course_by_slug(conn, None, slug)
 }
 
 pub fn version_files(conn: &mut DbConn, version_id: Id) -> QueryResult<(i32, Files)> {
@@ -189,7 +215,11 @@ fn course_key_of(
         report: Some(serde_json::json!([{"file": file, "field": field, "message": message}])),
     };
     let refuse = |message: String| refuse_at("course.toml", Some("edition_of"), message);
-    let Some(original) = find_course_by_slug(conn, original_slug)? else {
+    let org: Option<Id> = courses::table
+        .find(course_id)
+        .select(courses::org_id)
+        .first(conn)?;
+    let Some(original) = resolve_slug(conn, org, original_slug)? else {
         return Err(refuse(format!(
             "edition_of \"{original_slug}\" names no course"
         )));
@@ -371,9 +401,10 @@ pub fn create_course(
         ))
         .execute(conn)
         .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict { .. } => {
-                ApiError::conflict("slug_taken", "A course with this slug already exists.")
-            }
+            ApiError::Conflict { .. } => ApiError::conflict(
+                "slug_taken",
+                "A course with this slug already exists in this organization.",
+            ),
             other => other,
         })?;
     let version = insert_version(conn, id, files, owner, publish)?;
@@ -469,7 +500,7 @@ pub fn import_course(
     org_id: Option<Id>,
     publish: bool,
 ) -> Result<(Id, ImportOutcome), ApiError> {
-    let Some(course) = find_course_by_slug(conn, &file.course.slug)? else {
+    let Some(course) = find_course_by_slug(conn, org_id, &file.course.slug)? else {
         let id = create_course(conn, files, file, org_id, actor, publish)?;
         return Ok((id, ImportOutcome::Created));
     };

@@ -114,12 +114,14 @@ pub fn import_if_empty(pool: &Pool, dir: &Path) -> anyhow::Result<Option<usize>>
     }
 }
 
-/// Writes every published course to `dir/<slug>/` as the files it was published from. Refuses a
-/// folder that already holds a course of the same slug.
+/// Writes every published platform-wide course (the catalog `caravan courses import` loads) to
+/// `dir/<slug>/` as the files it was published from. An organization's courses have slugs of their
+/// own namespace and are exported over HTTP. Refuses a folder that already holds a course.
 pub fn export_tree(pool: &Pool, dir: &Path) -> anyhow::Result<usize> {
     let mut conn = pool.get()?;
     let published: Vec<(String, Option<Id>)> = courses::table
         .filter(courses::published_version_id.is_not_null())
+        .filter(courses::org_id.is_null())
         .order(courses::slug)
         .select((courses::slug, courses::published_version_id))
         .load(&mut **conn)?;
@@ -163,9 +165,14 @@ fn diagnostics_report(diags: &[Diagnostic]) -> serde_json::Value {
 
 /// The prerequisites of an uploaded course must name courses the uploader may see (an invisible
 /// one is reported like a missing one).
-fn check_prerequisites(conn: &mut DbConn, user: Id, file: &format::CourseFile) -> ApiResult<()> {
+fn check_prerequisites(
+    conn: &mut DbConn,
+    user: Id,
+    org: Option<Id>,
+    file: &format::CourseFile,
+) -> ApiResult<()> {
     let wanted = &file.course.prerequisites;
-    let found = super::authoring::visible_slugs(conn, user, wanted)?;
+    let found = super::authoring::visible_slugs(conn, user, org, wanted)?;
     let missing: Vec<&String> = wanted.iter().filter(|s| !found.contains(s)).collect();
     if missing.is_empty() {
         Ok(())
@@ -243,56 +250,59 @@ pub async fn import_course(
     let ctx = state.progress_ctx();
     let manifest = body.files.get("course.toml").cloned().unwrap_or_default();
     let response = db::transaction(&state.pool, move |conn| {
-        check_prerequisites(conn, user.id, &file)?;
-        let (course_id, outcome) = match store::find_course_by_slug(conn, &file.course.slug)? {
-            Some(existing) => {
-                if !access::can_view(conn, Some(user.id), &existing)? {
-                    return Err(ApiError::conflict(
-                        "slug_taken",
-                        "A course with this slug already exists.",
-                    ));
-                }
-                let course = if body.publish {
-                    access::owned(conn, user.id, existing.id)?
-                } else {
-                    access::editable(conn, user.id, existing.id)?
-                };
-                let outcome = store::import_course(
-                    conn,
-                    &body.files,
-                    &file,
-                    Some(user.id),
-                    course.org_id,
-                    body.publish,
-                )?;
-                if body.publish && outcome.1 == ImportOutcome::Updated {
-                    crate::learning::progress::course_republished(conn, &ctx, course.id)?;
-                }
-                (course.id, outcome.1)
-            }
-            None => {
-                match body.org_id {
-                    Some(org) => {
-                        require_role(conn, user.id, org, Role::Instructor)?;
+        check_prerequisites(conn, user.id, body.org_id, &file)?;
+        // The slug is looked up in the organization the upload is for (the platform-wide
+        // courses without one): another organization's course of that slug is not in the way.
+        let (course_id, outcome) =
+            match store::find_course_by_slug(conn, body.org_id, &file.course.slug)? {
+                Some(existing) => {
+                    if !access::can_view(conn, Some(user.id), &existing)? {
+                        return Err(ApiError::conflict(
+                            "slug_taken",
+                            "A course with this slug already exists.",
+                        ));
                     }
-                    None if is_platform_admin(conn, user.id)? => {}
-                    None => {
-                        return Err(ApiError::invalid(
-                            "org_id",
-                            "is required: the organization the course belongs to",
-                        ))
+                    let course = if body.publish {
+                        access::owned(conn, user.id, existing.id)?
+                    } else {
+                        access::editable(conn, user.id, existing.id)?
+                    };
+                    let outcome = store::import_course(
+                        conn,
+                        &body.files,
+                        &file,
+                        Some(user.id),
+                        course.org_id,
+                        body.publish,
+                    )?;
+                    if body.publish && outcome.1 == ImportOutcome::Updated {
+                        crate::learning::progress::course_republished(conn, &ctx, course.id)?;
                     }
+                    (course.id, outcome.1)
                 }
-                store::import_course(
-                    conn,
-                    &body.files,
-                    &file,
-                    Some(user.id),
-                    body.org_id,
-                    body.publish,
-                )?
-            }
-        };
+                None => {
+                    match body.org_id {
+                        Some(org) => {
+                            require_role(conn, user.id, org, Role::Instructor)?;
+                        }
+                        None if is_platform_admin(conn, user.id)? => {}
+                        None => {
+                            return Err(ApiError::invalid(
+                                "org_id",
+                                "is required: the organization the course belongs to",
+                            ))
+                        }
+                    }
+                    store::import_course(
+                        conn,
+                        &body.files,
+                        &file,
+                        Some(user.id),
+                        body.org_id,
+                        body.publish,
+                    )?
+                }
+            };
         let course = store::find_course(conn, course_id)?;
         let version = store::working_version(&course).ok_or(ApiError::NotFound)?;
         Ok(ImportResponse {

@@ -100,13 +100,22 @@ pub fn missing_prerequisites(
     if required.is_empty() {
         return Ok(Vec::new());
     }
-    // A prerequisite names a course; completing any edition of it (the same course in another
-    // language) satisfies it.
-    let required_keys: Vec<(String, Id)> = courses::table
-        .filter(courses::slug.eq_any(required))
-        .select((courses::slug, courses::course_key))
-        .load(conn)?;
-    let keys: Vec<Id> = required_keys.iter().map(|(_, k)| *k).collect();
+    // A prerequisite names a course as the course's authors see it (their organization's own
+    // course of that slug, else the platform-wide one); completing any edition of it (the same
+    // course in another language) satisfies it.
+    let org: Option<Id> = courses::table
+        .find(course_id)
+        .select(courses::org_id)
+        .first(conn)?;
+    let mut resolved: Vec<(String, Option<(Id, String)>)> = Vec::with_capacity(required.len());
+    for slug in required {
+        let course = crate::courses::store::resolve_slug(conn, org, slug)?;
+        resolved.push((slug.clone(), course.map(|c| (c.course_key, c.title))));
+    }
+    let keys: Vec<Id> = resolved
+        .iter()
+        .filter_map(|(_, c)| c.as_ref().map(|(key, _)| *key))
+        .collect();
     let completed_keys: Vec<Id> = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
@@ -114,24 +123,15 @@ pub fn missing_prerequisites(
         .filter(courses::course_key.eq_any(&keys))
         .select(courses::course_key)
         .load(conn)?;
-    let completed: Vec<String> = required_keys
-        .iter()
-        .filter(|(_, key)| completed_keys.contains(key))
-        .map(|(slug, _)| slug.clone())
-        .collect();
-    let titles: Vec<(String, String)> = courses::table
-        .filter(courses::slug.eq_any(required))
-        .select((courses::slug, courses::title))
-        .load(conn)?;
-    Ok(required
-        .iter()
-        .filter(|slug| !completed.contains(slug))
-        .map(|slug| {
-            let title = titles
-                .iter()
-                .find(|(s, _)| s == slug)
-                .map_or_else(|| slug.clone(), |(_, t)| t.clone());
-            (slug.clone(), title)
+    Ok(resolved
+        .into_iter()
+        .filter(|(_, c)| {
+            !c.as_ref()
+                .is_some_and(|(key, _)| completed_keys.contains(key))
+        })
+        .map(|(slug, c)| {
+            let title = c.map_or_else(|| slug.clone(), |(_, title)| title);
+            (slug, title)
         })
         .collect())
 }

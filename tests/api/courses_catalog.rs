@@ -923,7 +923,7 @@ async fn a_draft_imported_over_a_published_course_stays_with_its_authors_until_p
 }
 
 #[tokio::test]
-async fn a_slug_taken_in_another_organization_is_not_overwritten() {
+async fn a_slug_taken_in_another_organization_is_neither_overwritten_nor_in_the_way() {
     let app = spawn_app().await;
     let root = app.platform_admin().await;
     let (org_a, admin_a) = app.org_with_admin(&root, "yiwu").await;
@@ -945,20 +945,33 @@ async fn a_slug_taken_in_another_organization_is_not_overwritten() {
     let mut theirs = files.clone();
     let lesson = theirs.get_mut(FIRST_LESSON).unwrap();
     *lesson = lesson.replacen("Every quotation", "Each quotation", 1);
+    // The other organization's upload of the same slug is a course of its own.
+    let mut theirs_id = None;
     for publish in [false, true] {
-        app.post(
-            "/courses/import",
-            Some(&teacher_b),
-            json!({"files": theirs, "org_id": org_b, "publish": publish}),
-        )
-        .await
-        .assert_problem(409, "slug_taken");
+        let r = app
+            .post(
+                "/courses/import",
+                Some(&teacher_b),
+                json!({"files": theirs, "org_id": org_b, "publish": publish}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let their_id = r.body["course"]["id"].as_str().unwrap().to_owned();
+        assert_ne!(their_id, id);
+        assert_eq!(theirs_id.get_or_insert(their_id.clone()), &their_id);
     }
-    assert_eq!(app.count("courses").await, 1);
+    assert_eq!(app.count("courses").await, 2);
     let export = app
         .get(&format!("/courses/{id}/export"), Some(&teacher_a))
         .await;
     assert_eq!(exported(&export), files);
+    let export = app
+        .get(
+            &format!("/courses/{}/export", theirs_id.unwrap()),
+            Some(&teacher_b),
+        )
+        .await;
+    assert_eq!(exported(&export), theirs);
 }
 
 #[tokio::test]
@@ -1280,7 +1293,10 @@ async fn cli_export_writes_back_exactly_the_imported_files() {
     let export = caravan_cli(&app, &["courses", "export"], target.path()).await;
     let (stdout, stderr) = out(&export);
     assert!(export.status.success(), "{stdout}{stderr}");
-    assert!(stdout.contains("exported 2 published courses"), "{stdout}");
+    assert!(
+        stdout.contains("exported 2 published platform-wide courses"),
+        "{stdout}"
+    );
     assert_eq!(read_files(target.path()), read_files(tree.path()));
 
     // Exporting into a folder that already holds the courses is refused, not merged.

@@ -525,3 +525,78 @@ async fn a_prerequisite_on_another_organizations_draft_is_answered_like_a_missin
         refusal(&on_nothing, "no-such-course")
     );
 }
+
+/// Finding 8: slugs are unique within an organization (and among platform-wide courses), so a
+/// slug another organization's draft holds is not in the way and says nothing about it.
+#[tokio::test]
+async fn a_slug_another_organizations_draft_holds_is_free_in_mine() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let (org_a, admin_a) = app.org_with_admin(&root, "harbour").await;
+    let (org_b, admin_b) = app.org_with_admin(&root, "ridge").await;
+    let course = |org: Option<&str>, title: &str, prerequisites: Value| {
+        let mut body = json!({"slug": "customs-basics", "title": title,
+            "summary": "Declarations and duties.", "language": "en", "level": "beginner",
+            "estimated_hours": 2, "competencies": ["trade.export_docs_customs"],
+            "prerequisites": prerequisites});
+        if let Some(org) = org {
+            body["org_id"] = json!(org);
+        }
+        body
+    };
+    let theirs = app
+        .post(
+            "/courses",
+            Some(&admin_b),
+            course(Some(&org_b), "Ridge draft", json!([])),
+        )
+        .await;
+    assert_eq!(theirs.status, 201, "{}", theirs.body);
+    let mine = app
+        .post(
+            "/courses",
+            Some(&admin_a),
+            course(Some(&org_a), "Harbour course", json!([])),
+        )
+        .await;
+    assert_eq!(
+        mine.status, 201,
+        "another organization's slug is not in the way: {}",
+        mine.body
+    );
+    let platform = app
+        .post(
+            "/courses",
+            Some(&root),
+            course(None, "Platform course", json!([])),
+        )
+        .await;
+    assert_eq!(platform.status, 201, "{}", platform.body);
+    // Within one organization the slug is still one course's.
+    app.post(
+        "/courses",
+        Some(&admin_a),
+        course(Some(&org_a), "Again", json!([])),
+    )
+    .await
+    .assert_problem(409, "slug_taken");
+
+    // Each course is its own: the other organization's is untouched and unseen.
+    let mine_id = mine.body["id"].as_str().unwrap();
+    let theirs_id = theirs.body["id"].as_str().unwrap();
+    assert_ne!(mine_id, theirs_id);
+    let read = app
+        .get(&format!("/courses/{theirs_id}"), Some(&admin_a))
+        .await;
+    read.assert_problem(404, "not_found");
+    let still = app
+        .get(&format!("/courses/{theirs_id}"), Some(&admin_b))
+        .await;
+    assert_eq!(still.body["title"], "Ridge draft");
+
+    // A prerequisite names the course of that slug in the author's own organization.
+    let mut needs = course(Some(&org_a), "Harbour next step", json!(["customs-basics"]));
+    needs["slug"] = json!("customs-next");
+    let next = app.post("/courses", Some(&admin_a), needs).await;
+    assert_eq!(next.status, 201, "{}", next.body);
+}

@@ -72,6 +72,8 @@ fn both_backends_migrations_create_the_same_tables() {
                             .or_else(|| l.strip_prefix("CREATE VIRTUAL TABLE "))
                             .map(|r| r.split_whitespace().next().unwrap_or("").to_owned())
                     })
+                    // A table rebuilt on SQLite is created under a temporary name and renamed.
+                    .filter(|name| !name.ends_with("_rebuilt"))
                     .collect::<Vec<_>>()
             })
             .collect();
