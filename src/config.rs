@@ -293,3 +293,32 @@ fn development_certificate_key(path: &std::path::Path) -> anyhow::Result<String>
     );
     Ok(key)
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    fn mode(path: &std::path::Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Finding 10: generated development secrets are readable by their owner only, also when they
+    /// replace a world-readable file an older version left.
+    #[test]
+    fn development_secrets_are_written_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let jwt = dir.path().join("jwt-secret");
+        let key = dir.path().join("certificate-key");
+        super::development_secret(&jwt).unwrap();
+        super::development_certificate_key(&key).unwrap();
+        assert_eq!(mode(&jwt), 0o600);
+        assert_eq!(mode(&key), 0o600);
+
+        let old = dir.path().join("old-secret");
+        std::fs::write(&old, "weak").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let secret = super::development_secret(&old).unwrap();
+        assert_ne!(secret, "weak");
+        assert_eq!(mode(&old), 0o600);
+    }
+}
