@@ -39,9 +39,14 @@ impl PasswordHasher {
         let cpus = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
-        let (jobs, queue) = mpsc::sync_channel::<Job>(QUEUE_PER_THREAD * cpus);
+        Self::with_threads(cpus, QUEUE_PER_THREAD * cpus)
+    }
+
+    /// `threads` hashing threads fed by a queue holding at most `queue` waiting jobs.
+    fn with_threads(threads: usize, queue: usize) -> anyhow::Result<Self> {
+        let (jobs, queue) = mpsc::sync_channel::<Job>(queue);
         let queue = Arc::new(Mutex::new(queue));
-        for i in 0..cpus {
+        for i in 0..threads {
             let queue = queue.clone();
             std::thread::Builder::new()
                 .name(format!("caravan-argon2-{i}"))
@@ -154,6 +159,37 @@ pub fn verify_with_memory(password: &str, stored: &str, memory: &mut Vec<Block>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Finding 6: a caller past the queue is refused at once with 503 and `Retry-After`, and the
+    /// work already taken and queued still completes.
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once_with_retry_after() {
+        use actix_web::ResponseError as _;
+        let hasher = PasswordHasher::with_threads(1, 1).unwrap();
+        let (started, has_started) = mpsc::channel::<()>();
+        let (release, released) = mpsc::channel::<()>();
+        let (finished, has_finished) = mpsc::channel::<&str>();
+        // The one thread takes a job that holds it until released...
+        let done = finished.clone();
+        let busy: Job = Box::new(move |_| {
+            started.send(()).unwrap();
+            released.recv().unwrap();
+            done.send("busy").unwrap();
+        });
+        hasher.jobs.try_send(busy).ok().unwrap();
+        has_started.recv().unwrap();
+        // ...one more waits in the queue...
+        let waiting: Job = Box::new(move |_| finished.send("queued").unwrap());
+        hasher.jobs.try_send(waiting).ok().unwrap();
+        // ...and the next is refused without waiting.
+        let refused = hasher.run(|_| 0).await.unwrap_err();
+        let response = refused.error_response();
+        assert_eq!(response.status(), 503);
+        assert_eq!(response.headers().get("retry-after").unwrap(), "1");
+        release.send(()).unwrap();
+        assert_eq!(has_finished.recv().unwrap(), "busy");
+        assert_eq!(has_finished.recv().unwrap(), "queued");
+    }
 
     #[test]
     fn verification_accepts_the_right_password_only_and_reuses_its_memory() {
