@@ -270,3 +270,36 @@ async fn a_lesson_is_served_as_sanitized_html_beside_its_markdown() {
         assert!(!html.contains(active), "{active} in {html}");
     }
 }
+
+/// Finding 6: accepting an invitation as a new account hashes a password, so it counts against
+/// the same per-address limit as registering; past it the answer is 429 before any hashing, no
+/// account is made and nobody joins.
+#[tokio::test]
+async fn accepting_an_invitation_as_a_new_account_shares_the_hashing_limit() {
+    let app = spawn_app_with(|s| s.login_limit_per_ip = 3).await;
+    let root = app.platform_admin().await;
+    let (org, admin) = app.org_with_admin(&root, "harbour").await;
+    let invited = app
+        .post(
+            &format!("/orgs/{org}/members"),
+            Some(&admin),
+            json!({"email": "newcomer@harbour.test", "role": "student"}),
+        )
+        .await;
+    assert_eq!(invited.status, 201, "{}", invited.body);
+    let token = token_in(&app.wait_for_email("newcomer@harbour.test", "token=").await);
+    // The admin's registration counted once; two more use up the address's limit.
+    for i in 0..2 {
+        app.register(&format!("burst{i}@example.com"), "Burst")
+            .await
+            .assert_status(201);
+    }
+    let (users, memberships) = (app.count("users").await, app.count("memberships").await);
+    let accept = json!({"token": token, "password": "a long newcomer passphrase",
+                        "display_name": "Newcomer"});
+    let over = app.post("/invitations/accept", None, accept).await;
+    over.assert_problem(429, "rate_limited");
+    assert!(over.header("retry-after").is_some());
+    assert_eq!(app.count("users").await, users, "no account was made");
+    assert_eq!(app.count("memberships").await, memberships, "nobody joined");
+}
