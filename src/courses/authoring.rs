@@ -157,6 +157,19 @@ pub(crate) fn reparse(files: &Files) -> ApiResult<CourseFile> {
 }
 
 /// Which of `slugs` name courses `user` may see.
+/// Whether `user` may author courses in organization `org` (an instructor or org admin of it),
+/// or platform-wide courses when `org` is None (platform admins only).
+pub(crate) fn require_author_in(conn: &mut DbConn, user: Id, org: Option<Id>) -> ApiResult<()> {
+    match org {
+        Some(org) => require_role(conn, user, org, Role::Instructor).map(|_| ()),
+        None if is_platform_admin(conn, user)? => Ok(()),
+        None => Err(ApiError::invalid(
+            "org_id",
+            "is required: the organization the course belongs to",
+        )),
+    }
+}
+
 /// The `slugs` a course of organization `org` may name (see `store::resolve_slug`) that resolve to
 /// a course `user` may see.
 pub(crate) fn visible_slugs(
@@ -298,18 +311,7 @@ pub async fn create_course(
     let file = reparse(&files)?;
     let (org_id, co) = (b.org_id, b.co_instructor_ids);
     let view = db::transaction(&state.pool, move |conn| {
-        match org_id {
-            Some(org) => {
-                require_role(conn, user.id, org, Role::Instructor)?;
-            }
-            None if is_platform_admin(conn, user.id)? => {}
-            None => {
-                return Err(ApiError::invalid(
-                    "org_id",
-                    "is required: the organization the course belongs to",
-                ))
-            }
-        }
+        require_author_in(conn, user.id, org_id)?;
         check_prerequisites(conn, user.id, org_id, &file.course)?;
         let id = store::create_course(conn, &files, &file, org_id, Some(user.id), false)?;
         let course = store::find_course(conn, id)?;

@@ -17,9 +17,7 @@ use super::views;
 use crate::auth::AuthUser;
 use crate::db::sql_types::Id;
 use crate::db::{self, DbConn, Pool};
-use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::orgs::access::{is_platform_admin, require_role};
 use crate::schema::courses;
 use crate::startup::AppState;
 
@@ -250,6 +248,9 @@ pub async fn import_course(
     let ctx = state.progress_ctx();
     let manifest = body.files.get("course.toml").cloned().unwrap_or_default();
     let response = db::transaction(&state.pool, move |conn| {
+        // The caller may author in the namespace before anything in it is looked up, so a
+        // stranger to the organization learns nothing of its slugs.
+        super::authoring::require_author_in(conn, user.id, body.org_id)?;
         check_prerequisites(conn, user.id, body.org_id, &file)?;
         // The slug is looked up in the organization the upload is for (the platform-wide
         // courses without one): another organization's course of that slug is not in the way.
@@ -280,28 +281,14 @@ pub async fn import_course(
                     }
                     (course.id, outcome.1)
                 }
-                None => {
-                    match body.org_id {
-                        Some(org) => {
-                            require_role(conn, user.id, org, Role::Instructor)?;
-                        }
-                        None if is_platform_admin(conn, user.id)? => {}
-                        None => {
-                            return Err(ApiError::invalid(
-                                "org_id",
-                                "is required: the organization the course belongs to",
-                            ))
-                        }
-                    }
-                    store::import_course(
-                        conn,
-                        &body.files,
-                        &file,
-                        Some(user.id),
-                        body.org_id,
-                        body.publish,
-                    )?
-                }
+                None => store::import_course(
+                    conn,
+                    &body.files,
+                    &file,
+                    Some(user.id),
+                    body.org_id,
+                    body.publish,
+                )?,
             };
         let course = store::find_course(conn, course_id)?;
         let version = store::working_version(&course).ok_or(ApiError::NotFound)?;
