@@ -1,0 +1,238 @@
+// Helpers shared by the admin screens: the organization being administered, paged lists, file
+// saving and the labels of roles and statuses.
+
+import { html, useState, useEffect, useCallback } from '../lib/html.js';
+import { api } from '../lib/api.js';
+import { session } from '../lib/session.js';
+import { t, language } from '../lib/i18n.js';
+import { Loading, ErrorView, Notice } from '../lib/ui.js';
+
+/** @typedef {import('../types/api').components['schemas']['OrgView']} OrgView */
+
+export const ROLES = /** @type {const} */ (['student', 'instructor', 'org_admin']);
+export const ORG_KINDS = /** @type {const} */ (['vocational_college', 'platform_academy', 'enterprise']);
+
+const ORG_KEY = 'caravan.admin.org';
+
+/** @param {string} role */
+export function roleLabel(role) {
+  switch (role) {
+    case 'student': return t('admin.role.student');
+    case 'instructor': return t('admin.role.instructor');
+    case 'org_admin': return t('admin.role.org_admin');
+    default: return role;
+  }
+}
+
+/** @param {string} kind */
+export function kindLabel(kind) {
+  switch (kind) {
+    case 'vocational_college': return t('admin.kind.vocational_college');
+    case 'platform_academy': return t('admin.kind.platform_academy');
+    case 'enterprise': return t('admin.kind.enterprise');
+    default: return kind;
+  }
+}
+
+/** The role options of a select. */
+export function roleOptions() {
+  return ROLES.map((r) => ({ value: r, label: roleLabel(r) }));
+}
+
+/** Whether the signed-in user is a platform admin. */
+export function isPlatformAdmin() {
+  const user = /** @type {any} */ (session.user);
+  return Boolean(user && user.is_platform_admin);
+}
+
+/**
+ * Every page of a cursor-paged list (up to `cap` items).
+ * @template T
+ * @param {string} path
+ * @param {Record<string, string|number|undefined>} [query]
+ * @param {number} [cap]
+ * @returns {Promise<T[]>}
+ */
+export async function fetchAll(path, query = {}, cap = 2000) {
+  /** @type {T[]} */
+  const items = [];
+  /** @type {string|null|undefined} */
+  let cursor;
+  do {
+    /** @type {{ items: T[], next_cursor?: string|null }} */
+    const page = await api.get(path, { ...query, limit: 200, ...(cursor ? { cursor } : {}) });
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor && items.length < cap);
+  return items;
+}
+
+// The organization being administered, shared by every admin screen and remembered.
+/** @type {Set<() => void>} */
+const orgListeners = new Set();
+
+/** @returns {string|null} */
+function storedOrg() {
+  try {
+    return localStorage.getItem(ORG_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** @param {string} id */
+export function chooseOrg(id) {
+  try {
+    localStorage.setItem(ORG_KEY, id);
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+  memoryOrg = id;
+  orgListeners.forEach((fn) => fn());
+}
+
+/** @type {string|null} */
+let memoryOrg = null;
+
+/**
+ * The organizations the user may administer (all of them for a platform admin) and the chosen one.
+ * @returns {{ orgs: OrgView[], org: OrgView|null, loading: boolean, error: any, reload: () => void, choose: (id: string) => void }}
+ */
+export function useAdminOrg() {
+  const [state, setState] = useState(/** @type {{ orgs: OrgView[], loading: boolean, error: any }} */ ({ orgs: [], loading: true, error: null }));
+  const [chosen, setChosen] = useState(() => memoryOrg || storedOrg());
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const fn = () => setChosen(memoryOrg || storedOrg());
+    orgListeners.add(fn);
+    return () => { orgListeners.delete(fn); };
+  }, []);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true, error: null }));
+    fetchAll('/orgs')
+      .then((all) => {
+        const orgs = /** @type {OrgView[]} */ (all).filter((o) => isPlatformAdmin() || o.my_role === 'org_admin');
+        if (live) setState({ orgs, loading: false, error: null });
+      })
+      .catch((error) => { if (live) setState({ orgs: [], loading: false, error }); });
+    return () => { live = false; };
+  }, [tick]);
+  const org = state.orgs.find((o) => o.id === chosen) || (state.orgs.length > 0 ? state.orgs[0] : null);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { orgs: state.orgs, org, loading: state.loading, error: state.error, reload, choose: chooseOrg };
+}
+
+/**
+ * The organization bar at the top of every admin screen: which organization, and a switch when
+ * the user administers several. Renders `children(org)` once an organization is known.
+ * @param {{ children: (org: OrgView) => any }} props
+ */
+export function WithOrg({ children }) {
+  const { orgs, org, loading, error, choose } = useAdminOrg();
+  if (loading) return html`<${Loading} />`;
+  if (error) return html`<${ErrorView} problem=${error} />`;
+  if (!org) {
+    return html`<${Notice} kind="info">
+      ${t('admin.org.none')} ${isPlatformAdmin() ? html`<a href="#/admin/orgs">${t('admin.org.create_first')}</a>` : null}
+    </${Notice}>`;
+  }
+  return html`
+    <div class="admin-org-bar" style="display:flex;flex-wrap:wrap;gap:0.5rem;align-items:center;margin-bottom:1rem">
+      ${orgs.length > 1
+        ? html`<label for="admin-org-select">${t('admin.org.current')}</label>
+          <select id="admin-org-select" value=${org.id}
+            onChange=${(/** @type {Event} */ e) => choose(/** @type {HTMLSelectElement} */ (e.currentTarget).value)}>
+            ${orgs.map((o) => html`<option value=${o.id} selected=${o.id === org.id}>${o.name}</option>`)}
+          </select>`
+        : html`<span>${t('admin.org.current')}: <strong>${org.name}</strong></span>`}
+      ${isPlatformAdmin() ? html`<a href="#/admin/orgs">${t('admin.org.manage')}</a>` : null}
+    </div>
+    ${children(org)}
+  `;
+}
+
+/**
+ * A cursor-paged list with "load more".
+ * @template T
+ * @param {(cursor: string|null) => Promise<{ items: T[], next_cursor?: string|null }>} fetchPage
+ * @param {any[]} deps
+ */
+export function usePaged(fetchPage, deps) {
+  const [items, setItems] = useState(/** @type {T[]} */ ([]));
+  const [next, setNext] = useState(/** @type {string|null} */ (null));
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState(/** @type {any} */ (null));
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    setError(null);
+    fetchPage(null)
+      .then((page) => {
+        if (!live) return;
+        setItems(page.items);
+        setNext(page.next_cursor || null);
+        setLoading(false);
+      })
+      .catch((e) => { if (live) { setError(e); setLoading(false); } });
+    return () => { live = false; };
+  }, [...deps, tick]);
+  const loadMore = async () => {
+    if (!next) return;
+    setLoading(true);
+    try {
+      const page = await fetchPage(next);
+      setItems((old) => [...old, ...page.items]);
+      setNext(page.next_cursor || null);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+  const reload = () => setTick((n) => n + 1);
+  return { items, setItems, hasMore: Boolean(next), loadMore, loading, error, reload };
+}
+
+export { saveBlob } from '../lib/ui.js';
+
+/** Today as YYYY-MM-DD (for file names). */
+export function today() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** A share 0..1 as a percentage in the interface language. @param {number|null|undefined} share */
+export function percent(share) {
+  if (share === null || share === undefined || Number.isNaN(share)) return '–';
+  return new Intl.NumberFormat(language(), { style: 'percent', maximumFractionDigits: 0 }).format(share);
+}
+
+/** A country's name in the interface language. @param {string} code */
+export function countryName(code) {
+  try {
+    const names = new Intl.DisplayNames([language()], { type: 'region' });
+    return names.of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
+/** Horizontally scrolling wrapper for wide tables on phones. @param {{ children: any, label?: string }} props */
+export function TableWrap({ children, label }) {
+  return html`<div class="table-wrap" role="region" aria-label=${label || null} tabindex="0" style="overflow-x:auto;max-width:100%">${children}</div>`;
+}
+
+/** The admin screens' sub-navigation. @param {{ current: string }} props */
+export function AdminTabs({ current }) {
+  const tabs = [
+    ['/admin/members', t('admin.nav.members')],
+    ['/admin/cohorts', t('admin.nav.cohorts')],
+    ['/admin/reports/progress', t('admin.reports.progress.title')],
+    ['/admin/reports/competencies', t('admin.reports.competencies.title')],
+  ];
+  return html`<nav aria-label=${t('admin.tabs.label')} class="admin-tabs" style="display:flex;flex-wrap:wrap;gap:0.75rem;margin-bottom:0.75rem">
+    ${tabs.map(([path, label]) => html`<a href=${'#' + path} aria-current=${current === path ? 'page' : null}
+      style=${current === path ? 'font-weight:bold' : ''}>${label}</a>`)}
+  </nav>`;
+}
