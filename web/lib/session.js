@@ -1,0 +1,147 @@
+// Who is signed in. `session.user` is the GET /me body (with memberships) or null.
+// The refresh token is kept in localStorage, the access token in memory and sessionStorage
+// (see tokens.js); api.js refreshes the pair and reports an expired session here.
+import { api, ApiProblem } from './api.js';
+import { accessToken, refreshToken, storeTokens, clearTokens, onSessionExpired } from './tokens.js';
+
+/** @typedef {import('../types/api').components['schemas']['MeView']} Me */
+/** @typedef {import('../types/api').components['schemas']['MembershipView']} Membership */
+/** @typedef {import('../types/api').components['schemas']['TokenResponse']} TokenResponse */
+/** @typedef {'platform_admin' | 'org_admin' | 'instructor' | 'student'} RoleName */
+
+/** @type {Set<(user: Me | null) => void>} */
+const changeListeners = new Set();
+/** @type {Set<() => void>} */
+const expiredListeners = new Set();
+
+/** @param {Me | null} user */
+function setUser(user) {
+  session.user = user;
+  for (const fn of [...changeListeners]) fn(user);
+}
+
+onSessionExpired(() => {
+  const wasSignedIn = session.user !== null || restoring;
+  setUser(null);
+  if (wasSignedIn) for (const fn of [...expiredListeners]) fn();
+});
+
+let restoring = false;
+
+export const session = {
+  /** The signed-in user (GET /me), or null. @type {Me | null} */
+  user: /** @type {Me | null} */ (null),
+
+  /** True once restore() has run (the app knows whether someone is signed in). */
+  ready: false,
+
+  /**
+   * At start: when this browser holds tokens, loads the user (refreshing the pair if the access
+   * token is gone or stale). Resolves to the user or null; never throws for an expired session.
+   * @returns {Promise<Me | null>}
+   */
+  async restore() {
+    if (!accessToken() && !refreshToken()) {
+      session.ready = true;
+      return null;
+    }
+    restoring = true;
+    try {
+      const me = /** @type {Me} */ (await api.get('/me'));
+      setUser(me);
+      return me;
+    } catch (e) {
+      if (e instanceof ApiProblem && e.status === 401) {
+        clearTokens();
+        return null;
+      }
+      throw e;
+    } finally {
+      restoring = false;
+      session.ready = true;
+    }
+  },
+
+  /**
+   * Signs in; throws ApiProblem (401 `invalid_credentials`, 429 with retryAfter, offline).
+   * @param {string} email @param {string} password @returns {Promise<Me>}
+   */
+  async signIn(email, password) {
+    const pair = /** @type {TokenResponse} */ (await api.post('/auth/login', { email, password }));
+    storeTokens(pair);
+    const me = /** @type {Me} */ (await api.get('/me'));
+    setUser(me);
+    return me;
+  },
+
+  /** Signs out: revokes the refresh token's session on the server (best effort) and forgets it here. */
+  async signOut() {
+    const token = refreshToken();
+    clearTokens();
+    setUser(null);
+    if (token) {
+      try {
+        await api.post('/auth/logout', { refresh_token: token });
+      } catch {
+        // Offline: the token is forgotten here and expires on the server.
+      }
+    }
+  },
+
+  /** Reloads the user from GET /me (after a profile change, accepting an invitation). */
+  async reload() {
+    const me = /** @type {Me} */ (await api.get('/me'));
+    setUser(me);
+    return me;
+  },
+
+  /** Replaces the user with a fresh GET /me or PATCH /me body. @param {Me} me */
+  update(me) {
+    setUser(me);
+  },
+
+  /** @param {(user: Me | null) => void} fn @returns {() => void} unsubscribe */
+  onChange(fn) {
+    changeListeners.add(fn);
+    return () => changeListeners.delete(fn);
+  },
+
+  /**
+   * Runs when the session ended by itself (the refresh token expired or was revoked), not on
+   * signOut(). The app shows sign-in with a notice and returns to the route afterwards.
+   * @param {() => void} fn @returns {() => void} unsubscribe
+   */
+  onExpired(fn) {
+    expiredListeners.add(fn);
+    return () => expiredListeners.delete(fn);
+  },
+
+  /**
+   * Whether the user holds the role in some organization. A platform admin holds every role;
+   * every signed-in user may act as a student (anyone can enroll in the published catalog).
+   * @param {RoleName | string} role
+   */
+  hasRole(role) {
+    const user = session.user;
+    if (!user) return false;
+    if (user.is_platform_admin) return true;
+    if (role === 'student') return true;
+    return user.memberships.some((m) => m.role === role);
+  },
+
+  /** Whether the user is the platform's administrator. */
+  isPlatformAdmin() {
+    return Boolean(session.user && session.user.is_platform_admin);
+  },
+
+  /**
+   * The user's memberships (organization id, name, slug, kind and role), optionally only those
+   * with one of the given roles.
+   * @param {...(RoleName | string)} roles @returns {Membership[]}
+   */
+  orgs(...roles) {
+    const user = session.user;
+    if (!user) return [];
+    return roles.length ? user.memberships.filter((m) => roles.includes(m.role)) : user.memberships;
+  },
+};
