@@ -1,0 +1,262 @@
+// A college admin in a real browser: imports members from a CSV file (a bad row is refused with
+// the per-row report, then the corrected file goes in), invites a member (a bad address is
+// refused beside its field), creates a cohort, adds members and enrolls it in a course, reads the
+// progress and competency reports and downloads the progress report as CSV; the admin screens in
+// Chinese; a platform admin creates an organization and picks it.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { startServer, browserTest, apiAs, tokenMailedTo, GOOD_PASSWORD } from './harness.mjs';
+
+const COMPETENCY = 'ecommerce.listing_optimisation';
+
+/**
+ * The world the admin works in, set up through the API: an organization with its org admin (who
+ * accepted the emailed invitation) and a small published platform-wide course.
+ * @param {{ base: string, mailDir: string, adminEmail: string, adminPassword: string }} server
+ */
+async function setUp(server) {
+  const root = await apiAs(server.base, server.adminEmail, server.adminPassword);
+  const org = await root.post('/orgs', { name: 'Harbour Vocational College', slug: 'harbour', kind: 'vocational_college' });
+  const adminEmail = 'dean@harbour.test';
+  await root.post(`/orgs/${org.id}/members`, { email: adminEmail, role: 'org_admin' });
+  const token = await tokenMailedTo(server.mailDir, adminEmail, '/invitations/accept');
+  const anon = await apiAs(server.base, null);
+  await anon.post('/invitations/accept', { token, password: GOOD_PASSWORD, display_name: 'Dean Harbour' });
+
+  const course = await root.post('/courses', {
+    slug: 'listing-basics', title: 'Listing basics', summary: 'Titles, bullets and images.',
+    language: 'en', level: 'beginner', estimated_hours: 1, competencies: [COMPETENCY],
+  });
+  const module = await root.post(`/courses/${course.id}/modules`, { slug: 'titles', title: 'Titles' });
+  const lesson = await root.post(`/modules/${module.id}/lessons`, {
+    slug: 'title-rules', title: 'Title rules', minutes: 10, competencies: [COMPETENCY],
+    body: '# Title rules\n\nLead with the product and its key attribute.\n',
+  });
+  await root.post(`/courses/${course.id}/publish`);
+  return { root, anon, org, adminEmail, course, lesson };
+}
+
+/** @param {import('playwright-core').Page} page */
+async function signIn(page, base, email, password) {
+  await page.goto(`${base}/#/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+const BAD_CSV = [
+  'email,display_name,role,cohort',
+  'mei.chen@harbour.test,Mei Chen,student,Spring 2027',
+  'not-an-email,Broken Row,student,Spring 2027',
+  'li.wang@harbour.test,Li Wang,student,Spring 2027',
+  '',
+].join('\n');
+
+const GOOD_CSV = [
+  'email,display_name,role,cohort',
+  'mei.chen@harbour.test,Mei Chen,student,Spring 2027',
+  'li.wang@harbour.test,Li Wang,student,Spring 2027',
+  'omar.haddad@harbour.test,Omar Haddad,student,',
+  '',
+].join('\n');
+
+const TRAINEES = [
+  { email: 'mei.chen@harbour.test', name: 'Mei Chen' },
+  { email: 'li.wang@harbour.test', name: 'Li Wang' },
+  { email: 'omar.haddad@harbour.test', name: 'Omar Haddad' },
+];
+
+browserTest('an org admin imports members, invites, builds a cohort, enrolls it and downloads the progress report', { timeout: 240_000 }, async (t, b) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const { anon, org, adminEmail, course, lesson } = await setUp(server);
+  const { page } = b;
+
+  await signIn(page, server.base, adminEmail, GOOD_PASSWORD);
+  await page.getByRole('link', { name: 'Members' }).first().click();
+  await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
+  await page.getByText('Harbour Vocational College').first().waitFor();
+  await page.getByRole('cell', { name: adminEmail }).waitFor();
+  await b.shot('members');
+
+  // The CSV import: one bad line refuses the whole file, and the report names the line and why.
+  await page.getByRole('link', { name: 'Import members from a CSV file' }).click();
+  await page.getByRole('heading', { name: 'Import members', level: 1 }).waitFor();
+  await b.shot('import');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(BAD_CSV) });
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const refused = page.getByRole('region', { name: 'Nothing was imported' });
+  await refused.waitFor();
+  await refused.getByText('1 line(s) have mistakes').waitFor();
+  const badRow = refused.getByRole('row').filter({ hasText: 'not-an-email' });
+  await badRow.getByRole('cell', { name: '3', exact: true }).waitFor();
+  await badRow.getByText(/not a valid email address/).waitFor();
+  await b.shot('import-refused-with-report');
+  const membersNow = await (await apiAs(server.base, adminEmail, GOOD_PASSWORD)).get(`/orgs/${org.id}/members`);
+  assert.equal(membersNow.items.length, 1, 'nothing was imported from the refused file');
+
+  await page.getByLabel('CSV file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD_CSV) });
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const report = page.getByRole('region', { name: 'Import report' });
+  await report.waitFor();
+  await report.getByText('Imported: 3 invited, 0 updated, 0 unchanged.').waitFor();
+  await report.getByText('New cohorts: Spring 2027').waitFor();
+  for (const trainee of TRAINEES) {
+    await report.getByRole('row').filter({ hasText: trainee.email }).getByRole('cell', { name: 'Invited' }).waitFor();
+  }
+  await b.shot('import-applied');
+
+  // The trainees accept their emailed invitations (their side, through the API).
+  for (const trainee of TRAINEES) {
+    const token = await tokenMailedTo(server.mailDir, trainee.email, '/invitations/accept');
+    await anon.post('/invitations/accept', { token, password: GOOD_PASSWORD, display_name: trainee.name });
+  }
+
+  // Inviting: a bad address is refused beside the field; a good one is sent.
+  await page.getByRole('link', { name: 'Members', exact: true }).first().click();
+  await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
+  await page.getByRole('cell', { name: 'omar.haddad@harbour.test' }).waitFor();
+  const emailField = page.getByLabel('Email address');
+  await emailField.fill('not-an-email');
+  await page.getByLabel('Role', { exact: true }).selectOption('instructor');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await page.getByText('is not a valid email address').waitFor();
+  assert.equal(await emailField.getAttribute('aria-invalid'), 'true');
+  const describedBy = await emailField.getAttribute('aria-describedby');
+  assert.ok(describedBy, 'the field names its error');
+  assert.match(await page.locator(`[id="${describedBy.split(' ').pop()}"]`).innerText(), /not a valid email address/);
+  await b.shot('invite-422-beside-field');
+  await emailField.fill('new.teacher@harbour.test');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await page.getByText('An invitation was sent to new.teacher@harbour.test').waitFor();
+  assert.equal(await emailField.getAttribute('aria-invalid'), null);
+  await tokenMailedTo(server.mailDir, 'new.teacher@harbour.test', '/invitations/accept');
+  await b.shot('invite-sent');
+
+  // The CSV-made cohort holds the two trainees who accepted; a new cohort gets all three.
+  await page.getByRole('link', { name: 'Cohorts' }).first().click();
+  await page.getByRole('heading', { name: 'Cohorts', level: 1 }).waitFor();
+  await page.getByRole('row').filter({ hasText: 'Spring 2027' }).getByRole('cell', { name: '2', exact: true }).waitFor();
+  await b.shot('cohorts');
+  await page.getByLabel('Cohort name').fill('Evening class');
+  await page.getByLabel('Description').fill('Tuesdays and Thursdays, 19:00');
+  await page.getByRole('button', { name: 'Create cohort' }).click();
+  await page.getByRole('heading', { name: 'Cohort: Evening class', level: 1 }).waitFor();
+  await page.getByText('This cohort has no members yet.').waitFor();
+  for (const trainee of TRAINEES) {
+    await page.getByRole('checkbox', { name: `${trainee.name} (${trainee.email})` }).check();
+  }
+  await page.getByRole('button', { name: 'Add 3 selected' }).click();
+  await page.getByText('3 member(s) added to the cohort.').waitFor();
+  for (const trainee of TRAINEES) await page.getByRole('cell', { name: trainee.email }).waitFor();
+  await b.shot('cohort-members');
+
+  await page.getByLabel('Course', { exact: true }).selectOption({ label: 'Listing basics (en)' });
+  await page.getByRole('button', { name: 'Enroll cohort' }).click();
+  await page.getByText('Listing basics: 3 enrolled, 0 already enrolled.').waitFor();
+  await b.shot('cohort-enrolled');
+
+  // One trainee finishes the lesson (their side), so the report has something to tell.
+  const mei = await apiAs(server.base, TRAINEES[0].email, GOOD_PASSWORD);
+  await mei.post(`/lessons/${lesson.id}/complete`);
+
+  // The progress report: filters, chart, table, and the CSV download.
+  await page.getByRole('link', { name: 'Progress report' }).click();
+  await page.getByRole('heading', { name: 'Progress report', level: 1 }).waitFor();
+  await page.getByLabel('Cohort', { exact: true }).selectOption({ label: 'Spring 2027' });
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.getByText('2 row(s) shown').waitFor();
+  await page.getByLabel('Cohort', { exact: true }).selectOption({ label: 'Evening class' });
+  await page.getByLabel('Course', { exact: true }).selectOption({ label: 'Listing basics' });
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.getByText('3 row(s) shown').waitFor();
+  await page.getByRole('img', { name: /Progress per trainee/ }).waitFor();
+  const meiRow = page.getByRole('row').filter({ hasText: TRAINEES[0].email });
+  await meiRow.getByRole('cell', { name: '100%' }).waitFor();
+  await b.shot('progress-report');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^progress-harbour-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = await readFile(await download.path(), 'utf8');
+  const lines = csv.trim().split(/\r?\n/);
+  const header = lines[0].split(',');
+  assert.ok(header.includes('email') && header.includes('course_slug') && header.includes('percent'), lines[0]);
+  assert.equal(lines.length, 1 + TRAINEES.length, csv);
+  for (const trainee of TRAINEES) assert.ok(csv.includes(trainee.email), `${trainee.email} in ${csv}`);
+  const meiLine = lines.find((l) => l.includes(TRAINEES[0].email)) || '';
+  const cells = meiLine.split(',');
+  assert.equal(cells[header.indexOf('course_slug')], course.slug);
+  assert.equal(Number(cells[header.indexOf('percent')]), 100);
+  await page.getByText(/Saved as progress-harbour-/).waitFor();
+  await b.shot('progress-report-downloaded');
+
+  // The competency report, for one market.
+  await page.getByRole('link', { name: 'Competency report' }).click();
+  await page.getByRole('heading', { name: 'Competency report', level: 1 }).waitFor();
+  await page.getByLabel('Market').selectOption('DE');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.getByRole('img', { name: /Average mastery per area/ }).waitFor();
+  await page.getByRole('img', { name: /Readiness for Germany/ }).waitFor();
+  await page.getByRole('cell', { name: new RegExp(TRAINEES[0].email) }).waitFor();
+  await b.shot('competency-report');
+});
+
+browserTest('the admin screens in Chinese', { timeout: 180_000, locale: 'zh-CN' }, async (t, b) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const { adminEmail } = await setUp(server);
+  const { page } = b;
+  // The browser asks for Chinese: the interface follows.
+  await page.goto(`${server.base}/#/sign-in`);
+  await page.getByRole('heading', { name: '登录', level: 1 }).waitFor();
+  await page.getByLabel('邮箱').fill(adminEmail);
+  await page.getByLabel('密码', { exact: true }).fill(GOOD_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '退出登录' }).or(page.getByRole('heading', { name: '成员管理' })).first().waitFor();
+  await page.getByRole('link', { name: '成员' }).first().click();
+  await page.getByRole('heading', { name: '成员管理', level: 1 }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  await page.getByRole('heading', { name: '邀请成员' }).waitFor();
+  await page.getByLabel('邮箱地址').fill('not-an-email');
+  await page.getByRole('button', { name: '发送邀请' }).click();
+  await page.getByLabel('邮箱地址').and(page.locator('[aria-invalid="true"]')).waitFor();
+  await page.getByRole('option', { name: '机构管理员' }).first().waitFor({ state: 'attached' });
+  await b.shot('members-zh');
+  await page.getByRole('link', { name: '学习进度报表' }).click();
+  await page.getByRole('heading', { name: '学习进度报表', level: 1 }).waitFor();
+  await page.getByRole('button', { name: '下载 CSV' }).waitFor();
+  await page.getByLabel('班级').waitFor();
+  await b.shot('progress-report-zh');
+});
+
+browserTest('a platform admin creates an organization and administers it', { timeout: 180_000 }, async (t, b) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const { page } = b;
+  await signIn(page, server.base, server.adminEmail, server.adminPassword);
+  await page.getByRole('link', { name: 'Organizations' }).first().click();
+  await page.getByRole('heading', { name: 'Organizations', level: 1 }).waitFor();
+  await b.shot('organizations');
+  await page.getByLabel('Name', { exact: true }).first().fill('Silk Road Seller Academy');
+  assert.equal(await page.getByLabel('Short name (slug)').inputValue(), 'silk-road-seller-academy');
+  await page.getByLabel('Kind').first().selectOption('platform_academy');
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.getByText('Silk Road Seller Academy was created.').waitFor();
+  await page.getByRole('cell', { name: 'silk-road-seller-academy' }).waitFor();
+  await b.shot('organization-created');
+
+  // The same short name again: the conflict is shown beside the field.
+  await page.getByLabel('Name', { exact: true }).first().fill('Silk Road Seller Academy');
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.getByText('Another organization already uses this short name.').waitFor();
+  await b.shot('organization-slug-taken');
+
+  await page.getByRole('button', { name: 'Administer Silk Road Seller Academy' }).click();
+  await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
+  await page.getByText('No members yet. Invite someone or import a list.').waitFor();
+  await b.shot('members-of-new-organization');
+});
