@@ -174,9 +174,11 @@ export function CompetencyPicker({ areas, value, onChange, name = 'competencies'
   const toggle = (code, on) =>
     onChange(on ? [...value.filter((c) => c !== code), code] : value.filter((c) => c !== code));
   const chosen = value.length;
+  // Open at first when nothing is chosen yet; afterwards the reader opens and closes it.
+  const [initiallyOpen] = useState(open ?? chosen === 0);
   return html`<fieldset class="picker" aria-describedby=${error ? id : undefined} data-field=${name}>
     <legend>${legend ?? t('author.field.competencies')}</legend>
-    <details open=${open ?? chosen === 0}>
+    <details open=${initiallyOpen}>
       <summary>${t('author.picker.chosen', { n: chosen })}</summary>
       ${areas.map(
         (area) => html`<div class="picker-group" key=${area.code}>
