@@ -62,7 +62,8 @@ function Details({ user }) {
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const [locale, setLocale] = useState(user.locale);
-  const localeOptions = LANGUAGES.map((l) => ({ value: /** @type {string} */ (l.code), label: l.name }));
+  /** @type {Array<{ value: string, label: string }>} */
+  const localeOptions = LANGUAGES.map((l) => ({ value: l.code, label: l.name }));
   if (!localeOptions.some((o) => o.value === user.locale)) localeOptions.push({ value: user.locale, label: user.locale });
   /** @param {SubmitEvent} e */
   const submit = async (e) => {
