@@ -1,6 +1,6 @@
 // The catalog: published courses with search, filters by competency (grouped by area), level,
 // target market and teaching language, and pages of results.
-import { html, useState, useEffect } from '../lib/html.js';
+import { html, useState, useEffect, useRef } from '../lib/html.js';
 import { t } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { useRoute } from '../lib/router.js';
@@ -52,7 +52,13 @@ export function CatalogPage() {
     if (name !== 'q') apply({ ...next, q: filters.q });
   };
 
+  // Turning a page moves focus to the results (not on the first render: the heading has it).
+  const first = useRef(true);
   useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
     document.getElementById('catalog-results')?.focus();
   }, [cursor]);
 

@@ -79,8 +79,8 @@ export function QuestionInput({ q, index, value, onChange, error, disabled }) {
       const essay = q.kind === 'essay';
       /** @param {Event} e */
       const input = (e) => onChange({ text: /** @type {HTMLInputElement} */ (e.currentTarget).value });
-      return html`<div>
-        <p style="margin-bottom: .25rem">${prompt}</p>
+      return html`<div class="field">
+        <p style="margin: 0 0 .25rem">${prompt}</p>
         <label for=${id}>${essay ? t('student.quiz.essayLabel') : t('student.quiz.answerLabel')}</label>
         ${essay
           ? html`<textarea id=${id} rows="6" style="width: 100%" aria-describedby=${described} disabled=${disabled}
@@ -94,8 +94,8 @@ export function QuestionInput({ q, index, value, onChange, error, disabled }) {
     case 'calculated': {
       const id = `${base}-number`;
       const shown = value?.value === undefined || value?.value === null ? '' : String(value.value);
-      return html`<div>
-        <p style="margin-bottom: .25rem">${prompt}</p>
+      return html`<div class="field" style="max-width: 20rem">
+        <p style="margin: 0 0 .25rem">${prompt}</p>
         <label for=${id}>${q.unit ? t('student.quiz.numberLabelUnit', { unit: q.unit }) : t('student.quiz.numberLabel')}</label>
         <input id=${id} type="text" inputmode="decimal" autocomplete="off" aria-describedby=${described} disabled=${disabled}
           value=${shown}
@@ -104,7 +104,6 @@ export function QuestionInput({ q, index, value, onChange, error, disabled }) {
             // Sent as the text typed: the server reads and checks the number.
             onChange(raw === '' ? null : { value: raw });
           }} />
-        ${q.unit ? html` <span>${q.unit}</span>` : null}
         ${errorText}
       </div>`;
     }
@@ -153,8 +152,8 @@ export function QuestionInput({ q, index, value, onChange, error, disabled }) {
         <legend>${prompt}</legend>
         ${left.map((l, i) => {
           const id = `${base}-match-${i}`;
-          return html`<div key=${l.id} style="margin: .25rem 0">
-            <label for=${id}>${l.text}</label>${' '}
+          return html`<div key=${l.id} class="field" style="max-width: 24rem">
+            <label for=${id}>${l.text}</label>
             <select id=${id} disabled=${disabled} value=${pairs[l.id] ?? ''}
               onChange=${(/** @type {Event} */ e) => {
                 const v = /** @type {HTMLSelectElement} */ (e.currentTarget).value;

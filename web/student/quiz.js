@@ -287,18 +287,20 @@ function TakeQuiz({ attempt, onFinished, onReload }) {
   };
 
   const deadlinePassed = attempt.deadline ? Date.parse(attempt.deadline) <= Date.now() : false;
+  // The latest refusal: a closed attempt found by autosave outranks an earlier failed submit.
+  const shown = (status.state === 'closed' && status.problem) || submitProblem;
   return html`<div>
     <p class="muted">${t('student.quiz.attemptInfo', { number: attempt.number, count: questions.length, started: dateTime(attempt.started_at) })}</p>
     ${attempt.deadline
       ? html`<${Countdown} deadline=${attempt.deadline} onExpired=${expired} />`
       : html`<p class="muted">${t('student.quiz.noTimeLimit')}</p>`}
     <${SaveState} status=${status} onRetry=${() => saver.current?.retry()} />
-    ${closed || submitProblem
+    ${shown
       ? html`<div role="alert">
           <${Notice} kind="error">
-            <strong>${closedTitle(submitProblem || status.problem, attempt, timeUp || deadlinePassed)}</strong>
-            <p>${(submitProblem || status.problem)?.detail ?? ''}</p>
-            ${(submitProblem || status.problem)?.status === 409
+            <strong>${closedTitle(shown, attempt, timeUp || deadlinePassed)}</strong>
+            <p>${shown.detail}</p>
+            ${shown.status === 409
               ? html`<button type="button" onClick=${onReload}>${t('student.quiz.seeResult')}</button>`
               : null}
           <//>
@@ -376,7 +378,7 @@ export function Result({ attempt }) {
     </div>
     <p class="muted">${t('student.result.submittedAt', { time: dateTime(attempt.submitted_at) })}</p>
     <h2>${t('student.review.title')}</h2>
-    <ol style="padding-left: 1.25rem">
+    <ol style="list-style: none; padding: 0">
       ${questions.map((q, i) => {
         const r = result.questions.find((x) => x.question_id === q.question_id);
         const mine = attempt.answers?.[q.question_id];
