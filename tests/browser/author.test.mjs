@@ -247,7 +247,7 @@ browserTest('an instructor builds a course from an empty draft and publishes it'
     await shot('publish-blocked');
 
     // Fix: the lesson gets its sources.
-    await page.getByRole('link', { name: 'Title rules' }).click();
+    await page.getByRole('link', { name: 'Title rules', exact: true }).click();
     const body = page.getByLabel('Lesson text (Markdown)');
     await body.fill(`${await body.inputValue()}\n## Sources\n\n- A marketplace style guide.\n`);
     await page.getByRole('button', { name: 'Save draft and preview' }).click();

@@ -1,7 +1,7 @@
 // Shared pieces of the authoring screens: who may author where, the competency framework and
 // markets (loaded once), pickers for them, and mapping the server's problems to form fields.
 
-import { html, useState } from '../lib/html.js';
+import { html, useState, useId } from '../lib/html.js';
 import { ConfirmDialog } from '../lib/ui.js';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
@@ -147,11 +147,12 @@ export function mappedProblem(problem) {
  * @param {{ label: string, checked: boolean, onChange: (v: boolean) => void, name?: string, disabled?: boolean }} props
  */
 export function Check({ label, checked, onChange, name, disabled }) {
-  return html`<label class="check">
-    <input type="checkbox" name=${name} checked=${checked} disabled=${disabled}
+  const id = `check-${useId()}`;
+  return html`<div class="field field-check" style="margin-bottom: 0.5rem">
+    <input id=${id} type="checkbox" name=${name} checked=${checked} disabled=${disabled}
       onChange=${(/** @type {any} */ e) => onChange(e.currentTarget.checked)} />
-    <span>${label}</span>
-  </label>`;
+    <label for=${id}>${label}</label>
+  </div>`;
 }
 
 /**
@@ -176,7 +177,7 @@ export function CompetencyPicker({ areas, value, onChange, name = 'competencies'
   const chosen = value.length;
   // Open at first when nothing is chosen yet; afterwards the reader opens and closes it.
   const [initiallyOpen] = useState(open ?? chosen === 0);
-  return html`<fieldset class="picker" aria-describedby=${error ? id : undefined} data-field=${name}>
+  return html`<fieldset class="fieldset picker" aria-describedby=${error ? id : undefined} data-field=${name}>
     <legend>${legend ?? t('author.field.competencies')}</legend>
     <details open=${initiallyOpen}>
       <summary>${t('author.picker.chosen', { n: chosen })}</summary>
@@ -202,7 +203,7 @@ export function MarketPicker({ markets, value, onChange, error }) {
   /** @param {string} code @param {boolean} on */
   const toggle = (code, on) =>
     onChange(on ? [...value.filter((c) => c !== code), code] : value.filter((c) => c !== code));
-  return html`<fieldset class="picker" aria-describedby=${error ? 'markets-error' : undefined} data-field="markets">
+  return html`<fieldset class="fieldset picker" aria-describedby=${error ? 'markets-error' : undefined} data-field="markets">
     <legend>${t('author.field.markets')}</legend>
     <details open=${false}>
       <summary>${t('author.picker.chosen', { n: value.length })}</summary>
@@ -247,15 +248,17 @@ export function fileTarget(file) {
 }
 
 /**
- * A list of publish problems.
- * @param {{ problems: Schemas['PublishProblem'][], label?: string }} props
+ * A list of publish problems; `linkFor` may name where each is fixed.
+ * @param {{ problems: Schemas['PublishProblem'][], label?: string,
+ *   linkFor?: (p: Schemas['PublishProblem']) => { href: string, label: string } | null }} props
  */
-export function ProblemList({ problems, label }) {
+export function ProblemList({ problems, label, linkFor }) {
   if (!problems.length) return null;
   return html`<ul class="problems" aria-label=${label ?? t('author.problems.title')}>
     ${problems.map(
-      (p, i) => html`<li key=${i} class="problem error">
+      (p, i) => html`<li key=${i} class="problem field-error">
         ${p.field ? html`<code>${p.field}</code>${': '}` : null}${p.message}
+        ${linkFor && linkFor(p) ? html` <a href=${linkFor(p)?.href}>${linkFor(p)?.label}</a>` : null}
         ${p.line ? html` <small>${t('author.problems.where', { file: p.file, line: p.line })}</small>` : null}
       </li>`,
     )}

@@ -49,6 +49,11 @@ export function CourseEditor() {
       <span class=${`badge status-${c.status}`}>${statusLabel(c.status)}</span>
       ${c.has_draft && c.status !== 'draft' ? html` <span class="badge">${t('author.editor.unpublishedChanges')}</span>` : null}
       ${c.published_at ? html` ${t('author.editor.publishedAt', { date: formatDate(c.published_at) })}` : null}
+      ${problems.data
+        ? html` <span class=${problems.data.publishable ? 'badge badge-ok' : 'badge badge-warn'}>${problems.data.publishable
+            ? t('author.editor.ready')
+            : t('author.editor.blocking', { n: problems.data.problems.length })}</span>`
+        : null}
     </p>
     ${notice && html`<${Notice} kind=${notice.kind}>${notice.text}</${Notice}>`}
     <${CourseFields} course=${c} framework=${fw.data}
@@ -292,6 +297,25 @@ function NewModule({ courseId, onCreated }) {
 }
 
 /**
+ * The screen where a publish problem is fixed, when it is not this one.
+ * @param {CourseView} course @param {PublishProblem} p
+ * @returns {{ href: string, label: string } | null}
+ */
+function whereToFix(course, p) {
+  const target = fileTarget(p.file);
+  const module = course.modules.find((m) => m.slug === target.module);
+  if (!module) return null;
+  if (target.kind === 'lesson') {
+    const lesson = module.lessons.find((l) => l.slug === target.lesson);
+    return lesson ? { href: `#/author/lessons/${lesson.id}`, label: t('author.problems.open', { title: lesson.title }) } : null;
+  }
+  if (target.kind === 'quiz' && module.quiz) {
+    return { href: `#/author/quizzes/${module.quiz.id}`, label: t('author.problems.open', { title: module.quiz.title }) };
+  }
+  return null;
+}
+
+/**
  * @param {{ course: CourseView, problems: { data: any, error: any, loading: boolean, reload: () => void },
  *   onPublished: (text: string) => void }} props
  */
@@ -336,7 +360,8 @@ function Publish({ course, problems, onPublished }) {
     ${data && !data.publishable
       ? html`<div>
           <p>${t('author.publish.blocked', { n: data.problems.length })}</p>
-          <${ProblemList} problems=${data.problems} label=${t('author.problems.title')} />
+          <${ProblemList} problems=${data.problems} label=${t('author.problems.title')}
+            linkFor=${(/** @type {PublishProblem} */ p) => whereToFix(course, p)} />
         </div>`
       : null}
     ${problem && problem.code === 'nothing_to_publish'
@@ -346,7 +371,7 @@ function Publish({ course, problems, onPublished }) {
         : problem ? html`<${ErrorView} problem=${problem} />` : null}
     <p class="actions">
       <${Button} kind="secondary" onClick=${() => problems.reload()}>${t('author.publish.check')}</${Button}>
-      ${' '}<${Button} kind="secondary" onClick=${publish} disabled=${busy}>${t('author.publish.action')}</${Button}>
+      ${' '}<${Button} onClick=${publish} busy=${busy}>${t('author.publish.action')}</${Button}>
       ${course.status === 'published'
         ? html` <${Button} kind="danger" onClick=${archive}>${t('author.publish.archive')}</${Button}>`
         : null}

@@ -59,7 +59,7 @@ function Preview({ lesson }) {
   return html`<section class="card preview" aria-labelledby="preview-heading">
     <h2 id="preview-heading">${t('author.lesson.preview')}</h2>
     <p><small>${t('author.lesson.previewNote')}</small></p>
-    <div class="lesson-body" data-testid="lesson-preview" dangerouslySetInnerHTML=${{ __html: lesson.html }}></div>
+    <div class="prose lesson-body" dangerouslySetInnerHTML=${{ __html: lesson.html }}></div>
   </section>`;
 }
 

@@ -372,9 +372,9 @@ function KindFields({ d, set, on, errors, prefix }) {
  * @param {{ id: string, label: string, value: string, onInput: (v: string) => void, type?: string, step?: string }} props
  */
 function RowInput({ id, label, value, onInput, type = 'text', step }) {
-  return html`<span class="row-input">
+  return html`<span class="field" style="flex: 1 1 10rem; margin: 0">
     <label for=${id}>${label}</label>
-    <input id=${id} type=${type} step=${step} value=${value}
+    <input id=${id} class="input" type=${type} step=${step} value=${value}
       onInput=${(/** @type {any} */ e) => onInput(e.currentTarget.value)} />
   </span>`;
 }
@@ -394,22 +394,22 @@ function Options({ d, set, errors, prefix }) {
       answer: d.answer === gone ? '' : d.answer,
     });
   };
-  return html`<fieldset aria-describedby=${error ? `${prefix}-options-error` : undefined} data-field="options">
+  return html`<fieldset class="fieldset" aria-describedby=${error ? `${prefix}-options-error` : undefined} data-field="options">
     <legend>${single ? t('author.q.optionsSingle') : t('author.q.optionsMultiple')}</legend>
     ${d.options.map(
-      (o, i) => html`<div class="row" key=${o.id}>
+      (o, i) => html`<div class="row" style="align-items: flex-end; margin-bottom: 0.75rem" key=${o.id}>
         <${RowInput} id=${`${prefix}-opt-${o.id}`} label=${t('author.q.option', { n: i + 1 })} value=${o.text}
           onInput=${(/** @type {string} */ v) => setText(i, v)} />
-        <label class="check">
-          <input type=${single ? 'radio' : 'checkbox'} name=${`${prefix}-right`}
+        <span class="field field-check" style="margin: 0">
+          <input id=${`${prefix}-right-${o.id}`} type=${single ? 'radio' : 'checkbox'} name=${`${prefix}-right`}
             checked=${single ? d.answer === o.id : d.answers.includes(o.id)}
             onChange=${(/** @type {any} */ e) => {
               const on = e.currentTarget.checked;
               if (single) set({ answer: o.id });
               else set({ answers: on ? [...d.answers.filter((a) => a !== o.id), o.id] : d.answers.filter((a) => a !== o.id) });
             }} />
-          <span>${t('author.q.optionRight', { n: i + 1 })}</span>
-        </label>
+          <label for=${`${prefix}-right-${o.id}`}>${t('author.q.optionRight', { n: i + 1 })}</label>
+        </span>
         <${Button} kind="secondary" class="small" onClick=${() => remove(i)} aria-label=${t('author.q.removeOption', { n: i + 1 })}>✕</${Button}>
       </div>`,
     )}
@@ -432,11 +432,11 @@ function Ordering({ d, set, errors, prefix }) {
     items[j] = a;
     set({ items });
   };
-  return html`<fieldset aria-describedby=${errors.items ? `${prefix}-items-error` : undefined} data-field="items">
+  return html`<fieldset class="fieldset" aria-describedby=${errors.items ? `${prefix}-items-error` : undefined} data-field="items">
     <legend>${t('author.q.items')}</legend>
     <p><small>${t('author.q.itemsHint')}</small></p>
     ${d.items.map(
-      (it, i) => html`<div class="row" key=${it.id}>
+      (it, i) => html`<div class="row" style="align-items: flex-end; margin-bottom: 0.75rem" key=${it.id}>
         <${RowInput} id=${`${prefix}-item-${it.id}`} label=${t('author.q.item', { n: i + 1 })} value=${it.text}
           onInput=${(/** @type {string} */ v) => set({ items: d.items.map((x, j) => (j === i ? { ...x, text: v } : x)) })} />
         <${Button} kind="secondary" class="small" onClick=${() => move(i, -1)} aria-label=${t('author.q.moveUp', { n: i + 1 })}>↑</${Button}>
@@ -460,11 +460,11 @@ function Matching({ d, set, errors, prefix }) {
     const rights = d.pairs.map((p) => ({ id: p.rightId }));
     set({ pairs: [...d.pairs, { leftId: nextId('l', lefts), left: '', rightId: nextId('r', rights), right: '' }] });
   };
-  return html`<fieldset aria-describedby=${error ? `${prefix}-pairs-error` : undefined} data-field="answer">
+  return html`<fieldset class="fieldset" aria-describedby=${error ? `${prefix}-pairs-error` : undefined} data-field="answer">
     <legend>${t('author.q.pairs')}</legend>
     <p><small>${t('author.q.pairsHint')}</small></p>
     ${d.pairs.map(
-      (p, i) => html`<div class="row" key=${`${p.leftId}-${p.rightId}-${i}`}>
+      (p, i) => html`<div class="row" style="align-items: flex-end; margin-bottom: 0.75rem" key=${`${p.leftId}-${p.rightId}-${i}`}>
         <${RowInput} id=${`${prefix}-left-${i}`} label=${t('author.q.left', { n: i + 1 })} value=${p.left}
           onInput=${(/** @type {string} */ v) => edit(i, { left: v, leftId: p.leftId || nextId('l', d.pairs.map((x) => ({ id: x.leftId }))) })} />
         <${RowInput} id=${`${prefix}-right-${i}`} label=${t('author.q.right', { n: i + 1 })} value=${p.right}
@@ -482,10 +482,10 @@ function Matching({ d, set, errors, prefix }) {
 function Variables({ d, set, errors, prefix }) {
   /** @param {number} i @param {Partial<Var>} p */
   const edit = (i, p) => set({ variables: d.variables.map((x, j) => (j === i ? { ...x, ...p } : x)) });
-  return html`<fieldset aria-describedby=${errors.variables ? `${prefix}-vars-error` : undefined} data-field="variables">
+  return html`<fieldset class="fieldset" aria-describedby=${errors.variables ? `${prefix}-vars-error` : undefined} data-field="variables">
     <legend>${t('author.q.variables')}</legend>
     ${d.variables.map(
-      (v, i) => html`<div class="row" key=${i}>
+      (v, i) => html`<div class="row" style="align-items: flex-end; margin-bottom: 0.75rem" key=${i}>
         <${RowInput} id=${`${prefix}-var-${i}-name`} label=${t('author.q.varName', { n: i + 1 })} value=${v.name}
           onInput=${(/** @type {string} */ x) => edit(i, { name: x })} />
         <${RowInput} id=${`${prefix}-var-${i}-min`} type="number" step="any" label=${t('author.q.varMin', { n: i + 1 })} value=${v.min}

@@ -77,7 +77,8 @@ export function QuizReportView() {
   return html`<${Page} title=${t('author.report.titleOf', { title: quiz.title })}>
     <p><a href=${`#/author/quizzes/${id}`}>${t('author.grading.backToQuiz')}</a>
       ${' · '}<a href=${`#/author/courses/${course.id}`}>${course.title}</a></p>
-    <${Form} onSubmit=${(/** @type {any} */ e) => { e?.preventDefault?.(); setApplied({ from, to, cohort }); }}>
+    <${Form} class="toolbar" aria-label=${t('author.report.filters')}
+      onSubmit=${(/** @type {any} */ e) => { e?.preventDefault?.(); setApplied({ from, to, cohort }); }}>
       ${orgChoices.length > 1
         ? html`<${Field} type="select" label=${t('author.field.org')} name="org_id" value=${orgId ?? ''}
             options=${orgChoices.map((m) => ({ value: m.org_id, label: m.org_name }))}
@@ -98,20 +99,24 @@ export function QuizReportView() {
     ${!orgId ? html`<${Notice} kind="info">${t('author.report.noOrg')}</${Notice}>` : null}
     ${report.loading && !r ? html`<${Loading} />` : null}
     ${report.error
-      ? report.error.status === 404 && course.status === 'draft'
+      ? /** @type {any} */ (report.error).status === 404 && course.status === 'draft'
         ? html`<${Notice} kind="info">${t('author.report.notPublished')}</${Notice}>`
         : html`<${ErrorView} problem=${report.error} />`
       : null}
     ${r
       ? html`<section aria-labelledby="summary-heading">
           <h2 id="summary-heading">${t('author.report.summary')}</h2>
-          <dl class="stats">
-            <dt>${t('author.report.attempts')}</dt><dd>${r.attempts}</dd>
-            <dt>${t('author.report.students')}</dt><dd>${r.students}</dd>
-            <dt>${t('author.report.studentsPassed')}</dt><dd>${r.students_passed}</dd>
-            <dt>${t('author.report.meanShare')}</dt><dd>${pct(r.mean_share)}</dd>
-            <dt>${t('author.report.passRate')}</dt><dd>${pct(r.pass_rate)}</dd>
-          </dl>
+          <ul class="grid" style="grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); list-style: none; padding: 0;">
+            ${[
+              [t('author.report.attempts'), String(r.attempts)],
+              [t('author.report.students'), String(r.students)],
+              [t('author.report.studentsPassed'), String(r.students_passed)],
+              [t('author.report.meanShare'), pct(r.mean_share)],
+              [t('author.report.passRate'), pct(r.pass_rate)],
+            ].map(([label, value]) => html`<li class="card" key=${label}>
+              <span class="muted small">${label}</span><br /><strong style="font-size: 1.4rem">${value}</strong>
+            </li>`)}
+          </ul>
           <p><${Button} kind="secondary" onClick=${download}>${t('author.report.csv')}</${Button}></p>
           ${downloadProblem ? html`<${ErrorView} problem=${downloadProblem} />` : null}
         </section>
@@ -122,23 +127,23 @@ export function QuizReportView() {
             percent=${true} valueLabel=${t('author.report.facility')}
             data=${r.questions.map((q) => ({ label: q.key, value: Math.round((q.facility ?? 0) * 100), max: 100 }))} />
           <div class="table-wrap">
-            <table>
+            <table class="table">
               <caption>${t('author.report.itemTable')}</caption>
               <thead><tr>
                 <th scope="col">${t('author.report.question')}</th>
                 <th scope="col">${t('author.report.kind')}</th>
-                <th scope="col">${t('author.report.answered')}</th>
-                <th scope="col">${t('author.report.facility')}</th>
-                <th scope="col">${t('author.report.discrimination')}</th>
+                <th scope="col" class="num">${t('author.report.answered')}</th>
+                <th scope="col" class="num">${t('author.report.facility')}</th>
+                <th scope="col" class="num">${t('author.report.discrimination')}</th>
                 <th scope="col">${t('author.report.options')}</th>
               </tr></thead>
               <tbody>
                 ${r.questions.map((q) => html`<tr key=${q.key}>
                   <th scope="row"><code>${q.key}</code></th>
                   <td>${kindLabel(q.kind)}</td>
-                  <td>${q.answered}</td>
-                  <td>${pct(q.facility)}</td>
-                  <td>${fixed(q.discrimination)}${q.discrimination != null && q.discrimination < 0.2
+                  <td class="num">${q.answered}</td>
+                  <td class="num">${pct(q.facility)}</td>
+                  <td class="num">${fixed(q.discrimination)}${q.discrimination != null && q.discrimination < 0.2
                     ? html` <small>(${t('author.report.weak')})</small>` : null}</td>
                   <td>${Object.entries(q.option_frequencies ?? {}).map(([k, n]) => `${k}: ${n}`).join(', ')}</td>
                 </tr>`)}

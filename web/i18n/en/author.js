@@ -54,6 +54,8 @@ export default {
   'author.editor.title': 'Course editor',
   'author.editor.unpublishedChanges': 'Unpublished changes',
   'author.editor.publishedAt': 'Published {date}',
+  'author.editor.ready': 'Ready to publish',
+  'author.editor.blocking': '{n} problem(s) block publishing',
 
   'author.modules.title': 'Modules',
   'author.modules.empty': 'No modules yet. Add the first one below.',
@@ -198,6 +200,8 @@ export default {
   'author.problems.forLesson': 'Problems in the lesson {title}',
   'author.problems.forQuiz': 'Problems in the quiz',
   'author.problems.where': '({file}, line {line})',
+  'author.problems.open': 'Open {title}',
+  'author.report.filters': 'Filters',
 
   'author.publish.title': 'Publish',
   'author.publish.ready': 'Nothing blocks publishing.',

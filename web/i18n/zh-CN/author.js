@@ -54,6 +54,8 @@ export default {
   'author.editor.title': '课程编辑',
   'author.editor.unpublishedChanges': '有未发布的修改',
   'author.editor.publishedAt': '发布于 {date}',
+  'author.editor.ready': '可以发布',
+  'author.editor.blocking': '有 {n} 个问题阻止发布',
 
   'author.modules.title': '单元',
   'author.modules.empty': '还没有单元。请在下方添加第一个单元。',
@@ -198,6 +200,8 @@ export default {
   'author.problems.forLesson': '课时“{title}”中的问题',
   'author.problems.forQuiz': '测验中的问题',
   'author.problems.where': '（{file}，第 {line} 行）',
+  'author.problems.open': '打开“{title}”',
+  'author.report.filters': '筛选条件',
 
   'author.publish.title': '发布',
   'author.publish.ready': '没有阻止发布的问题。',
