@@ -91,10 +91,13 @@ export function slugify(text) {
  * Field errors of a problem, by field name. Also files a nested key (`questions.3.answer`,
  * `options.1.text`) under its short forms (`answer`, `options`) so a form can show it beside the
  * field it names.
+ * A course-file report (422 `invalid_course`) may also list problems of other files; `file`, when
+ * given, keeps those of the file the form edits.
  * @param {any} problem an ApiProblem or null
+ * @param {(file: string) => boolean} [file]
  * @returns {Record<string, string>}
  */
-export function fieldErrorsOf(problem) {
+export function fieldErrorsOf(problem, file) {
   /** @type {Record<string, string>} */
   const out = {};
   if (!problem) return out;
@@ -109,7 +112,9 @@ export function fieldErrorsOf(problem) {
   /** @type {any[]} */
   const extra = [
     ...(Array.isArray(body.errors) ? body.errors : []),
-    ...(Array.isArray(body.report) ? body.report : []),
+    ...(Array.isArray(body.report) ? body.report : []).filter(
+      (/** @type {any} */ e) => !file || typeof e?.file !== 'string' || file(e.file),
+    ),
   ];
   for (const e of extra) {
     if (e && typeof e.field === 'string' && typeof e.message === 'string' && !(e.field in base)) {
@@ -133,11 +138,12 @@ export function fieldErrorsOf(problem) {
 /**
  * The problem with its nested field names mapped (see fieldErrorsOf), for ui.js Form.
  * @param {any} problem
+ * @param {(file: string) => boolean} [file] see fieldErrorsOf
  */
-export function mappedProblem(problem) {
+export function mappedProblem(problem, file) {
   if (!problem) return problem;
   const mapped = Object.create(problem);
-  const errors = fieldErrorsOf(problem);
+  const errors = fieldErrorsOf(problem, file);
   mapped.fieldErrors = () => errors;
   return mapped;
 }

@@ -75,6 +75,9 @@ export function CourseEditor() {
   </${Page}>`;
 }
 
+/** @param {string} file */
+const courseFile = (file) => file === 'course.toml';
+
 /**
  * @param {{ course: CourseView, framework: { areas: any[], markets: any[] },
  *   problems: PublishProblem[], onSaved: () => void }} props
@@ -96,7 +99,7 @@ function CourseFields({ course, framework, problems, onSaved }) {
   const [problem, setProblem] = useState(/** @type {any} */ (null));
   const [busy, setBusy] = useState(false);
   useEffect(() => setV(init()), [course.version, course.id]);
-  const errors = fieldErrorsOf(problem);
+  const errors = fieldErrorsOf(problem, courseFile);
   /** @param {string} k @returns {(e: any) => void} */
   const on = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
 
@@ -132,7 +135,7 @@ function CourseFields({ course, framework, problems, onSaved }) {
     <h2 id="course-heading">${t('author.course.fields')}</h2>
     <p>${t('author.field.slug')}: <code>${course.slug}</code></p>
     <${ProblemList} problems=${problems} label=${t('author.problems.forCourse')} />
-    <${Form} onSubmit=${save} problem=${mappedProblem(problem)}>
+    <${Form} onSubmit=${save} problem=${mappedProblem(problem, courseFile)}>
       <${Field} label=${t('author.field.title')} name="title" value=${v.title} error=${errors.title} onInput=${on('title')} />
       <${Field} type="textarea" label=${t('author.field.summary')} name="summary" value=${v.summary}
         error=${errors.summary} onInput=${on('summary')} />

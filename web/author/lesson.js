@@ -75,7 +75,10 @@ function LessonForm({ framework, moduleId, lesson, onSaved, initial }) {
   const [busy, setBusy] = useState(false);
   const { dialog, ask } = useConfirm();
   useEffect(() => setV(initial), [lesson?.id]);
-  const errors = fieldErrorsOf(problem);
+  // A lesson is the file `NN-<slug>.md` in its module's folder.
+  const slug = lesson?.slug ?? v.slug;
+  const lessonFile = (/** @type {string} */ f) => f.endsWith(`-${slug}.md`);
+  const errors = fieldErrorsOf(problem, lessonFile);
   /** @param {string} k @returns {(e: any) => void} */
   const on = (k) => (e) => {
     setSaved(false);
@@ -118,7 +121,7 @@ function LessonForm({ framework, moduleId, lesson, onSaved, initial }) {
     }
   }
 
-  return html`${dialog}<${Form} onSubmit=${save} problem=${mappedProblem(problem)}>
+  return html`${dialog}<${Form} onSubmit=${save} problem=${mappedProblem(problem, lessonFile)}>
     <${Field} label=${t('author.field.lessonTitle')} name="title" value=${v.title} required error=${errors.title}
       onInput=${(/** @type {any} */ e) => {
         const title = e.currentTarget.value;

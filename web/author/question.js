@@ -25,6 +25,9 @@ export function kindLabel(kind) {
 
 const LETTERS = 'abcdefghij';
 
+/** @param {string} file */
+const quizFile = (file) => file.endsWith('quiz.toml');
+
 /**
  * @typedef {{ id: string, text: string }} Choice
  * @typedef {{ leftId: string, left: string, rightId: string, right: string }} Pair
@@ -242,7 +245,7 @@ export function QuestionForm({ quizId, question, areas, competencies, onSaved, o
   const [d, setD] = useState(() => (question ? fromQuestion(question) : blank('single_choice', competencies)));
   const [problem, setProblem] = useState(/** @type {any} */ (null));
   const [busy, setBusy] = useState(false);
-  const errors = fieldErrorsOf(problem);
+  const errors = fieldErrorsOf(problem, quizFile);
   /** @param {Partial<Draft>} patch */
   const set = (patch) => setD({ ...d, ...patch });
   /** @param {keyof Draft} k @returns {(e: any) => void} */
@@ -279,7 +282,7 @@ export function QuestionForm({ quizId, question, areas, competencies, onSaved, o
     : t('author.q.new');
   return html`<section class="card question-form" aria-label=${title}>
     <h3>${title}</h3>
-    <${Form} onSubmit=${save} problem=${mappedProblem(problem)}>
+    <${Form} onSubmit=${save} problem=${mappedProblem(problem, quizFile)}>
       <${Field} type="select" label=${t('author.q.kind')} name="kind" value=${d.kind} disabled=${Boolean(question)}
         options=${KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
         onChange=${(/** @type {any} */ e) => set({ kind: e.currentTarget.value })} />

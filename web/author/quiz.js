@@ -70,6 +70,9 @@ function settingsBody(s) {
   return b;
 }
 
+/** @param {string} file */
+const quizFile = (file) => file.endsWith('quiz.toml');
+
 /**
  * @param {{ initial: Settings, isNew: boolean, submitLabel: string,
  *   onSubmit: (s: Settings) => Promise<void> }} props
@@ -80,7 +83,7 @@ function SettingsForm({ initial, isNew, submitLabel, onSubmit }) {
   const [problem, setProblem] = useState(/** @type {any} */ (null));
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
-  const errors = fieldErrorsOf(problem);
+  const errors = fieldErrorsOf(problem, quizFile);
   /** @param {keyof Settings} k @returns {(e: any) => void} */
   const on = (k) => (e) => {
     setSaved(false);
@@ -103,7 +106,7 @@ function SettingsForm({ initial, isNew, submitLabel, onSubmit }) {
     }
   }
 
-  return html`<${Form} onSubmit=${submit} problem=${mappedProblem(problem)}>
+  return html`<${Form} onSubmit=${submit} problem=${mappedProblem(problem, quizFile)}>
     <${Field} label=${t('author.quiz.quizTitle')} name="title" value=${s.title} required error=${errors.title}
       onInput=${(/** @type {any} */ e) => {
         const title = e.currentTarget.value;
