@@ -30,7 +30,7 @@ async function setUp(server) {
   const module = await root.post(`/courses/${course.id}/modules`, { slug: 'titles', title: 'Titles' });
   const lesson = await root.post(`/modules/${module.id}/lessons`, {
     slug: 'title-rules', title: 'Title rules', minutes: 10, competencies: [COMPETENCY],
-    body: '# Title rules\n\nLead with the product and its key attribute.\n',
+    body: '# Title rules\n\nLead with the product and its key attribute.\n\n## Sources\n\n- A marketplace style guide.\n',
   });
   await root.post(`/courses/${course.id}/publish`);
   return { root, anon, org, adminEmail, course, lesson };

@@ -100,7 +100,7 @@ function CohortForm({ org, cohort, onSaved }) {
   </${Form}>`;
 }
 
-export function CohortView() {
+export function CohortPage() {
   const { params } = useRoute();
   const id = params.id;
   const cohort = useAsync(() => api.get(`/cohorts/${id}`), [id]);

@@ -219,8 +219,8 @@ export function countryName(code) {
 }
 
 /** Horizontally scrolling wrapper for wide tables on phones. @param {{ children: any, label?: string }} props */
-export function TableWrap({ children, label }) {
-  return html`<div class="table-wrap" role="region" aria-label=${label || null} tabindex="0" style="overflow-x:auto;max-width:100%">${children}</div>`;
+export function TableWrap({ children }) {
+  return html`<div class="table-wrap" style="overflow-x:auto;max-width:100%">${children}</div>`;
 }
 
 /** The admin screens' sub-navigation. @param {{ current: string }} props */
