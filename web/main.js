@@ -111,8 +111,9 @@ function Header({ path }) {
   const user = session.user;
   const entries = navEntries().filter((r) => r.area !== 'auth');
   const signOut = async () => {
-    await session.signOut();
+    // First the route, then the user: the protected screen never renders without its user.
     navigate('/sign-in?signed_out=1');
+    await session.signOut();
   };
   return html`<header class="topbar">
     <div class="topbar-row">

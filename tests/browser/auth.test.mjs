@@ -221,7 +221,7 @@ browserTest('a forgotten password is reset from the mailed link', async (t, b) =
   await page.goto(link);
   await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
   const fresh = 'copper-meadow-58-quill';
-  await page.getByLabel('New password').fill(fresh);
+  await page.getByLabel('New password', { exact: true }).fill(fresh);
   await page.getByLabel('Repeat the new password').fill(`${fresh}x`);
   await page.getByRole('button', { name: 'Save the new password' }).click();
   await page.getByText('The two passwords are not the same.').waitFor();
@@ -233,7 +233,7 @@ browserTest('a forgotten password is reset from the mailed link', async (t, b) =
 
   // The link works once.
   await page.goto(link);
-  await page.getByLabel('New password').fill(fresh);
+  await page.getByLabel('New password', { exact: true }).fill(fresh);
   await page.getByLabel('Repeat the new password').fill(fresh);
   await page.getByRole('button', { name: 'Save the new password' }).click();
   await page.getByText('This link is invalid, expired or was already used.').waitFor();
@@ -291,7 +291,7 @@ browserTest('a Chinese browser gets the Chinese interface, and the switch is rem
   await page.getByLabel('邮箱').waitFor();
   await page.getByLabel('密码').waitFor();
   await b.shot('sign-in-zh');
-  await page.getByRole('link', { name: '注册账号' }).click();
+  await page.getByRole('main').getByRole('link', { name: '注册账号' }).click();
   await page.getByRole('heading', { name: '创建账号' }).waitFor();
   await page.getByRole('button', { name: '创建账号' }).click();
   await page.getByText('请更正下面标出的字段。').waitFor();
@@ -319,7 +319,9 @@ browserTest('the account screens work on a phone', { viewport: { width: 360, hei
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (${overflow} px too wide)`);
   await b.shot('phone-sign-in');
   await signIn(page, user.email, user.password);
+  await page.waitForFunction(() => !location.hash.startsWith('#/sign-in'));
   await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
   await b.shot('phone-menu');
   await page.getByRole('link', { name: 'Fay Ngata' }).click();
   await page.getByRole('heading', { name: 'Your profile' }).waitFor();

@@ -95,14 +95,12 @@ export function currentLocation() {
  */
 export function navigate(path, options = {}) {
   const target = `#${path.startsWith('/') ? path : `/${path}`}`;
-  if (options.replace) {
-    history.replaceState(history.state, '', target);
-    notify();
-  } else if (location.hash === target) {
-    notify();
-  } else {
-    location.hash = target;
-  }
+  // The History API changes the address at once (setting location.hash would only announce it
+  // with a later hashchange), so a state change made right after navigate() renders together
+  // with the new route.
+  if (options.replace) history.replaceState(null, '', target);
+  else if (location.hash !== target) history.pushState(null, '', target);
+  notify();
 }
 
 /** The href of a route, for `<a href=${href('/courses/' + id)}>`. @param {string} path */
@@ -128,7 +126,10 @@ const listeners = new Set();
 function notify() {
   for (const fn of [...listeners]) fn();
 }
-if (typeof window !== 'undefined') window.addEventListener('hashchange', notify);
+if (typeof window !== 'undefined') {
+  window.addEventListener('hashchange', notify);
+  window.addEventListener('popstate', notify);
+}
 
 /** @param {() => void} fn @returns {() => void} */
 export function onRouteChange(fn) {
