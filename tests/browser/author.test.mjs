@@ -68,7 +68,8 @@ async function signIn(page, who) {
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'My courses' }).first().waitFor();
+  // An instructor's home is their courses.
+  await page.waitForURL(/#\/author$/);
 }
 
 /** The route part of the page's address, e.g. `/author/courses/0190...`. */
@@ -237,6 +238,17 @@ browserTest('an instructor builds a course from an empty draft and publishes it'
     }
     await shot('quiz-nine-kinds');
 
+    // Editing a saved question: its prompt and one more option.
+    await page.getByRole('button', { name: 'Edit question title-length' }).click();
+    const editing = page.getByRole('region', { name: 'Edit question title-length' });
+    await editing.getByLabel('Question', { exact: true }).fill('Which title length fits the marketplace limit?');
+    await editing.getByRole('button', { name: 'Add option' }).click();
+    await editing.getByLabel('Option 3', { exact: true }).fill('About 200 characters');
+    await shot('question-edit');
+    await editing.getByRole('button', { name: 'Save question' }).click();
+    await page.getByText('Question saved.').waitFor();
+    await page.getByText('Which title length fits the marketplace limit?').waitFor();
+
     // What blocks publishing: the lesson has no sources; shown beside the lesson; publishing refuses.
     await page.getByRole('link', { name: 'Listing basics' }).click();
     const blocking = page.getByRole('list', { name: 'What blocks publishing' });
@@ -387,4 +399,26 @@ browserTest('the authoring screens speak Chinese', async (t, { page, shot }) => 
     await shot('editor-zh');
     await page.getByRole('button', { name: 'English' }).click();
   }
+});
+
+browserTest('the editor works on a phone, and a draft that was never published can be deleted', { viewport: { width: 360, height: 740 } }, async (t, { page, shot }) => {
+  await signIn(page, instructor);
+  await page.goto(`${server.base}/#/author/new`);
+  await page.getByLabel('Title', { exact: true }).fill('Phone draft');
+  await page.getByLabel('Summary', { exact: true }).fill('Built on a phone.');
+  await page.getByLabel('Listing optimisation').check();
+  await page.getByRole('button', { name: 'Create draft' }).click();
+  await page.getByRole('heading', { name: 'Phone draft', level: 1 }).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling at 360 px (${overflow} px too wide)`);
+  await shot('editor-phone');
+  await page.getByRole('button', { name: 'Delete draft' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('Delete the draft "Phone draft" for good?').waitFor();
+  await shot('delete-draft-confirm');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByRole('heading', { name: 'My courses', level: 1 }).waitFor();
+  await page.getByRole('link', { name: 'Listing basics' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Phone draft' }).count(), 0, 'the draft is gone');
+  await shot('my-courses-phone');
 });

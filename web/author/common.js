@@ -154,10 +154,10 @@ export function mappedProblem(problem, file) {
  */
 export function Check({ label, checked, onChange, name, disabled }) {
   const id = `check-${useId()}`;
-  return html`<div class="field field-check" style="margin-bottom: 0.5rem">
+  return html`<div class="field field-check" style="margin-bottom: 0.5rem; flex-wrap: nowrap; align-items: flex-start">
     <input id=${id} type="checkbox" name=${name} checked=${checked} disabled=${disabled}
       onChange=${(/** @type {any} */ e) => onChange(e.currentTarget.checked)} />
-    <label for=${id}>${label}</label>
+    <label for=${id} style="flex: 1">${label}</label>
   </div>`;
 }
 
@@ -189,7 +189,7 @@ export function CompetencyPicker({ areas, value, onChange, name = 'competencies'
       <summary>${t('author.picker.chosen', { n: chosen })}</summary>
       ${areas.map(
         (area) => html`<div class="picker-group" key=${area.code}>
-          <p class="picker-area">${area.name}</p>
+          <p class="picker-area" style="font-weight: 600; margin: 0.75rem 0 0.25rem">${area.name}</p>
           ${area.competencies.map(
             (c) => html`<${Check} key=${c.code} label=${c.name} checked=${value.includes(c.code)}
               onChange=${(/** @type {boolean} */ on) => toggle(c.code, on)} />`,

@@ -4,7 +4,7 @@
 import { html, useState, useEffect } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { useRoute } from '../lib/router.js';
+import { useRoute, navigate } from '../lib/router.js';
 import { Page, Field, Form, Button, Loading, ErrorView, Notice, useAsync, formatDate } from '../lib/ui.js';
 import {
   loadFramework, CompetencyPicker, MarketPicker, slugify, fieldErrorsOf, mappedProblem, fileTarget,
@@ -352,6 +352,16 @@ function Publish({ course, problems, onPublished }) {
     }
   }
 
+  async function remove() {
+    if (!(await ask(t('author.publish.confirmDelete', { title: course.title })))) return;
+    try {
+      await api.del(`/courses/${course.id}`);
+      navigate('/author');
+    } catch (err) {
+      setProblem(err);
+    }
+  }
+
   return html`<section aria-labelledby="publish-heading" class="card">
     ${dialog}
     <h2 id="publish-heading">${t('author.publish.title')}</h2>
@@ -377,6 +387,9 @@ function Publish({ course, problems, onPublished }) {
       ${' '}<${Button} onClick=${publish} busy=${busy}>${t('author.publish.action')}</${Button}>
       ${course.status === 'published'
         ? html` <${Button} kind="danger" onClick=${archive}>${t('author.publish.archive')}</${Button}>`
+        : null}
+      ${!course.published_at
+        ? html` <${Button} kind="danger" onClick=${remove}>${t('author.publish.deleteDraft')}</${Button}>`
         : null}
     </p>
   </section>`;

@@ -214,6 +214,8 @@ export default {
   'author.publish.archive': 'Archive',
   'author.publish.confirmArchive': 'Archive the course? It leaves the catalog; its history is kept.',
   'author.publish.archived': 'The course is archived.',
+  'author.publish.deleteDraft': 'Delete draft',
+  'author.publish.confirmDelete': 'Delete the draft "{title}" for good? It was never published.',
 
   'author.grading.title': 'Grading queue',
   'author.grading.titleOf': 'Grading: {title}',

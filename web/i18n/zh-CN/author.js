@@ -214,6 +214,8 @@ export default {
   'author.publish.archive': '归档',
   'author.publish.confirmArchive': '确定归档这门课程吗？它将从课程目录下架，历史记录会保留。',
   'author.publish.archived': '课程已归档。',
+  'author.publish.deleteDraft': '删除草稿',
+  'author.publish.confirmDelete': '确定永久删除草稿“{title}”吗？它从未发布过。',
 
   'author.grading.title': '待评分队列',
   'author.grading.titleOf': '评分：{title}',
