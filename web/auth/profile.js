@@ -1,7 +1,7 @@
 // The signed-in user's profile: name, language preference, target markets and working
 // languages (PATCH /me), organizations and pending invitations, and a new password.
 import { html, useState } from '../lib/html.js';
-import { t, setLanguage, toLanguage, LANGUAGES } from '../lib/i18n.js';
+import { t, setLanguage, toLanguage, language, LANGUAGES } from '../lib/i18n.js';
 import { api, ApiProblem } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { navigate } from '../lib/router.js';
@@ -11,6 +11,15 @@ import { Page, Form, Field, Button, Notice, Loading, ErrorView, useAsync, format
 /** @typedef {import('../types/api').components['schemas']['UpdateMeRequest']} UpdateMeRequest */
 /** @typedef {import('../types/api').components['schemas']['Market']} Market */
 /** @typedef {import('../types/api').components['schemas']['MeInvitation']} MeInvitation */
+
+/** A country's name in the interface language. @param {string} code @param {string} fallback */
+function countryName(code, fallback) {
+  try {
+    return new Intl.DisplayNames([language()], { type: 'region' }).of(code) || fallback;
+  } catch {
+    return fallback;
+  }
+}
 
 export function Profile() {
   const me = useAsync(() => session.reload(), []);
@@ -109,10 +118,12 @@ function Details({ user }) {
           ? html`<${Loading} />`
           : markets.error
             ? html`<${ErrorView} problem=${markets.error} onRetry=${markets.reload} />`
-            : (markets.data || []).map(
-                (m) => html`<${Field} type="checkbox" label=${`${m.name} (${m.country})`} name="target_markets" value=${m.country}
-                  id=${`market-${m.country}`} defaultChecked=${user.target_markets.includes(m.country)} />`,
-              )}
+            : html`<div class="checks">
+                ${(markets.data || []).map(
+                  (m) => html`<${Field} type="checkbox" label=${`${countryName(m.country, m.name)} (${m.country})`} name="target_markets"
+                    value=${m.country} id=${`market-${m.country}`} defaultChecked=${user.target_markets.includes(m.country)} />`,
+                )}
+              </div>`}
         ${problem instanceof ApiProblem && problem.fieldErrors().target_markets &&
         html`<p class="field-error">${problem.fieldErrors().target_markets}</p>`}
       </fieldset>

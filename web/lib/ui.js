@@ -36,6 +36,32 @@ export function formatWait(seconds) {
   return t('common.time.hours_minutes', { h: Math.floor(m / 60), m: m % 60 });
 }
 
+/** @type {Array<[RegExp, string]>} */
+const SERVER_MESSAGES = [
+  [/^must have at least (\d+) characters$/, 'common.server.min_chars'],
+  [/^must have at most (\d+) characters$/, 'common.server.max_chars'],
+  [/^is longer than (\d+) characters$/, 'common.server.max_chars'],
+  [/^is not a valid email address$/, 'common.server.invalid_email'],
+  [/^must not be your name or email address$/, 'common.server.own_words'],
+  [/^is too common or too easy to guess/, 'common.server.weak_password'],
+  [/^must not be empty$/, 'common.server.empty'],
+  [/^is required/, 'common.server.required'],
+  [/^must not contain control characters/, 'common.server.control_chars'],
+];
+
+/**
+ * A field message from the server ("must have at least 8 characters") in the interface
+ * language when it is a known one, else as the server wrote it, capitalized.
+ * @param {string} message
+ */
+export function localizeFieldMessage(message) {
+  for (const [pattern, key] of SERVER_MESSAGES) {
+    const m = pattern.exec(message);
+    if (m) return t(key, { n: m[1] });
+  }
+  return message ? message[0].toUpperCase() + message.slice(1) : message;
+}
+
 /** @type {import('../vendor/preact.mjs').Context<Record<string, string>>} */
 const FieldErrors = createContext(/** @type {Record<string, string>} */ ({}));
 
@@ -99,7 +125,11 @@ export function Field(props) {
  *   class?: string, 'aria-label'?: string, [prop: string]: any }} props
  */
 export function Form({ onSubmit, problem, children, class: cls, ...rest }) {
-  const errors = problem instanceof ApiProblem ? problem.fieldErrors() : {};
+  /** @type {Record<string, string>} */
+  const errors = {};
+  if (problem instanceof ApiProblem) {
+    for (const [name, message] of Object.entries(problem.fieldErrors())) errors[name] = localizeFieldMessage(message);
+  }
   const summaryRef = useRef(/** @type {HTMLDivElement | null} */ (null));
   useEffect(() => {
     if (problem && summaryRef.current) summaryRef.current.focus();
