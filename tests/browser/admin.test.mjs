@@ -32,8 +32,18 @@ async function setUp(server) {
     slug: 'title-rules', title: 'Title rules', minutes: 10, competencies: [COMPETENCY],
     body: '# Title rules\n\nLead with the product and its key attribute.\n\n## Sources\n\n- A marketplace style guide.\n',
   });
+  const quiz = await root.post(`/modules/${module.id}/quizzes`, {
+    slug: 'check', title: 'Check', passing_score: 0.5, attempt_limit: 0, time_limit_minutes: 0,
+    shuffle_questions: false, shuffle_options: false, grading_method: 'highest', review: 'immediately', draw: 0,
+  });
+  await root.post(`/quizzes/${quiz.id}/questions`, {
+    kind: 'single_choice', id: 'title-length', prompt: 'Which title fits the marketplace limit?',
+    competencies: [COMPETENCY],
+    options: [{ id: 'a', text: 'About 80 characters' }, { id: 'b', text: 'About 800 characters' }],
+    answer: 'a',
+  });
   await root.post(`/courses/${course.id}/publish`);
-  return { root, anon, org, adminEmail, course, lesson };
+  return { root, anon, org, adminEmail, course, lesson, quiz };
 }
 
 /** @param {import('playwright-core').Page} page */
@@ -70,7 +80,7 @@ const TRAINEES = [
 browserTest('an org admin imports members, invites, builds a cohort, enrolls it and downloads the progress report', { timeout: 240_000 }, async (t, b) => {
   const server = await startServer();
   t.after(() => server.stop());
-  const { anon, org, adminEmail, course, lesson } = await setUp(server);
+  const { anon, org, adminEmail, course, lesson, quiz } = await setUp(server);
   const { page } = b;
 
   await signIn(page, server.base, adminEmail, GOOD_PASSWORD);
@@ -157,9 +167,14 @@ browserTest('an org admin imports members, invites, builds a cohort, enrolls it 
   await page.getByText('Listing basics: 3 enrolled, 0 already enrolled.').waitFor();
   await b.shot('cohort-enrolled');
 
-  // One trainee finishes the lesson (their side), so the report has something to tell.
+  // One trainee finishes the lesson and passes the quiz (their side), so the reports have
+  // something to tell.
   const mei = await apiAs(server.base, TRAINEES[0].email, GOOD_PASSWORD);
   await mei.post(`/lessons/${lesson.id}/complete`);
+  const attempt = await mei.post(`/quizzes/${quiz.id}/attempts`);
+  const answers = attempt.questions.map((q) => ({ question_id: q.question_id, response: { choice: 'a' } }));
+  const result = await mei.post(`/attempts/${attempt.id}/submit`, { answers });
+  assert.equal(result.status, 'graded', JSON.stringify(result));
 
   // The progress report: filters, chart, table, and the CSV download.
   await page.getByRole('link', { name: 'Progress report' }).click();
@@ -173,7 +188,8 @@ browserTest('an org admin imports members, invites, builds a cohort, enrolls it 
   await page.getByText('3 row(s) shown').waitFor();
   await page.getByRole('img', { name: /Progress per trainee/ }).waitFor();
   const meiRow = page.getByRole('row').filter({ hasText: TRAINEES[0].email });
-  await meiRow.getByRole('cell', { name: '100%' }).waitFor();
+  await meiRow.getByRole('cell', { name: 'Completed' }).waitFor();
+  assert.equal(await meiRow.getByRole('cell', { name: '100%' }).count(), 2, 'progress and quiz score');
   await b.shot('progress-report');
 
   const [download] = await Promise.all([
@@ -201,7 +217,8 @@ browserTest('an org admin imports members, invites, builds a cohort, enrolls it 
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await page.getByRole('img', { name: /Average mastery per area/ }).waitFor();
   await page.getByRole('img', { name: /Readiness for Germany/ }).waitFor();
-  await page.getByRole('cell', { name: new RegExp(TRAINEES[0].email) }).waitFor();
+  const meiMastery = page.getByRole('row').filter({ hasText: TRAINEES[0].email });
+  await meiMastery.getByText('1 of 5 mastered').first().waitFor();
   await b.shot('competency-report');
 });
 

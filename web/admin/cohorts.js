@@ -156,7 +156,7 @@ function Cohort({ cohort, reload }) {
           <${Button} type="button" kind="secondary" onClick=${() => setEditing(false)}>${t('admin.common.cancel')}</${Button}>`
         : html`<p>${cohort.description || t('admin.cohort.no_description')}</p>
           <p>${t('admin.cohort.member_count', { count: cohort.member_count })} · ${t('admin.cohort.created', { date: formatDate(cohort.created_at) })}</p>
-          <div style="display:flex;gap:0.5rem;flex-wrap:wrap">
+          <div class="row">
             <${Button} type="button" kind="secondary" onClick=${() => setEditing(true)}>${t('admin.cohort.edit')}</${Button}>
             <${Button} type="button" kind="danger" onClick=${() => setDeleting(true)}>${t('admin.cohort.delete')}</${Button}>
           </div>`}
@@ -253,7 +253,7 @@ function AddMembers({ cohort, present, onAdded }) {
   if (candidates.length === 0) return html`<p>${t('admin.cohort.everyone_in')}</p>`;
   return html`<form onSubmit=${submit}>
     ${problem ? html`<${ErrorView} problem=${problem} />` : null}
-    <div style="margin-bottom:0.5rem">
+    <div class="field">
       <label for="cohort-member-filter">${t('admin.cohort.filter')}</label>
       <input id="cohort-member-filter" type="search" value=${filter}
         onInput=${(/** @type {Event} */ e) => setFilter(/** @type {HTMLInputElement} */ (e.currentTarget).value)} />
@@ -316,9 +316,9 @@ function EnrollForm({ cohort, members }) {
   const names = new Map(members.map((m) => [m.user_id, m.display_name || m.email]));
   return html`
     <p>${t('admin.enroll.explain')}</p>
-    <form role="search" onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); setQuery(q.trim()); }}
-      style="display:flex;flex-wrap:wrap;gap:0.5rem;align-items:flex-end;margin-bottom:0.5rem">
-      <div>
+    <form role="search" class="inline-form" style="margin-bottom:1rem"
+      onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); setQuery(q.trim()); }}>
+      <div class="field">
         <label for="enroll-course-search">${t('admin.enroll.search')}</label>
         <input id="enroll-course-search" type="search" value=${q}
           onInput=${(/** @type {Event} */ e) => setQ(/** @type {HTMLInputElement} */ (e.currentTarget).value)} />

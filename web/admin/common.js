@@ -138,10 +138,10 @@ export function WithOrg({ children }) {
     </${Notice}>`;
   }
   return html`
-    <div class="admin-org-bar" style="display:flex;flex-wrap:wrap;gap:0.5rem;align-items:center;margin-bottom:1rem">
+    <div class="row admin-org-bar" style="margin-bottom:1rem">
       ${orgs.length > 1
         ? html`<label for="admin-org-select">${t('admin.org.current')}</label>
-          <select id="admin-org-select" value=${org.id}
+          <select id="admin-org-select" class="input" style="width:auto" value=${org.id}
             onChange=${(/** @type {Event} */ e) => choose(/** @type {HTMLSelectElement} */ (e.currentTarget).value)}>
             ${orgs.map((o) => html`<option value=${o.id} selected=${o.id === org.id}>${o.name}</option>`)}
           </select>`
@@ -220,7 +220,7 @@ export function countryName(code) {
 
 /** Horizontally scrolling wrapper for wide tables on phones. @param {{ children: any, label?: string }} props */
 export function TableWrap({ children }) {
-  return html`<div class="table-wrap" style="overflow-x:auto;max-width:100%">${children}</div>`;
+  return html`<div class="table-wrap">${children}</div>`;
 }
 
 /** The admin screens' sub-navigation. @param {{ current: string }} props */
@@ -231,8 +231,7 @@ export function AdminTabs({ current }) {
     ['/admin/reports/progress', t('admin.reports.progress.title')],
     ['/admin/reports/competencies', t('admin.reports.competencies.title')],
   ];
-  return html`<nav aria-label=${t('admin.tabs.label')} class="admin-tabs" style="display:flex;flex-wrap:wrap;gap:0.75rem;margin-bottom:0.75rem">
-    ${tabs.map(([path, label]) => html`<a href=${'#' + path} aria-current=${current === path ? 'page' : null}
-      style=${current === path ? 'font-weight:bold' : ''}>${label}</a>`)}
+  return html`<nav aria-label=${t('admin.tabs.label')} class="tabs">
+    ${tabs.map(([path, label]) => html`<a href=${'#' + path} aria-current=${current === path ? 'page' : null}>${label}</a>`)}
   </nav>`;
 }

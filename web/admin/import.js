@@ -2,7 +2,7 @@
 // returns: every row's outcome when the file is applied, or every refused row and why when it is
 // not (the import is all or nothing).
 
-import { html, useState } from '../lib/html.js';
+import { html, useState, useRef, useEffect } from '../lib/html.js';
 import { api, ApiProblem } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { Page, Button, Notice, ErrorView } from '../lib/ui.js';
@@ -104,10 +104,18 @@ function Importer({ org }) {
   `;
 }
 
+/** A heading that takes focus when it appears, so the outcome is read out and in view. */
+function useFocused() {
+  const ref = useRef(/** @type {HTMLHeadingElement|null} */ (null));
+  useEffect(() => { if (ref.current) ref.current.focus(); }, []);
+  return ref;
+}
+
 /** @param {{ rows: ImportRow[], problem: ApiProblem }} props */
 function Refused({ rows, problem }) {
+  const heading = useFocused();
   return html`<section aria-labelledby="import-refused" role="region">
-    <h2 id="import-refused">${t('admin.import.refused_title')}</h2>
+    <h2 id="import-refused" tabindex="-1" ref=${heading}>${t('admin.import.refused_title')}</h2>
     <${Notice} kind="error">${t('admin.import.refused', { count: rows.length || 1 })}</${Notice}>
     ${rows.length === 0 && problem.detail ? html`<p>${problem.detail}</p>` : null}
     ${rows.length > 0
@@ -127,8 +135,9 @@ function Refused({ rows, problem }) {
 
 /** @param {{ report: ImportReport }} props */
 function Applied({ report }) {
+  const heading = useFocused();
   return html`<section aria-labelledby="import-report" role="region">
-    <h2 id="import-report">${t('admin.import.report_title')}</h2>
+    <h2 id="import-report" tabindex="-1" ref=${heading}>${t('admin.import.report_title')}</h2>
     <${Notice} kind="success">${t('admin.import.applied', {
       invited: report.invited, updated: report.updated, unchanged: report.unchanged,
     })}</${Notice}>

@@ -78,12 +78,12 @@ function Members({ org }) {
     <section aria-labelledby="members-heading">
       <h2 id="members-heading">${t('admin.members.list_title')}</h2>
       ${notice ? html`<${Notice} kind=${notice.kind}>${notice.text}</${Notice}>` : null}
-      <div style="margin-bottom:0.5rem">
+      <div class="field">
         <label for="member-filter">${t('admin.members.filter')}</label>
         <input id="member-filter" type="search" value=${filter}
           aria-describedby="member-filter-hint"
           onInput=${(/** @type {Event} */ e) => setFilter(/** @type {HTMLInputElement} */ (e.currentTarget).value)} />
-        <small id="member-filter-hint" style="display:block">${t('admin.members.filter_hint')}</small>
+        <p id="member-filter-hint" class="hint">${t('admin.members.filter_hint')}</p>
       </div>
       ${list.error ? html`<${ErrorView} problem=${list.error} />` : null}
       ${shown.length === 0 && !list.loading
@@ -102,7 +102,7 @@ function Members({ org }) {
               <td>${m.display_name}</td>
               <td>${m.email}</td>
               <td>
-                <select aria-label=${t('admin.members.role_of', { name: m.display_name || m.email })}
+                <select class="input" aria-label=${t('admin.members.role_of', { name: m.display_name || m.email })}
                   value=${m.role} disabled=${busy === m.user_id}
                   onChange=${(/** @type {Event} */ e) => changeRole(m, /** @type {HTMLSelectElement} */ (e.currentTarget).value)}>
                   ${roleOptions().map((o) => html`<option value=${o.value} selected=${o.value === m.role}>${o.label}</option>`)}

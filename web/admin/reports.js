@@ -77,11 +77,11 @@ function Report({ org, kind }) {
     <${FilterForm} org=${org} kind=${kind} value=${draft} onChange=${setDraft}
       onApply=${() => setApplied({ ...draft })}
       onReset=${() => { setDraft({ ...EMPTY }); setApplied({ ...EMPTY }); }} />
-    <div style="display:flex;flex-wrap:wrap;gap:0.5rem;align-items:center;margin:0.75rem 0">
+    <div class="row" style="margin:0 0 1rem">
       <${Button} type="button" onClick=${download} disabled=${downloading}>
         ${downloading ? t('admin.reports.downloading') : t('admin.reports.download')}
       </${Button}>
-      <small>${t('admin.reports.download_hint')}</small>
+      <span class="hint">${t('admin.reports.download_hint')}</span>
     </div>
     ${saved ? html`<${Notice} kind="success">${t('admin.reports.saved', { name: saved })}</${Notice}>` : null}
     ${downloadError ? html`<${ErrorView} problem=${downloadError} />` : null}
@@ -118,15 +118,15 @@ function FilterForm({ org, kind, value, onChange, onApply, onReset }) {
     onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); onApply(); }}>
     <fieldset>
       <legend>${t('admin.reports.filters')}</legend>
-      <div style="display:flex;flex-wrap:wrap;gap:0.75rem">
-        <div>
+      <div class="row toolbar">
+        <div class="field">
           <label for=${`${prefix}-cohort`}>${t('admin.reports.cohort')}</label>
           <select id=${`${prefix}-cohort`} value=${value.cohort_id} onChange=${set('cohort_id')}>
             <option value="">${t('admin.reports.all_cohorts')}</option>
             ${cohortList.map((c) => html`<option value=${c.id} selected=${c.id === value.cohort_id}>${c.name}</option>`)}
           </select>
         </div>
-        <div>
+        <div class="field">
           <label for=${`${prefix}-course`}>${t('admin.reports.course')}</label>
           <select id=${`${prefix}-course`} value=${value.course_id} onChange=${set('course_id')}>
             <option value="">${t('admin.reports.all_courses')}</option>
@@ -134,7 +134,7 @@ function FilterForm({ org, kind, value, onChange, onApply, onReset }) {
           </select>
         </div>
         ${kind === 'competencies'
-          ? html`<div>
+          ? html`<div class="field">
             <label for=${`${prefix}-market`}>${t('admin.reports.market')}</label>
             <select id=${`${prefix}-market`} value=${value.market} onChange=${set('market')}>
               <option value="">${t('admin.reports.target_markets')}</option>
@@ -142,16 +142,16 @@ function FilterForm({ org, kind, value, onChange, onApply, onReset }) {
             </select>
           </div>`
           : null}
-        <div>
+        <div class="field">
           <label for=${`${prefix}-from`}>${kind === 'progress' ? t('admin.reports.from_activity') : t('admin.reports.from_mastery')}</label>
           <input id=${`${prefix}-from`} type="date" value=${value.from} onInput=${set('from')} />
         </div>
-        <div>
+        <div class="field">
           <label for=${`${prefix}-to`}>${t('admin.reports.to')}</label>
           <input id=${`${prefix}-to`} type="date" value=${value.to} onInput=${set('to')} />
         </div>
       </div>
-      <div style="display:flex;gap:0.5rem;margin-top:0.5rem">
+      <div class="row">
         <${Button} type="submit">${t('admin.reports.apply')}</${Button}>
         <${Button} type="button" kind="secondary" onClick=${onReset}>${t('admin.reports.reset')}</${Button}>
       </div>
