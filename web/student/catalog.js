@@ -76,14 +76,14 @@ export function CatalogPage() {
       <div style="grid-column: 1 / -1; display: flex; gap: .5rem; flex-wrap: wrap; align-items: end">
         <div style="flex: 1 1 14rem">
           <label for="catalog-q">${t('student.catalog.search')}</label>
-          <input id="catalog-q" type="search" style="width: 100%" value=${draft.q} onInput=${set('q')}
+          <input id="catalog-q" class="input" type="search" value=${draft.q} onInput=${set('q')}
             placeholder=${t('student.catalog.searchPlaceholder')} />
         </div>
         <button type="submit" class="btn btn-primary">${t('student.catalog.searchButton')}</button>
       </div>
       <div>
         <label for="catalog-competency">${t('student.catalog.competency')}</label>
-        <select id="catalog-competency" style="width: 100%" value=${draft.competency} onChange=${set('competency')}>
+        <select id="catalog-competency" class="input" value=${draft.competency} onChange=${set('competency')}>
           <option value="">${t('student.catalog.anyCompetency')}</option>
           ${(framework.data?.areas || []).map(
             (/** @type {any} */ a) => html`<optgroup key=${a.code} label=${areaName(a.code, a.name)}>
@@ -94,14 +94,14 @@ export function CatalogPage() {
       </div>
       <div>
         <label for="catalog-level">${t('student.catalog.level')}</label>
-        <select id="catalog-level" style="width: 100%" value=${draft.level} onChange=${set('level')}>
+        <select id="catalog-level" class="input" value=${draft.level} onChange=${set('level')}>
           <option value="">${t('student.catalog.anyLevel')}</option>
           ${LEVELS.map((l) => html`<option key=${l} value=${l}>${levelName(l)}</option>`)}
         </select>
       </div>
       <div>
         <label for="catalog-market">${t('student.catalog.market')}</label>
-        <select id="catalog-market" style="width: 100%" value=${draft.market} onChange=${set('market')}>
+        <select id="catalog-market" class="input" value=${draft.market} onChange=${set('market')}>
           <option value="">${t('student.catalog.anyMarket')}</option>
           ${(markets.data?.items || []).map(
             (/** @type {any} */ m) => html`<option key=${m.country} value=${m.country}>${countryName(m.country, m.name)}</option>`,
@@ -110,7 +110,7 @@ export function CatalogPage() {
       </div>
       <div>
         <label for="catalog-language">${t('student.catalog.language')}</label>
-        <select id="catalog-language" style="width: 100%" value=${draft.language} onChange=${set('language')}>
+        <select id="catalog-language" class="input" value=${draft.language} onChange=${set('language')}>
           <option value="">${t('student.catalog.anyLanguage')}</option>
           ${LANGUAGES.map((l) => html`<option key=${l} value=${l}>${languageName(l)}</option>`)}
         </select>

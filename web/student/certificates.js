@@ -48,7 +48,7 @@ function CertificateCard({ cert }) {
     </p>
     <p style="display: flex; gap: .5rem; align-items: center; flex-wrap: wrap">
       <label for=${`link-${cert.id}`}>${t('student.certificates.shareLabel')}</label>
-      <input id=${`link-${cert.id}`} type="url" readonly value=${link} style="flex: 1 1 16rem; min-width: 0"
+      <input id=${`link-${cert.id}`} class="input" type="url" readonly value=${link} style="flex: 1 1 16rem; min-width: 0"
         onFocus=${(/** @type {Event} */ e) => /** @type {HTMLInputElement} */ (e.currentTarget).select()} />
       <button type="button" class="btn btn-secondary" onClick=${copy}>${t('student.certificates.copy')}</button>
       <span role="status">${copied ? t('student.certificates.copied') : ''}</span>
