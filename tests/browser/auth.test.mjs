@@ -334,3 +334,28 @@ browserTest('the account screens work on a phone', { viewport: { width: 360, hei
   await page.keyboard.press('Enter');
   await page.getByText('You are signed out.').waitFor();
 });
+
+browserTest('two tabs share the session: a new tab is signed in, signing out in one signs out both', async (t, b) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const user = await createVerifiedUser(server, { displayName: 'Gil Tabs' });
+  const { page, context } = b;
+  await page.goto(`${server.base}/#/sign-in`);
+  await signIn(page, user.email, user.password);
+  await page.getByRole('link', { name: 'Gil Tabs' }).waitFor();
+
+  // A second tab starts without an access token; it trades the shared refresh token for its own.
+  const other = await context.newPage();
+  await other.goto(`${server.base}/#/profile`);
+  await other.getByRole('heading', { name: 'Your profile' }).waitFor();
+  // The first tab still works after the rotation (its next refresh uses the newest token).
+  await page.getByRole('link', { name: 'Gil Tabs' }).click();
+  await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+
+  await other.getByRole('button', { name: 'Sign out' }).click();
+  await other.getByText('You are signed out.').waitFor();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
+  await b.shot('other-tab-signed-out');
+  await other.close();
+});

@@ -2,7 +2,7 @@
 // The refresh token is kept in localStorage, the access token in memory and sessionStorage
 // (see tokens.js); api.js refreshes the pair and reports an expired session here.
 import { api, ApiProblem } from './api.js';
-import { accessToken, refreshToken, storeTokens, clearTokens, onSessionExpired } from './tokens.js';
+import { accessToken, refreshToken, storeTokens, clearTokens, dropAccessToken, onSessionExpired, REFRESH_KEY } from './tokens.js';
 
 /** @typedef {import('../types/api').components['schemas']['MeView']} Me */
 /** @typedef {import('../types/api').components['schemas']['MembershipView']} Membership */
@@ -27,6 +27,20 @@ onSessionExpired(() => {
 });
 
 let restoring = false;
+
+// Another tab signed out (the shared refresh token is gone): this one is signed out too. Another
+// tab signed in: this one picks the session up.
+if (typeof window !== 'undefined') {
+  window.addEventListener('storage', (e) => {
+    if (e.key !== REFRESH_KEY && e.key !== null) return;
+    if (!refreshToken() && session.user) {
+      dropAccessToken();
+      setUser(null);
+    } else if (refreshToken() && !session.user && session.ready) {
+      session.restore().catch(() => {});
+    }
+  });
+}
 
 export const session = {
   /** The signed-in user (GET /me), or null. @type {Me | null} */

@@ -2,7 +2,7 @@
 // closing and is shared by the tabs), the access token in memory and in sessionStorage (it
 // survives a reload of this tab). Only api.js and session.js use this module.
 
-const REFRESH_KEY = 'caravan.refresh_token';
+export const REFRESH_KEY = 'caravan.refresh_token';
 const ACCESS_KEY = 'caravan.access_token';
 
 /** @type {string | null} */
