@@ -94,10 +94,10 @@ export function QuestionInput({ q, index, value, onChange, error, disabled }) {
     case 'calculated': {
       const id = `${base}-number`;
       const shown = value?.value === undefined || value?.value === null ? '' : String(value.value);
-      return html`<div class="field" style="max-width: 20rem">
+      return html`<div class="field">
         <p style="margin: 0 0 .25rem">${prompt}</p>
         <label for=${id}>${q.unit ? t('student.quiz.numberLabelUnit', { unit: q.unit }) : t('student.quiz.numberLabel')}</label>
-        <input id=${id} type="text" inputmode="decimal" autocomplete="off" aria-describedby=${described} disabled=${disabled}
+        <input id=${id} type="text" inputmode="decimal" autocomplete="off" style="max-width: 16rem" aria-describedby=${described} disabled=${disabled}
           value=${shown}
           onInput=${(/** @type {Event} */ e) => {
             const raw = /** @type {HTMLInputElement} */ (e.currentTarget).value.trim().replace(',', '.');

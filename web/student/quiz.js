@@ -161,7 +161,7 @@ function SaveState({ status, onRetry }) {
       break;
     case 'closed':
       kind = 'error';
-      body = html`${t('student.save.closed')} ${status.problem?.detail ?? ''}`;
+      body = t('student.save.closed');
       break;
     case 'error':
       kind = 'error';
@@ -289,6 +289,7 @@ function TakeQuiz({ attempt, onFinished, onReload }) {
   const deadlinePassed = attempt.deadline ? Date.parse(attempt.deadline) <= Date.now() : false;
   // The latest refusal: a closed attempt found by autosave outranks an earlier failed submit.
   const shown = (status.state === 'closed' && status.problem) || submitProblem;
+  const late = timeUp || deadlinePassed;
   return html`<div>
     <p class="muted">${t('student.quiz.attemptInfo', { number: attempt.number, count: questions.length, started: dateTime(attempt.started_at) })}</p>
     ${attempt.deadline
@@ -298,8 +299,8 @@ function TakeQuiz({ attempt, onFinished, onReload }) {
     ${shown
       ? html`<div role="alert">
           <${Notice} kind="error">
-            <strong>${closedTitle(shown, attempt, timeUp || deadlinePassed)}</strong>
-            <p>${shown.detail}</p>
+            <strong>${closedTitle(shown, attempt, late)}</strong>
+            <p>${late && shown.code === 'attempt_closed' ? t('student.quiz.closedByDeadline') : shown.detail}</p>
             ${shown.status === 409
               ? html`<button type="button" onClick=${onReload}>${t('student.quiz.seeResult')}</button>`
               : null}

@@ -142,6 +142,7 @@ export default {
   'student.quiz.submitting': 'Submitting…',
   'student.quiz.keepWorking': 'Keep working',
   'student.quiz.afterDeadline': 'The deadline ({time}) has passed: the server no longer accepts answers for this attempt.',
+  'student.quiz.closedByDeadline': 'The server closed the attempt at its deadline and graded the answers saved before it.',
   'student.quiz.alreadyClosed': 'This attempt is already closed.',
   'student.quiz.invalidAnswers': 'Some answers could not be accepted. Check the questions marked below.',
   'student.quiz.submitOffline': 'The answers could not be submitted: there is no connection. They are kept here; try again when you are back online.',

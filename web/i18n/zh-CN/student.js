@@ -142,6 +142,7 @@ export default {
   'student.quiz.submitting': '正在提交…',
   'student.quiz.keepWorking': '继续作答',
   'student.quiz.afterDeadline': '已过截止时间（{time}）：服务器不再接受本次作答的答案。',
+  'student.quiz.closedByDeadline': '服务器已在截止时间关闭本次作答，并按截止前保存的答案评分。',
   'student.quiz.alreadyClosed': '本次作答已经结束。',
   'student.quiz.invalidAnswers': '有些答案未被接受，请检查下方标出的题目。',
   'student.quiz.submitOffline': '网络未连接，答案未能提交。答案已保存在本设备上，恢复网络后请重试。',
