@@ -241,6 +241,7 @@ browserTest('the admin screens in Chinese', { timeout: 180_000, locale: 'zh-CN' 
   await page.getByLabel('邮箱地址').fill('not-an-email');
   await page.getByRole('button', { name: '发送邀请' }).click();
   await page.getByLabel('邮箱地址').and(page.locator('[aria-invalid="true"]')).waitFor();
+  await page.getByText('不是有效的邮箱地址').waitFor();
   await page.getByRole('option', { name: '机构管理员' }).first().waitFor({ state: 'attached' });
   await b.shot('members-zh');
   await page.getByRole('link', { name: '学习进度报表' }).click();

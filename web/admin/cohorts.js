@@ -6,7 +6,7 @@ import { api, ApiProblem } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { navigate, useRoute } from '../lib/router.js';
 import { Page, Form, Field, Button, Notice, Loading, ErrorView, ConfirmDialog, formatDate, useAsync } from '../lib/ui.js';
-import { WithOrg, AdminTabs, usePaged, fetchAll, TableWrap } from './common.js';
+import { WithOrg, AdminTabs, usePaged, fetchAll, TableWrap, localErrors } from './common.js';
 import { problemText } from './members.js';
 
 /** @typedef {import('../types/api').components['schemas']['OrgView']} OrgView */
@@ -88,7 +88,7 @@ function CohortForm({ org, cohort, onSaved }) {
       setBusy(false);
     }
   };
-  const errors = problem ? problem.fieldErrors() : {};
+  const errors = localErrors(problem);
   const nameError = errors.name || (problem && problem.code === 'cohort_name_taken' ? t('admin.cohorts.name_taken') : undefined);
   return html`<${Form} onSubmit=${submit} problem=${problem}>
     <${Field} label=${t('admin.cohorts.name')} name="name" required value=${name} error=${nameError}
@@ -332,7 +332,7 @@ function EnrollForm({ cohort, members }) {
       ? html`<${Form} onSubmit=${submit} problem=${problem}>
         <${Field} label=${t('admin.enroll.course')} name="course_id" type="select" value=${courseId}
           options=${list.map((c) => ({ value: c.id, label: `${c.title} (${c.language})` }))}
-          error=${problem ? problem.fieldErrors().course_id : undefined}
+          error=${localErrors(problem).course_id}
           onChange=${(/** @type {Event} */ e) => setCourseId(/** @type {HTMLSelectElement} */ (e.currentTarget).value)} />
         <${Button} type="submit" disabled=${busy || !courseId}>${t('admin.enroll.submit')}</${Button}>
       </${Form}>`

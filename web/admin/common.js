@@ -235,3 +235,60 @@ export function AdminTabs({ current }) {
     ${tabs.map(([path, label]) => html`<a href=${'#' + path} aria-current=${current === path ? 'page' : null}>${label}</a>`)}
   </nav>`;
 }
+
+/** The server's validation messages this area meets, in the interface language. */
+const SERVER_MESSAGES = /** @type {Array<[RegExp, (m: RegExpExecArray) => string]>} */ ([
+  [/^is not a valid email address$/, () => t('admin.server.email_invalid')],
+  [/^is longer than (\d+) characters$/, (m) => t('admin.server.max_chars', { max: m[1] })],
+  [/^must have at most (\d+) characters$/, (m) => t('admin.server.max_chars', { max: m[1] })],
+  [/^must not be empty$/, () => t('admin.server.empty')],
+  [/^must not contain control characters/, () => t('admin.server.control_chars')],
+  [/^must be 1-80 lowercase letters, digits and single hyphens$/, () => t('admin.server.slug')],
+  [/^unknown role "(.*)"; expected/, (m) => t('admin.server.unknown_role', { role: m[1] })],
+  [/^this email appears on an earlier line$/, () => t('admin.server.duplicate_email')],
+  [/^the header must name the columns/, () => t('admin.server.header')],
+  [/^the file has no rows$/, () => t('admin.server.no_rows')],
+  [/^a file may hold at most (\d+) rows$/, (m) => t('admin.server.max_rows', { max: m[1] })],
+]);
+
+/** @param {string} column */
+function columnName(column) {
+  switch (column) {
+    case 'email': return t('admin.import.email');
+    case 'display_name': return t('admin.members.name');
+    case 'cohort': return t('admin.reports.cohort');
+    default: return column;
+  }
+}
+
+/**
+ * A validation message from the server in the interface language when it is one this area knows
+ * (several are joined by "; ", a CSV row's may start with its column); else as the server wrote it.
+ * @param {string|null|undefined} message
+ */
+export function localMessage(message) {
+  if (!message) return message || '';
+  return message.split('; ').map((part) => {
+    const prefixed = /^(email|display_name|cohort) (.*)$/.exec(part);
+    const text = prefixed ? prefixed[2] : part;
+    for (const [re, fn] of SERVER_MESSAGES) {
+      const m = re.exec(text);
+      if (m) return prefixed ? t('admin.server.column', { column: columnName(prefixed[1]), message: fn(m) }) : fn(m);
+    }
+    return part;
+  }).join(t('admin.server.separator'));
+}
+
+/**
+ * A problem's field errors, each in the interface language where known.
+ * @param {any} problem @returns {Record<string, string>}
+ */
+export function localErrors(problem) {
+  if (!problem || typeof problem.fieldErrors !== 'function') return {};
+  /** @type {Record<string, string>} */
+  const out = {};
+  for (const [field, message] of Object.entries(/** @type {Record<string, string>} */ (problem.fieldErrors()))) {
+    out[field] = localMessage(message);
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { html, useState, useRef, useEffect } from '../lib/html.js';
 import { api, ApiProblem } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { Page, Button, Notice, ErrorView } from '../lib/ui.js';
-import { WithOrg, AdminTabs, saveBlob, TableWrap } from './common.js';
+import { WithOrg, AdminTabs, saveBlob, TableWrap, localMessage } from './common.js';
 
 /** @typedef {import('../types/api').components['schemas']['OrgView']} OrgView */
 /** @typedef {import('../types/api').components['schemas']['ImportReport']} ImportReport */
@@ -117,7 +117,7 @@ function Refused({ rows, problem }) {
   return html`<section aria-labelledby="import-refused" role="region">
     <h2 id="import-refused" tabindex="-1" ref=${heading}>${t('admin.import.refused_title')}</h2>
     <${Notice} kind="error">${t('admin.import.refused', { count: rows.length || 1 })}</${Notice}>
-    ${rows.length === 0 && problem.detail ? html`<p>${problem.detail}</p>` : null}
+    ${rows.length === 0 && problem.detail ? html`<p>${localMessage(problem.detail)}</p>` : null}
     ${rows.length > 0
       ? html`<${TableWrap} label=${t('admin.import.refused_title')}><table class="table">
         <thead><tr>
@@ -126,7 +126,7 @@ function Refused({ rows, problem }) {
           <th scope="col">${t('admin.import.problem')}</th>
         </tr></thead>
         <tbody>${rows.map((r) => html`<tr>
-          <td>${r.line}</td><td>${r.email || '–'}</td><td>${r.error || statusLabel(r.status)}</td>
+          <td>${r.line}</td><td>${r.email || '–'}</td><td>${r.error ? localMessage(r.error) : statusLabel(r.status)}</td>
         </tr>`)}</tbody>
       </table></${TableWrap}>`
       : null}

@@ -5,7 +5,7 @@ import { html, useState } from '../lib/html.js';
 import { api, ApiProblem } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { Page, Form, Field, Button, Notice, Loading, ErrorView, ConfirmDialog, formatDate } from '../lib/ui.js';
-import { WithOrg, AdminTabs, usePaged, roleLabel, roleOptions, TableWrap } from './common.js';
+import { WithOrg, AdminTabs, usePaged, roleLabel, roleOptions, TableWrap, localErrors } from './common.js';
 
 /** @typedef {import('../types/api').components['schemas']['OrgView']} OrgView */
 /** @typedef {import('../types/api').components['schemas']['MemberView']} MemberView */
@@ -73,7 +73,7 @@ function Members({ org }) {
     <section aria-labelledby="invite-heading">
       <h2 id="invite-heading">${t('admin.invite.title')}</h2>
       <${InviteForm} org=${org} />
-      <p><a href="#/admin/members/import">${t('admin.members.import_link')}</a></p>
+      <p style="margin-top:1rem"><a href="#/admin/members/import">${t('admin.members.import_link')}</a></p>
     </section>
     <section aria-labelledby="members-heading">
       <h2 id="members-heading">${t('admin.members.list_title')}</h2>
@@ -162,7 +162,7 @@ function InviteForm({ org }) {
       setBusy(false);
     }
   };
-  const errors = problem ? problem.fieldErrors() : {};
+  const errors = localErrors(problem);
   return html`
     ${sent ? html`<${Notice} kind="success">${t('admin.invite.sent', { email: sent })}</${Notice}>` : null}
     <${Form} onSubmit=${submit} problem=${problem}>

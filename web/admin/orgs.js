@@ -6,7 +6,7 @@ import { api, ApiProblem } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { navigate } from '../lib/router.js';
 import { Page, Form, Field, Button, Notice, Loading, ErrorView, formatDate } from '../lib/ui.js';
-import { useAdminOrg, isPlatformAdmin, kindLabel, roleLabel, ORG_KINDS, TableWrap } from './common.js';
+import { useAdminOrg, isPlatformAdmin, kindLabel, roleLabel, ORG_KINDS, TableWrap, localErrors } from './common.js';
 
 /** @typedef {import('../types/api').components['schemas']['OrgView']} OrgView */
 /** @typedef {import('../types/api').components['schemas']['OrgKind']} OrgKind */
@@ -94,7 +94,7 @@ function CreateOrg({ onCreated }) {
       setBusy(false);
     }
   };
-  const errors = problem ? problem.fieldErrors() : {};
+  const errors = localErrors(problem);
   const slugError = errors.slug || (problem && problem.code === 'slug_taken' ? t('admin.orgs.slug_taken') : undefined);
   return html`
     ${created ? html`<${Notice} kind="success">${t('admin.orgs.created_notice', { name: created })}</${Notice}>` : null}
@@ -141,7 +141,7 @@ function OrgSettings({ org, onSaved }) {
       setBusy(false);
     }
   };
-  const errors = problem ? problem.fieldErrors() : {};
+  const errors = localErrors(problem);
   return html`
     ${saved ? html`<${Notice} kind="success">${t('admin.orgs.saved')}</${Notice}>` : null}
     <${Form} onSubmit=${submit} problem=${problem}>

@@ -195,4 +195,17 @@ export default {
   'admin.area.trade': 'Foreign trade',
   'admin.area.language': 'Minor languages for business',
   'admin.area.law': 'Destination law, regulation and customs',
+
+  'admin.server.email_invalid': 'is not a valid email address',
+  'admin.server.max_chars': 'must have at most {max} characters',
+  'admin.server.empty': 'must not be empty',
+  'admin.server.control_chars': 'must not contain control characters',
+  'admin.server.slug': 'must be 1-80 lowercase letters, digits and single hyphens',
+  'admin.server.unknown_role': 'unknown role "{role}": use student, instructor or org_admin',
+  'admin.server.duplicate_email': 'this email appears on an earlier line',
+  'admin.server.header': 'the first line must name the columns email,display_name,role,cohort',
+  'admin.server.no_rows': 'the file has no rows',
+  'admin.server.max_rows': 'a file may hold at most {max} rows; split it',
+  'admin.server.column': '{column}: {message}',
+  'admin.server.separator': '; ',
 };

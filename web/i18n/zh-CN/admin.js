@@ -195,4 +195,17 @@ export default {
   'admin.area.trade': '外贸',
   'admin.area.language': '商务小语种',
   'admin.area.law': '目的国法律、法规与海关',
+
+  'admin.server.email_invalid': '不是有效的邮箱地址',
+  'admin.server.max_chars': '不能超过 {max} 个字符',
+  'admin.server.empty': '不能为空',
+  'admin.server.control_chars': '不能包含控制字符',
+  'admin.server.slug': '须为 1 到 80 个小写字母、数字或单个连字符',
+  'admin.server.unknown_role': '未知角色“{role}”：请填写 student、instructor 或 org_admin',
+  'admin.server.duplicate_email': '该邮箱在前面的行中已出现过',
+  'admin.server.header': '第一行须为列名 email,display_name,role,cohort',
+  'admin.server.no_rows': '文件中没有数据行',
+  'admin.server.max_rows': '每个文件最多 {max} 行，请拆分后上传',
+  'admin.server.column': '{column}：{message}',
+  'admin.server.separator': '；',
 };
