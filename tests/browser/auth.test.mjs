@@ -295,6 +295,7 @@ browserTest('a Chinese browser gets the Chinese interface, and the switch is rem
   await page.getByRole('heading', { name: '创建账号' }).waitFor();
   await page.getByRole('button', { name: '创建账号' }).click();
   await page.getByText('请更正下面标出的字段。').waitFor();
+  await page.getByText('至少需要 8 个字符。').waitFor();
   await b.shot('register-zh');
 
   await page.getByRole('button', { name: 'English' }).click();

@@ -130,6 +130,7 @@ export function Form({ onSubmit, problem, children, class: cls, ...rest }) {
   if (problem instanceof ApiProblem) {
     for (const [name, message] of Object.entries(problem.fieldErrors())) errors[name] = localizeFieldMessage(message);
   }
+  const hasFields = Object.keys(errors).length > 0;
   const summaryRef = useRef(/** @type {HTMLDivElement | null} */ (null));
   useEffect(() => {
     if (problem && summaryRef.current) summaryRef.current.focus();
@@ -142,10 +143,9 @@ export function Form({ onSubmit, problem, children, class: cls, ...rest }) {
   return html`<form class=${`form ${cls || ''}`} onSubmit=${submit} noValidate ...${rest}>
     ${problem
       ? html`<div class="notice notice-error" role="alert" tabindex="-1" ref=${summaryRef}>
-          <p>${problemMessage(problem)}</p>
-          ${Object.keys(errors).length > 0 &&
-          problemMessage(problem) !== t('common.form.fix_fields') &&
-          html`<p>${t('common.form.fix_fields')}</p>`}
+          ${!(hasFields && problem instanceof ApiProblem && problem.code === 'validation_failed') &&
+          html`<p>${problemMessage(problem)}</p>`}
+          ${hasFields && html`<p>${t('common.form.fix_fields')}</p>`}
         </div>`
       : null}
     <${FieldErrors.Provider} value=${errors}>${children}<//>
