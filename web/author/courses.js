@@ -109,6 +109,7 @@ export function NewCourse() {
   const [level, setLevel] = useState('beginner');
   const [hours, setHours] = useState('1');
   const [competencies, setCompetencies] = useState(/** @type {string[]} */ ([]));
+  const [editionOf, setEditionOf] = useState('');
   const [problem, setProblem] = useState(/** @type {any} */ (null));
   const [busy, setBusy] = useState(false);
   const errors = fieldErrorsOf(problem);
@@ -125,6 +126,7 @@ export function NewCourse() {
         estimated_hours: Number(hours), competencies,
       };
       if (org) body.org_id = org;
+      if (editionOf.trim()) body.edition_of = editionOf.trim();
       const created = await api.post('/courses', body);
       navigate(`/author/courses/${created.id}`);
     } catch (err) {
@@ -174,6 +176,9 @@ export function NewCourse() {
         ? html`<${CompetencyPicker} areas=${fw.data.areas} value=${competencies}
             onChange=${setCompetencies} error=${errors.competencies} />`
         : fw.error ? html`<${ErrorView} problem=${fw.error} />` : html`<${Loading} />`}
+      <${Field} label=${t('author.field.editionOf')} name="edition_of" value=${editionOf}
+        hint=${t('author.field.editionOfHint')} error=${errors.edition_of}
+        onInput=${(/** @type {any} */ e) => setEditionOf(e.currentTarget.value)} />
       <${Button} type="submit" disabled=${busy}>${t('author.new.create')}</${Button}>
     </${Form}>
   </${Page}>`;

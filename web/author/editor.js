@@ -5,10 +5,10 @@ import { html, useState, useEffect } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { useRoute, navigate } from '../lib/router.js';
-import { Page, Field, Form, Button, Loading, ErrorView, Notice, useAsync, formatDate } from '../lib/ui.js';
+import { Page, Field, Form, Button, Loading, ErrorView, Notice, useAsync, formatDate, saveBlob, problemMessage } from '../lib/ui.js';
 import {
   loadFramework, CompetencyPicker, MarketPicker, slugify, fieldErrorsOf, mappedProblem, fileTarget,
-  ProblemList, splitList, useConfirm,
+  ProblemList, splitList, useConfirm, Check, myId, isPlatformAdmin, authorOrgs,
 } from './common.js';
 import { levelOptions, statusLabel } from './courses.js';
 
@@ -30,6 +30,16 @@ export function CourseEditor() {
   const fw = useAsync(loadFramework, []);
   const [notice, setNotice] = useState(/** @type {{ kind: string, text: string } | null} */ (null));
 
+  async function exportFiles() {
+    try {
+      const files = await api.get(`/courses/${id}/export`);
+      const blob = new Blob([JSON.stringify(files, null, 2)], { type: 'application/json' });
+      saveBlob(blob, `${course.data?.slug ?? id}.json`);
+    } catch (err) {
+      setNotice({ kind: 'error', text: problemMessage(err) });
+    }
+  }
+
   const reloadAll = () => {
     course.reload();
     problems.reload();
@@ -43,7 +53,7 @@ export function CourseEditor() {
   const about = (/** @type {(p: ReturnType<typeof fileTarget>) => boolean} */ test) =>
     list.filter((p) => test(fileTarget(p.file)));
 
-  return html`<${Page} title=${c.title}>
+  return html`<${Page} title=${c.title} actions=${html`<${Button} kind="secondary" onClick=${exportFiles}>${t('author.editor.export')}</${Button}>`}>
     <p><a href="#/author">${t('author.nav.courses')}</a></p>
     <p>
       <span class=${`badge status-${c.status}`}>${statusLabel(c.status)}</span>
@@ -59,6 +69,9 @@ export function CourseEditor() {
     <${CourseFields} course=${c} framework=${fw.data}
       problems=${about((p) => p.kind === 'course')}
       onSaved=${() => { setNotice({ kind: 'success', text: t('author.saved') }); reloadAll(); }} />
+    ${c.org_id && (c.owner_id === myId() || isPlatformAdmin())
+      ? html`<${CoInstructors} course=${c} onSaved=${() => { setNotice({ kind: 'success', text: t('author.co.saved') }); reloadAll(); }} />`
+      : null}
     <section aria-labelledby="modules-heading">
       <h2 id="modules-heading">${t('author.modules.title')}</h2>
       ${c.modules.length === 0 ? html`<p>${t('author.modules.empty')}</p>` : null}
@@ -73,6 +86,61 @@ export function CourseEditor() {
       reloadAll();
     }} />
   </${Page}>`;
+}
+
+/**
+ * The course's co-instructors, chosen among the staff of its organization (listing the staff
+ * takes an org admin).
+ * @param {{ course: CourseView, onSaved: () => void }} props
+ */
+function CoInstructors({ course, onSaved }) {
+  const admin = isPlatformAdmin() || authorOrgs().some((m) => m.org_id === course.org_id && m.role === 'org_admin');
+  const staff = useAsync(async () => {
+    if (!admin) throw Object.assign(new Error('org admin only'), { status: 403 });
+    const page = await api.get(`/orgs/${course.org_id}/members`, { limit: '200' });
+    return (page?.items ?? []).filter(
+      (/** @type {any} */ m) => (m.role === 'instructor' || m.role === 'org_admin') && m.user_id !== course.owner_id,
+    );
+  }, [course.org_id, course.owner_id, admin]);
+  const [chosen, setChosen] = useState(/** @type {string[]} */ (course.co_instructor_ids));
+  const [problem, setProblem] = useState(/** @type {any} */ (null));
+  const [busy, setBusy] = useState(false);
+
+  async function save() {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await api.patch(`/courses/${course.id}`, { co_instructor_ids: chosen });
+      onSaved();
+    } catch (err) {
+      setProblem(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const forbidden = /** @type {any} */ (staff.error)?.status === 403;
+  return html`<section aria-labelledby="co-heading">
+    <h2 id="co-heading">${t('author.co.title')}</h2>
+    ${staff.loading && !staff.data ? html`<${Loading} />` : null}
+    ${forbidden
+      ? html`<p class="muted">${t('author.co.needAdmin', { n: course.co_instructor_ids.length })}</p>`
+      : staff.error ? html`<${ErrorView} problem=${staff.error} />` : null}
+    ${staff.data && staff.data.length === 0 ? html`<p class="muted">${t('author.co.none')}</p>` : null}
+    ${staff.data && staff.data.length > 0
+      ? html`<fieldset class="fieldset">
+          <legend>${t('author.co.legend')}</legend>
+          ${staff.data.map(
+            (/** @type {any} */ m) => html`<${Check} key=${m.user_id} label=${`${m.display_name} (${m.email})`}
+              checked=${chosen.includes(m.user_id)}
+              onChange=${(/** @type {boolean} */ on) =>
+                setChosen(on ? [...chosen.filter((x) => x !== m.user_id), m.user_id] : chosen.filter((x) => x !== m.user_id))} />`,
+          )}
+          ${problem ? html`<${ErrorView} problem=${problem} />` : null}
+          <${Button} kind="secondary" busy=${busy} onClick=${save}>${t('author.co.save')}</${Button}>
+        </fieldset>`
+      : null}
+  </section>`;
 }
 
 /** @param {string} file */

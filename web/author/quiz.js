@@ -30,7 +30,8 @@ function toUtc(local) {
 /**
  * @typedef {{ title: string, slug: string, passing: string, attempt_limit: string,
  *   time_limit_minutes: string, shuffle_questions: boolean, shuffle_options: boolean,
- *   grading_method: string, review: string, draw: string, opens_at: string, closes_at: string }} Settings
+ *   grading_method: string, review: string, draw: string, opens_at: string, closes_at: string,
+ *   draw_from: { competency: string, count: string }[], had_pools: boolean }} Settings
  */
 
 /** @param {any} q a QuizView, or null for a new quiz @returns {Settings} */
@@ -46,6 +47,8 @@ function settingsOf(q) {
     grading_method: q?.grading_method ?? 'highest',
     review: q?.review ?? 'immediately',
     draw: String(q?.draw ?? 0),
+    had_pools: (q?.draw_from ?? []).length > 0,
+    draw_from: (q?.draw_from ?? []).map((/** @type {any} */ r) => ({ competency: r.competency, count: String(r.count) })),
     opens_at: toLocalInput(q?.opens_at),
     closes_at: toLocalInput(q?.closes_at),
   };
@@ -65,6 +68,9 @@ function settingsBody(s) {
     review: s.review,
     draw: Number(s.draw),
   };
+  const pools = s.draw_from.filter((r) => r.competency).map((r) => ({ competency: r.competency, count: Number(r.count) }));
+  // An empty list clears the pools a quiz had; a quiz that never had any is left as it is.
+  if (pools.length > 0 || s.had_pools) b.draw_from = pools;
   if (s.opens_at) b.opens_at = toUtc(s.opens_at);
   if (s.closes_at) b.closes_at = toUtc(s.closes_at);
   return b;
@@ -75,9 +81,9 @@ const quizFile = (file) => file.endsWith('quiz.toml');
 
 /**
  * @param {{ initial: Settings, isNew: boolean, submitLabel: string,
- *   onSubmit: (s: Settings) => Promise<void> }} props
+ *   pools?: { value: string, label: string }[], onSubmit: (s: Settings) => Promise<void> }} props
  */
-function SettingsForm({ initial, isNew, submitLabel, onSubmit }) {
+function SettingsForm({ initial, isNew, submitLabel, pools = [], onSubmit }) {
   const [s, setS] = useState(initial);
   const [touched, setTouched] = useState(false);
   const [problem, setProblem] = useState(/** @type {any} */ (null));
@@ -136,6 +142,32 @@ function SettingsForm({ initial, isNew, submitLabel, onSubmit }) {
       options=${['immediately', 'after_deadline', 'never'].map((v) => ({ value: v, label: t(`author.quiz.review.${v}`) }))} />
     <${Field} type="number" label=${t('author.quiz.draw')} name="draw" min="0" value=${s.draw}
       hint=${t('author.quiz.drawHint')} error=${errors.draw} onInput=${on('draw')} />
+    ${pools.length > 0
+      ? html`<fieldset class="fieldset" data-field="draw_from" aria-describedby=${errors.draw_from ? 'draw-from-error' : undefined}>
+          <legend>${t('author.quiz.pools')}</legend>
+          <p class="hint">${t('author.quiz.poolsHint')}</p>
+          ${s.draw_from.map(
+            (r, i) => html`<div class="row" style="align-items: flex-end; margin-bottom: 0.75rem" key=${i}>
+              <span class="field" style="flex: 2 1 12rem; margin: 0">
+                <label for=${`pool-${i}-competency`}>${t('author.quiz.poolCompetency', { n: i + 1 })}</label>
+                <select id=${`pool-${i}-competency`} class="input" value=${r.competency}
+                  onChange=${(/** @type {any} */ e) => setS({ ...s, draw_from: s.draw_from.map((x, j) => (j === i ? { ...x, competency: e.currentTarget.value } : x)) })}>
+                  ${pools.map((p) => html`<option value=${p.value}>${p.label}</option>`)}
+                </select>
+              </span>
+              <span class="field" style="flex: 1 1 6rem; margin: 0">
+                <label for=${`pool-${i}-count`}>${t('author.quiz.poolCount', { n: i + 1 })}</label>
+                <input id=${`pool-${i}-count`} class="input" type="number" min="1" value=${r.count}
+                  onInput=${(/** @type {any} */ e) => setS({ ...s, draw_from: s.draw_from.map((x, j) => (j === i ? { ...x, count: e.currentTarget.value } : x)) })} />
+              </span>
+              <${Button} kind="secondary" onClick=${() => setS({ ...s, draw_from: s.draw_from.filter((_, j) => j !== i) })}
+                aria-label=${t('author.quiz.removePool', { n: i + 1 })}>✕</${Button}>
+            </div>`,
+          )}
+          <${Button} kind="secondary" onClick=${() => setS({ ...s, draw_from: [...s.draw_from, { competency: pools[0]?.value ?? '', count: '1' }] })}>${t('author.quiz.addPool')}</${Button}>
+          ${errors.draw_from ? html`<p class="field-error" id="draw-from-error">${errors.draw_from}</p>` : null}
+        </fieldset>`
+      : null}
     <${Field} type="datetime-local" label=${t('author.quiz.opensAt')} name="opens_at" value=${s.opens_at}
       error=${errors.opens_at} onInput=${on('opens_at')} />
     <${Field} type="datetime-local" label=${t('author.quiz.closesAt')} name="closes_at" value=${s.closes_at}
@@ -216,6 +248,8 @@ export function QuizEditor() {
       <h2 id="settings-heading">${t('author.quiz.settings')}</h2>
       <p>${t('author.quiz.slug')}: <code>${q.slug}</code></p>
       <${SettingsForm} initial=${settingsOf(q)} isNew=${false} submitLabel=${t('author.quiz.save')}
+        pools=${framework.areas.flatMap((/** @type {any} */ a) => a.competencies)
+          .map((/** @type {any} */ c) => ({ value: c.code, label: c.name }))}
         onSubmit=${async (/** @type {Settings} */ s) => {
           await api.patch(`/quizzes/${id}`, settingsBody(s));
           quiz.reload();
