@@ -197,7 +197,9 @@ browserTest('an org admin imports members, invites, builds a cohort, enrolls it 
     page.getByRole('button', { name: 'Download CSV' }).click(),
   ]);
   assert.match(download.suggestedFilename(), /^progress-harbour-\d{4}-\d{2}-\d{2}\.csv$/);
-  const csv = await readFile(await download.path(), 'utf8');
+  const file = await readFile(await download.path(), 'utf8');
+  assert.ok(file.startsWith('\ufeff'), 'a byte-order mark for spreadsheet programs');
+  const csv = file.slice(1);
   const lines = csv.trim().split(/\r?\n/);
   const header = lines[0].split(',');
   assert.ok(header.includes('email') && header.includes('course_slug') && header.includes('percent'), lines[0]);
@@ -220,6 +222,46 @@ browserTest('an org admin imports members, invites, builds a cohort, enrolls it 
   const meiMastery = page.getByRole('row').filter({ hasText: TRAINEES[0].email });
   await meiMastery.getByText('1 of 5 mastered').first().waitFor();
   await b.shot('competency-report');
+
+  // A date range that ends before it starts is refused beside the field, before asking the server.
+  await page.getByLabel('Progress from').fill('2026-12-10');
+  await page.getByLabel('Until').fill('2026-12-01');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.getByText('The last day must not be before the first day.').waitFor();
+  assert.equal(await page.getByLabel('Until').getAttribute('aria-invalid'), 'true');
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+
+  // Roles and removal, where the API allows: not the last organization admin.
+  await page.getByRole('link', { name: 'Members', exact: true }).first().click();
+  await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
+  await page.getByLabel('Role of Omar Haddad').selectOption('instructor');
+  await page.getByText('Omar Haddad is now: Instructor.').waitFor();
+  await page.getByLabel('Role of Dean Harbour').selectOption('student');
+  await page.getByText('An organization needs at least one organization admin.').waitFor();
+  await page.waitForFunction(() => {
+    const select = /** @type {HTMLSelectElement|null} */ (document.querySelector('select[aria-label="Role of Dean Harbour"]'));
+    return select && select.value === 'org_admin';
+  });
+  await b.shot('members-last-admin-kept');
+  await page.getByRole('button', { name: 'Remove Li Wang' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Remove member?' });
+  await dialog.getByText('Li Wang will leave Harbour Vocational College').waitFor();
+  await b.shot('members-remove-confirm');
+  await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+  await page.getByText('Li Wang was removed.').waitFor();
+  assert.equal(await page.getByRole('cell', { name: 'li.wang@harbour.test' }).count(), 0);
+  const left = await (await apiAs(server.base, adminEmail, GOOD_PASSWORD)).get(`/orgs/${org.id}/members`);
+  assert.deepEqual(left.items.map((m) => m.email).sort(), [adminEmail, 'mei.chen@harbour.test', 'omar.haddad@harbour.test']);
+  assert.equal(left.items.find((m) => m.email === 'omar.haddad@harbour.test').role, 'instructor');
+  await b.shot('members-after-changes');
+
+  // The same screens on a phone.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await b.shot('members-phone');
+  await page.getByRole('link', { name: 'Progress report' }).click();
+  await page.getByRole('heading', { name: 'Progress report', level: 1 }).waitFor();
+  await page.getByRole('row').filter({ hasText: TRAINEES[0].email }).waitFor();
+  await b.shot('progress-report-phone');
 });
 
 browserTest('the admin screens in Chinese', { timeout: 180_000, locale: 'zh-CN' }, async (t, b) => {

@@ -64,7 +64,8 @@ function Report({ org, kind }) {
     try {
       const blob = await api.download(path, { ...query(applied, withMarket), format: 'csv' }, 'text/csv');
       const name = `${kind === 'progress' ? 'progress' : 'competencies'}-${org.slug}-${today()}.csv`;
-      saveBlob(blob, name);
+      // A byte-order mark first, so that spreadsheet programs read the UTF-8 (Chinese names) right.
+      saveBlob(new Blob(['\ufeff', blob], { type: 'text/csv;charset=utf-8' }), name);
       setSaved(name);
     } catch (e) {
       setDownloadError(e);
@@ -75,7 +76,7 @@ function Report({ org, kind }) {
 
   return html`
     <${FilterForm} org=${org} kind=${kind} value=${draft} onChange=${setDraft}
-      onApply=${() => setApplied({ ...draft })}
+      onApply=${() => { if (!(draft.from && draft.to && draft.from > draft.to)) setApplied({ ...draft }); }}
       onReset=${() => { setDraft({ ...EMPTY }); setApplied({ ...EMPTY }); }} />
     <div class="row" style="margin:0 0 1rem">
       <${Button} type="button" onClick=${download} disabled=${downloading}>
@@ -114,6 +115,7 @@ function FilterForm({ org, kind, value, onChange, onApply, onReset }) {
   /** @type {{ country: string }[]} */
   const marketList = markets.data ? markets.data.items : [];
   const prefix = `report-${kind}`;
+  const rangeError = Boolean(value.from && value.to && value.from > value.to);
   return html`<form class="report-filters" aria-label=${t('admin.reports.filters')}
     onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); onApply(); }}>
     <fieldset>
@@ -146,9 +148,11 @@ function FilterForm({ org, kind, value, onChange, onApply, onReset }) {
           <label for=${`${prefix}-from`}>${kind === 'progress' ? t('admin.reports.from_activity') : t('admin.reports.from_mastery')}</label>
           <input id=${`${prefix}-from`} type="date" value=${value.from} onInput=${set('from')} />
         </div>
-        <div class="field">
+        <div class=${`field ${rangeError ? 'has-error' : ''}`}>
           <label for=${`${prefix}-to`}>${t('admin.reports.to')}</label>
-          <input id=${`${prefix}-to`} type="date" value=${value.to} onInput=${set('to')} />
+          <input id=${`${prefix}-to`} type="date" value=${value.to} onInput=${set('to')}
+            aria-invalid=${rangeError ? 'true' : null} aria-describedby=${rangeError ? `${prefix}-to-error` : null} />
+          ${rangeError ? html`<p class="field-error" id=${`${prefix}-to-error`}>${t('admin.reports.to_before_from')}</p>` : null}
         </div>
       </div>
       <div class="row">

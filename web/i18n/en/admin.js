@@ -160,6 +160,7 @@ export default {
   'admin.reports.from_activity': 'Active from',
   'admin.reports.from_mastery': 'Progress from',
   'admin.reports.to': 'Until',
+  'admin.reports.to_before_from': 'The last day must not be before the first day.',
   'admin.reports.apply': 'Apply filters',
   'admin.reports.reset': 'Clear filters',
   'admin.reports.download': 'Download CSV',

@@ -160,6 +160,7 @@ export default {
   'admin.reports.from_activity': '最近学习时间自',
   'admin.reports.from_mastery': '能力更新时间自',
   'admin.reports.to': '截至',
+  'admin.reports.to_before_from': '截至日期不能早于开始日期。',
   'admin.reports.apply': '应用筛选',
   'admin.reports.reset': '清除筛选',
   'admin.reports.download': '下载 CSV',
