@@ -91,8 +91,9 @@ export function verifyPageUrl(id) {
  */
 export function ProgressBar({ value, label }) {
   const v = Math.max(0, Math.min(100, Math.round(value)));
-  return html`<span style="display: inline-flex; align-items: center; gap: .5rem">
-    <progress max="100" value=${v} aria-label=${label}>${v}%</progress>
+  return html`<span style="display: flex; align-items: center; gap: .5rem; max-width: 24rem; min-width: 8rem">
+    <span class="progress" role="progressbar" aria-label=${label} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${v}
+      style="flex: 1 1 auto; display: block"><span style=${`width: ${v}%`}></span></span>
     <span>${percent(v / 100)}</span>
   </span>`;
 }

@@ -35,7 +35,7 @@ export function ProgressPage() {
       <h2 id="progress-courses">${t('student.progress.courses')}</h2>
       ${p.courses.length === 0
         ? html`<p>${t('student.progress.noCourses')} <a href="#/catalog">${t('student.progress.browse')}</a></p>`
-        : html`<div style="overflow-x: auto"><table>
+        : html`<div class="table-wrap"><table class="table">
             <caption class="sr-only">${t('student.progress.courses')}</caption>
             <thead><tr>
               <th scope="col">${t('student.progress.course')}</th>
@@ -66,7 +66,7 @@ export function ProgressPage() {
       <h2 id="progress-mastery">${t('student.progress.mastery')}</h2>
       <p class="muted">${t('student.progress.masteryIntro')}</p>
       ${p.areas.length
-        ? html`<${BarChart} title=${t('student.progress.masteryChart')}
+        ? html`<${BarChart} percent title=${t('student.progress.masteryChart')}
             data=${p.areas.map((a) => ({
               label: `${areaName(a.area, areaNames[a.area])} (${t('student.progress.masteredOf', { mastered: a.mastered, total: a.total })})`,
               value: Math.round(a.level * 100),
@@ -86,15 +86,14 @@ export function ProgressPage() {
     <section aria-labelledby="progress-markets">
       <h2 id="progress-markets">${t('student.progress.readiness')}</h2>
       ${p.markets.length
-        ? html`<${BarChart} title=${t('student.progress.readinessChart')}
+        ? html`<${BarChart} percent title=${t('student.progress.readinessChart')}
               data=${p.markets.map((m) => ({
                 label: `${countryName(m.country, marketNames[m.country])}${m.ready ? ` ✓` : ''}`,
                 value: Math.round(m.readiness * 100),
                 max: 100,
               }))} />
             <ul>${p.markets.map(
-              (m) => html`<li key=${m.country}><strong>${countryName(m.country, marketNames[m.country])}</strong>:
-                ${m.ready
+              (m) => html`<li key=${m.country}><strong>${countryName(m.country, marketNames[m.country])}</strong>${': '}${m.ready
                   ? t('student.progress.ready')
                   : t('student.progress.missing', { list: m.missing.map((c) => competencyNames[c] || c).join(', ') })}</li>`,
             )}</ul>`
