@@ -59,7 +59,7 @@ export function CourseEditor() {
       <span class=${`badge status-${c.status}`}>${statusLabel(c.status)}</span>
       ${c.has_draft && c.status !== 'draft' ? html` <span class="badge">${t('author.editor.unpublishedChanges')}</span>` : null}
       ${c.published_at ? html` ${t('author.editor.publishedAt', { date: formatDate(c.published_at) })}` : null}
-      ${problems.data
+      ${problems.data && (c.status !== 'published' || c.has_draft)
         ? html` <span class=${problems.data.publishable ? 'badge badge-ok' : 'badge badge-warn'}>${problems.data.publishable
             ? t('author.editor.ready')
             : t('author.editor.blocking', { n: problems.data.problems.length })}</span>`
@@ -394,6 +394,8 @@ function Publish({ course, problems, onPublished }) {
   const [problem, setProblem] = useState(/** @type {any} */ (null));
   const [busy, setBusy] = useState(false);
   const data = problems.data;
+  // A published course without a draft has nothing new to publish.
+  const upToDate = course.status === 'published' && !course.has_draft;
   const { dialog, ask } = useConfirm();
 
   async function publish() {
@@ -435,7 +437,8 @@ function Publish({ course, problems, onPublished }) {
     <h2 id="publish-heading">${t('author.publish.title')}</h2>
     ${problems.loading && !data ? html`<${Loading} />` : null}
     ${problems.error ? html`<${ErrorView} problem=${problems.error} />` : null}
-    ${data && data.publishable
+    ${upToDate ? html`<p>${t('author.publish.nothing')}</p>` : null}
+    ${data && data.publishable && !upToDate
       ? html`<${Notice} kind="success">${t('author.publish.ready')}</${Notice}>`
       : null}
     ${data && !data.publishable
@@ -452,7 +455,7 @@ function Publish({ course, problems, onPublished }) {
         : problem ? html`<${ErrorView} problem=${problem} />` : null}
     <p class="actions">
       <${Button} kind="secondary" onClick=${() => problems.reload()}>${t('author.publish.check')}</${Button}>
-      ${' '}<${Button} onClick=${publish} busy=${busy}>${t('author.publish.action')}</${Button}>
+      ${' '}<${Button} onClick=${publish} busy=${busy} disabled=${upToDate}>${t('author.publish.action')}</${Button}>
       ${course.status === 'published'
         ? html` <${Button} kind="danger" onClick=${archive}>${t('author.publish.archive')}</${Button}>`
         : null}

@@ -87,7 +87,7 @@ function GradeForm({ attemptId, pending, onGraded }) {
 
   return html`<div class="grade">
     <p><strong>${t('author.grading.question')}</strong> ${pending.prompt}</p>
-    <blockquote class="response">${responseText(pending.response)}</blockquote>
+    <blockquote class="response" style="border-left: 4px solid var(--border); background: var(--bg); margin: 0 0 1rem; padding: 0.5rem 1rem; white-space: pre-wrap">${responseText(pending.response)}</blockquote>
     <${Form} onSubmit=${submit} problem=${mappedProblem(problem)}>
       <${Field} type="number" label=${t('author.grading.score', { max: pending.points })} name="score"
         min="0" max=${pending.points} step="any" required value=${score} error=${errors.score}
