@@ -312,7 +312,8 @@ browserTest('a platform admin creates an organization and administers it', { tim
   // The same short name again: the conflict is shown beside the field.
   await page.getByLabel('Name', { exact: true }).first().fill('Silk Road Seller Academy');
   await page.getByRole('button', { name: 'Create organization' }).click();
-  await page.getByText('Another organization already uses this short name.').waitFor();
+  await page.getByLabel('Short name (slug)').and(page.locator('[aria-invalid="true"]')).waitFor();
+  await page.getByText('Another organization already uses this short name.').first().waitFor();
   await b.shot('organization-slug-taken');
 
   await page.getByRole('button', { name: 'Administer Silk Road Seller Academy' }).click();

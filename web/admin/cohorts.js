@@ -6,7 +6,7 @@ import { api, ApiProblem } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { navigate, useRoute } from '../lib/router.js';
 import { Page, Form, Field, Button, Notice, Loading, ErrorView, ConfirmDialog, formatDate, useAsync } from '../lib/ui.js';
-import { WithOrg, AdminTabs, usePaged, fetchAll, TableWrap, localErrors } from './common.js';
+import { WithOrg, AdminTabs, usePaged, fetchAll, TableWrap, localErrors, localProblem } from './common.js';
 import { problemText } from './members.js';
 
 /** @typedef {import('../types/api').components['schemas']['OrgView']} OrgView */
@@ -83,7 +83,7 @@ function CohortForm({ org, cohort, onSaved }) {
       onSaved(saved);
     } catch (err) {
       if (!(err instanceof ApiProblem)) throw err;
-      setProblem(err);
+      setProblem(localProblem(err));
     } finally {
       setBusy(false);
     }
@@ -242,7 +242,7 @@ function AddMembers({ cohort, present, onAdded }) {
       setChosen(new Set());
       onAdded(n);
     } catch (err) {
-      setProblem(err);
+      setProblem(localProblem(err));
     } finally {
       setBusy(false);
     }
@@ -308,7 +308,7 @@ function EnrollForm({ cohort, members }) {
       setResult({ report, title: course ? course.title : '' });
     } catch (err) {
       if (!(err instanceof ApiProblem)) throw err;
-      setProblem(err);
+      setProblem(localProblem(err));
     } finally {
       setBusy(false);
     }

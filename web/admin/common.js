@@ -2,7 +2,7 @@
 // saving and the labels of roles and statuses.
 
 import { html, useState, useEffect, useCallback } from '../lib/html.js';
-import { api } from '../lib/api.js';
+import { api, ApiProblem } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { t, language } from '../lib/i18n.js';
 import { Loading, ErrorView, Notice } from '../lib/ui.js';
@@ -291,4 +291,26 @@ export function localErrors(problem) {
     out[field] = localMessage(message);
   }
   return out;
+}
+
+/**
+ * A copy of a problem whose summary is in the interface language when this area knows its code
+ * (the shared forms show `detail` for codes they do not know).
+ * @param {any} problem @returns {any}
+ */
+export function localProblem(problem) {
+  if (!(problem instanceof ApiProblem)) return problem;
+  /** @type {string|null} */
+  let detail = null;
+  switch (problem.code) {
+    case 'slug_taken': detail = t('admin.orgs.slug_taken'); break;
+    case 'cohort_name_taken': detail = t('admin.cohorts.name_taken'); break;
+    case 'already_member': detail = t('admin.invite.already_member'); break;
+    case 'last_org_admin': detail = t('admin.members.last_admin'); break;
+    default: return problem;
+  }
+  return new ApiProblem({
+    status: problem.status, code: problem.code, title: problem.title, detail,
+    problem: problem.problem, retryAfter: problem.retryAfter, offline: problem.offline,
+  });
 }

@@ -4,8 +4,8 @@
 import { html, useState } from '../lib/html.js';
 import { api, ApiProblem } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { Page, Form, Field, Button, Notice, Loading, ErrorView, ConfirmDialog, formatDate } from '../lib/ui.js';
-import { WithOrg, AdminTabs, usePaged, roleLabel, roleOptions, TableWrap, localErrors } from './common.js';
+import { Page, Form, Field, Button, Notice, Loading, ErrorView, ConfirmDialog, formatDate, problemMessage } from '../lib/ui.js';
+import { WithOrg, AdminTabs, usePaged, roleLabel, roleOptions, TableWrap, localErrors, localProblem } from './common.js';
 
 /** @typedef {import('../types/api').components['schemas']['OrgView']} OrgView */
 /** @typedef {import('../types/api').components['schemas']['MemberView']} MemberView */
@@ -156,7 +156,7 @@ function InviteForm({ org }) {
       setSent(reply && reply.invitation ? reply.invitation.email : email.trim());
       setEmail('');
     } catch (err) {
-      setProblem(err instanceof ApiProblem ? err : null);
+      setProblem(err instanceof ApiProblem ? localProblem(err) : null);
       if (!(err instanceof ApiProblem)) throw err;
     } finally {
       setBusy(false);
@@ -177,11 +177,8 @@ function InviteForm({ org }) {
   `;
 }
 
-/** A problem's message for a notice. @param {any} e */
+/** A problem's message for a notice, in the interface language. @param {any} e */
 export function problemText(e) {
-  if (e instanceof ApiProblem) {
-    if (e.code === 'last_org_admin') return t('admin.members.last_admin');
-    return e.detail || e.title || t('admin.common.failed');
-  }
-  return t('admin.common.failed');
+  const local = localProblem(e);
+  return local instanceof ApiProblem && local !== e ? local.detail : problemMessage(e);
 }

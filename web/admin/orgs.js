@@ -6,7 +6,7 @@ import { api, ApiProblem } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { navigate } from '../lib/router.js';
 import { Page, Form, Field, Button, Notice, Loading, ErrorView, formatDate } from '../lib/ui.js';
-import { useAdminOrg, isPlatformAdmin, kindLabel, roleLabel, ORG_KINDS, TableWrap, localErrors } from './common.js';
+import { useAdminOrg, isPlatformAdmin, kindLabel, roleLabel, ORG_KINDS, TableWrap, localErrors, localProblem } from './common.js';
 
 /** @typedef {import('../types/api').components['schemas']['OrgView']} OrgView */
 /** @typedef {import('../types/api').components['schemas']['OrgKind']} OrgKind */
@@ -89,7 +89,7 @@ function CreateOrg({ onCreated }) {
       onCreated(org);
     } catch (err) {
       if (!(err instanceof ApiProblem)) throw err;
-      setProblem(err);
+      setProblem(localProblem(err));
     } finally {
       setBusy(false);
     }
@@ -136,7 +136,7 @@ function OrgSettings({ org, onSaved }) {
       onSaved();
     } catch (err) {
       if (!(err instanceof ApiProblem)) throw err;
-      setProblem(err);
+      setProblem(localProblem(err));
     } finally {
       setBusy(false);
     }

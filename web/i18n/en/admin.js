@@ -7,7 +7,6 @@ export default {
   'admin.tabs.label': 'Administration',
 
   'admin.common.cancel': 'Cancel',
-  'admin.common.failed': 'That did not work. Please try again.',
   'admin.common.load_more': 'Load more',
 
   'admin.role.student': 'Student',
@@ -71,6 +70,7 @@ export default {
   'admin.invite.role': 'Role',
   'admin.invite.submit': 'Send invitation',
   'admin.invite.sent': 'An invitation was sent to {email}. They join once they accept it.',
+  'admin.invite.already_member': 'This person is already a member. Change their role in the list below instead.',
 
   'admin.import.title': 'Import members',
   'admin.import.back': '← Back to members',

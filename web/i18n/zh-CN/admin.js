@@ -7,7 +7,6 @@ export default {
   'admin.tabs.label': '机构管理',
 
   'admin.common.cancel': '取消',
-  'admin.common.failed': '操作未成功，请重试。',
   'admin.common.load_more': '加载更多',
 
   'admin.role.student': '学员',
@@ -71,6 +70,7 @@ export default {
   'admin.invite.role': '角色',
   'admin.invite.submit': '发送邀请',
   'admin.invite.sent': '邀请已发送至 {email}，对方接受后即可加入。',
+  'admin.invite.already_member': '此人已是本机构成员。如需调整，请在下方列表中修改其角色。',
 
   'admin.import.title': '导入成员',
   'admin.import.back': '← 返回成员列表',
