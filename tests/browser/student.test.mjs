@@ -335,7 +335,7 @@ browserTest('the student screens speak Chinese', { locale: 'zh-CN' }, async (t, 
   }
 });
 
-browserTest('autosave: a lost connection is retried and the trainee told; a 429 shows its wait; a 401 mid-quiz keeps the answers', async (t, b) => {
+browserTest('autosave: a lost connection is retried and the trainee told; a 429 shows its wait; a 401 mid-quiz keeps the answers; a 422 is shown beside its question', async (t, b) => {
   const { page, shot } = b;
   {
     await page.goto(`${server.base}/#/sign-in`);
@@ -404,6 +404,19 @@ browserTest('autosave: a lost connection is retried and the trainee told; a 429 
     await shot('session-restored');
     const answers = await saved();
     assert.equal(Object.keys(answers).length, 3, `the answer kept through the expired session is saved: ${JSON.stringify(answers)}`);
+
+    // A response the server refuses (422) is shown beside its question; the others still save.
+    const margin = question(page, 'A product sells for');
+    await margin.getByLabel('Your answer (a number)').fill('twelve');
+    await margin.getByRole('alert').filter({ hasText: /must be a number/ }).waitFor();
+    await page.getByText(/Not accepted \(1\): correct the answers marked below/).waitFor();
+    await question(page, 'Rewrite a weak title').getByLabel('Your essay').fill('A title that names the product.');
+    await page.waitForTimeout(1500);
+    await shot('answer-refused-422');
+    assert.equal(Object.keys(await saved()).length, 4, 'the essay is saved while the refused number is not');
+    await margin.getByLabel('Your answer (a number)').fill('12');
+    await page.getByText('All answers saved.').waitFor();
+    assert.equal(Object.keys(await saved()).length, 5);
   }
 });
 

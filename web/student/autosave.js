@@ -41,8 +41,28 @@ export function clearPending(attemptId) {
 
 /**
  * @typedef {{ state: 'saved' | 'pending' | 'saving' | 'retrying' | 'waiting' | 'session' | 'closed' | 'invalid' | 'error',
- *   problem?: ApiProblem, retryIn?: number, savedAt?: Date, failures?: number }} SaveStatus
+ *   problem?: ApiProblem, retryIn?: number, savedAt?: Date, failures?: number,
+ *   invalid?: Record<string, string> }} SaveStatus
+ * `invalid`: question id -> the server's message, for responses a 422 refused.
  */
+
+/**
+ * Maps a 422's `answers[i]...` field errors to the question ids sent in that request.
+ * @param {ApiProblem | null | undefined} problem
+ * @param {string[]} sent question ids in the order sent
+ * @returns {Record<string, string>}
+ */
+export function errorsByQuestion(problem, sent) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  if (!problem) return out;
+  for (const [field, message] of Object.entries(problem.fieldErrors())) {
+    const m = /^answers\[(\d+)\]/.exec(field);
+    const id = m ? sent[Number(m[1])] : undefined;
+    if (id && !out[id]) out[id] = message;
+  }
+  return out;
+}
 
 export class Autosaver {
   /**
@@ -143,12 +163,12 @@ export class Autosaver {
       if (this.hasPending()) this.schedule(this.debounceMs);
     } catch (e) {
       if (!(e instanceof ApiProblem)) throw e;
-      this.failed(e);
+      this.failed(e, sent);
     }
   }
 
-  /** @param {ApiProblem} e */
-  failed(e) {
+  /** @param {ApiProblem} e @param {Responses} sent */
+  failed(e, sent) {
     if (e.offline || e.status === 0 || e.status >= 500) {
       const delay = Math.min(this.maxBackoffMs, 1000 * 2 ** this.failures);
       this.failures += 1;
@@ -167,10 +187,16 @@ export class Autosaver {
       this.failures += 1;
       this.onStatus({ state: 'closed', problem: e });
     } else if (e.status === 422 || e.status === 400) {
-      // A response the server refuses (e.g. a number it cannot read): shown beside its
-      // question; the next change sends again.
+      // A response the server refuses (e.g. a number it cannot read) is shown beside its
+      // question and left out, so the other answers are still saved; changing it sends it again.
       this.failures = 0;
-      this.onStatus({ state: 'invalid', problem: e });
+      const invalid = errorsByQuestion(e, this.lastSent);
+      for (const id of Object.keys(invalid)) {
+        if (this.pending[id] === sent[id]) delete this.pending[id];
+      }
+      storePending(this.attemptId, this.pending);
+      this.onStatus({ state: 'invalid', problem: e, invalid });
+      if (Object.keys(invalid).length > 0 && this.hasPending()) this.schedule(0);
     } else {
       this.failures += 1;
       this.onStatus({ state: 'error', problem: e, failures: this.failures });

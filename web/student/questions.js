@@ -83,9 +83,9 @@ export function QuestionInput({ q, index, value, onChange, error, disabled }) {
         <p style="margin: 0 0 .25rem">${prompt}</p>
         <label for=${id}>${essay ? t('student.quiz.essayLabel') : t('student.quiz.answerLabel')}</label>
         ${essay
-          ? html`<textarea id=${id} rows="6" style="width: 100%" aria-describedby=${described} disabled=${disabled}
+          ? html`<textarea id=${id} rows="6" style="width: 100%" aria-describedby=${described} aria-invalid=${error ? 'true' : undefined} disabled=${disabled}
               value=${value?.text ?? ''} onInput=${input}></textarea>`
-          : html`<input id=${id} type="text" style="width: 100%" aria-describedby=${described} disabled=${disabled}
+          : html`<input id=${id} type="text" style="width: 100%" aria-describedby=${described} aria-invalid=${error ? 'true' : undefined} disabled=${disabled}
               autocomplete="off" value=${value?.text ?? ''} onInput=${input} />`}
         ${errorText}
       </div>`;
@@ -97,7 +97,7 @@ export function QuestionInput({ q, index, value, onChange, error, disabled }) {
       return html`<div class="field">
         <p style="margin: 0 0 .25rem">${prompt}</p>
         <label for=${id}>${q.unit ? t('student.quiz.numberLabelUnit', { unit: q.unit }) : t('student.quiz.numberLabel')}</label>
-        <input id=${id} type="text" inputmode="decimal" autocomplete="off" style="max-width: 16rem" aria-describedby=${described} disabled=${disabled}
+        <input id=${id} type="text" inputmode="decimal" autocomplete="off" style="max-width: 16rem" aria-describedby=${described} aria-invalid=${error ? 'true' : undefined} disabled=${disabled}
           value=${shown}
           onInput=${(/** @type {Event} */ e) => {
             const raw = /** @type {HTMLInputElement} */ (e.currentTarget).value.trim().replace(',', '.');

@@ -7,7 +7,7 @@ import { api, ApiProblem } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { useRoute, navigate } from '../lib/router.js';
 import { Page, Loading, ErrorView, Notice, ConfirmDialog, useAsync } from '../lib/ui.js';
-import { Autosaver, loadPending, clearPending } from './autosave.js';
+import { Autosaver, loadPending, clearPending, errorsByQuestion } from './autosave.js';
 import { QuestionInput, isAnswered, describe, kindName } from './questions.js';
 import { percent, number, dateTime, unsubscribe } from './common.js';
 
@@ -126,17 +126,17 @@ function Countdown({ deadline, onExpired }) {
 }
 
 /**
- * What autosave is doing, in words, announced politely.
- * @param {{ status: SaveStatus, onRetry: () => void }} props
+ * What autosave is doing, in words, announced politely. `unsaved`: answers the server refused.
+ * @param {{ status: SaveStatus, unsaved: number, onRetry: () => void }} props
  */
-function SaveState({ status, onRetry }) {
+function SaveState({ status, unsaved, onRetry }) {
   /** @type {any} */
   let body = null;
   let kind = 'info';
   switch (status.state) {
     case 'saved':
-      body = status.savedAt ? t('student.save.saved') : '';
-      kind = 'success';
+      body = !status.savedAt ? '' : unsaved ? t('student.save.savedButInvalid', { n: unsaved }) : t('student.save.saved');
+      kind = unsaved ? 'error' : 'success';
       break;
     case 'pending':
     case 'saving':
@@ -157,7 +157,7 @@ function SaveState({ status, onRetry }) {
       break;
     case 'invalid':
       kind = 'error';
-      body = html`${t('student.save.invalid')} ${status.problem?.detail ?? ''}`;
+      body = t('student.save.savedButInvalid', { n: unsaved || 1 });
       break;
     case 'closed':
       kind = 'error';
@@ -173,23 +173,6 @@ function SaveState({ status, onRetry }) {
       style=${`min-height: 1.5rem; margin: .5rem 0; ${kind === 'error' ? 'color: #8a1c00; font-weight: 600' : 'color: #2f5f2f'}`}>
     ${body}
   </div>`;
-}
-
-/**
- * Maps a 422's `answers[i]...` field errors to the question ids sent in that request.
- * @param {ApiProblem | undefined} problem
- * @param {string[]} sent
- */
-function errorsByQuestion(problem, sent) {
-  /** @type {Record<string, string>} */
-  const out = {};
-  if (!problem) return out;
-  const fields = problem.fieldErrors ? problem.fieldErrors() : {};
-  for (const [field, message] of Object.entries(fields)) {
-    const m = /^answers\[(\d+)\]/.exec(field);
-    if (m && sent[Number(m[1])]) out[sent[Number(m[1])]] = message;
-  }
-  return out;
 }
 
 /**
@@ -211,9 +194,17 @@ function TakeQuiz({ attempt, onFinished, onReload }) {
   const saver = useRef(null);
   const statusRef = useRef(status);
   statusRef.current = status;
+  /** Responses the server refused, by question id (until the student changes them). */
+  const [invalid, setInvalid] = useState(/** @type {Record<string, string>} */ ({}));
 
   useEffect(() => {
-    const s = new Autosaver(attempt.id, setStatus);
+    const s = new Autosaver(attempt.id, (next) => {
+      setStatus(next);
+      if (next.invalid) {
+        const found = next.invalid;
+        setInvalid((prev) => ({ ...prev, ...found }));
+      }
+    });
     saver.current = s;
     // Answers kept on this device from before (e.g. a session that expired) are sent now.
     if (s.hasPending()) s.flush();
@@ -237,7 +228,6 @@ function TakeQuiz({ attempt, onFinished, onReload }) {
     };
   }, [attempt.id]);
 
-  const fieldErrors = status.state === 'invalid' ? errorsByQuestion(status.problem, saver.current?.lastSent || []) : {};
   const submitErrors = submitProblem && submitProblem.status === 422 ? errorsByQuestion(submitProblem, questions.map((q) => q.question_id).filter((id) => answers[id] !== undefined && answers[id] !== null)) : {};
   const answered = questions.filter((q) => isAnswered(answers[q.question_id])).length;
   const closed = status.state === 'closed' || (submitProblem?.status === 409);
@@ -245,6 +235,10 @@ function TakeQuiz({ attempt, onFinished, onReload }) {
   /** @param {string} qid @param {any} response */
   const change = (qid, response) => {
     setAnswers((a) => ({ ...a, [qid]: response }));
+    if (invalid[qid]) {
+      const { [qid]: _gone, ...rest } = invalid;
+      setInvalid(rest);
+    }
     if (response !== null) saver.current?.change(qid, response);
   };
 
@@ -295,7 +289,7 @@ function TakeQuiz({ attempt, onFinished, onReload }) {
     ${attempt.deadline
       ? html`<${Countdown} deadline=${attempt.deadline} onExpired=${expired} />`
       : html`<p class="muted">${t('student.quiz.noTimeLimit')}</p>`}
-    <${SaveState} status=${status} onRetry=${() => saver.current?.retry()} />
+    <${SaveState} status=${status} unsaved=${Object.keys(invalid).length} onRetry=${() => saver.current?.retry()} />
     ${shown
       ? html`<div role="alert">
           <${Notice} kind="error">
@@ -317,7 +311,7 @@ function TakeQuiz({ attempt, onFinished, onReload }) {
             <h2 style="font-size: 1rem; margin: 0 0 .5rem">${t('student.quiz.questionN', { n: i + 1, count: questions.length })}
               <span class="muted" style="font-weight: 400"> · ${kindName(q.kind)} · ${t('student.quiz.points', { points: number(q.points) })}</span></h2>
             <${QuestionInput} q=${q} index=${i} value=${answers[q.question_id]} disabled=${closed}
-              error=${fieldErrors[q.question_id] || submitErrors[q.question_id]}
+              error=${invalid[q.question_id] || submitErrors[q.question_id]}
               onChange=${(/** @type {any} */ r) => change(q.question_id, r)} />
           </li>`,
         )}

@@ -156,7 +156,7 @@ export default {
   'student.save.retryNow': 'Retry now',
   'student.save.rateLimited': 'Not saved yet: the server asks to wait. Retrying in {seconds} s.',
   'student.save.session': 'Not saved yet: your session has expired. Your answers are kept on this device and will be saved when you sign in again.',
-  'student.save.invalid': 'An answer was not accepted:',
+  'student.save.savedButInvalid': 'Not accepted ({n}): correct the answers marked below to save them. The other answers are saved.',
   'student.save.closed': 'Answers are no longer saved for this attempt.',
   'student.save.error': 'Not saved yet: {detail}',
 

@@ -156,7 +156,7 @@ export default {
   'student.save.retryNow': '立即重试',
   'student.save.rateLimited': '尚未保存：服务器要求稍候，{seconds} 秒后重试。',
   'student.save.session': '尚未保存：登录已过期。答案已保存在本设备上，重新登录后会自动保存。',
-  'student.save.invalid': '有一个答案未被接受：',
+  'student.save.savedButInvalid': '有 {n} 个答案未被接受：请修改下方标出的答案后再保存。其他答案均已保存。',
   'student.save.closed': '本次作答已不再保存答案。',
   'student.save.error': '尚未保存：{detail}',
 
