@@ -222,6 +222,15 @@ browserTest('an org admin imports members, invites, builds a cohort, enrolls it 
   const meiMastery = page.getByRole('row').filter({ hasText: TRAINEES[0].email });
   await meiMastery.getByText('1 of 5 mastered').first().waitFor();
   await b.shot('competency-report');
+  const [competencies] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
+  assert.match(competencies.suggestedFilename(), /^competencies-harbour-\d{4}-\d{2}-\d{2}\.csv$/);
+  const competencyCsv = (await readFile(await competencies.path(), 'utf8')).replace(/^\ufeff/, '');
+  const competencyHeader = competencyCsv.split(/\r?\n/)[0].split(',');
+  assert.ok(competencyHeader.includes('ecommerce') && competencyHeader.includes('email'), competencyHeader.join(','));
+  for (const trainee of TRAINEES) assert.ok(competencyCsv.includes(trainee.email), `${trainee.email} in ${competencyCsv}`);
 
   // A date range that ends before it starts is refused beside the field, before asking the server.
   await page.getByLabel('Progress from').fill('2026-12-10');

@@ -145,7 +145,7 @@ export function WithOrg({ children }) {
             onChange=${(/** @type {Event} */ e) => choose(/** @type {HTMLSelectElement} */ (e.currentTarget).value)}>
             ${orgs.map((o) => html`<option value=${o.id} selected=${o.id === org.id}>${o.name}</option>`)}
           </select>`
-        : html`<span>${t('admin.org.current')}: <strong>${org.name}</strong></span>`}
+        : html`<span>${t('admin.org.label')} <strong>${org.name}</strong></span>`}
       ${isPlatformAdmin() ? html`<a href="#/admin/orgs">${t('admin.org.manage')}</a>` : null}
     </div>
     ${children(org)}

@@ -18,6 +18,7 @@ export default {
   'admin.kind.enterprise': 'Enterprise',
 
   'admin.org.current': 'Organization',
+  'admin.org.label': 'Organization:',
   'admin.org.manage': 'All organizations',
   'admin.org.none': 'You do not administer any organization yet.',
   'admin.org.create_first': 'Create an organization',

@@ -18,6 +18,7 @@ export default {
   'admin.kind.enterprise': '企业',
 
   'admin.org.current': '当前机构',
+  'admin.org.label': '当前机构：',
   'admin.org.manage': '全部机构',
   'admin.org.none': '您目前还没有管理任何机构。',
   'admin.org.create_first': '创建机构',
