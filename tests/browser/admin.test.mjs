@@ -325,8 +325,25 @@ browserTest('a platform admin creates an organization and administers it', { tim
   await page.getByText('Another organization already uses this short name.').first().waitFor();
   await b.shot('organization-slug-taken');
 
+  // Another organization exists (made through the API): the admin screens offer a choice.
+  const root = await apiAs(server.base, server.adminEmail, server.adminPassword);
+  await root.post('/orgs', { name: 'Harbour Vocational College', slug: 'harbour', kind: 'vocational_college' });
+
   await page.getByRole('button', { name: 'Administer Silk Road Seller Academy' }).click();
   await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
   await page.getByText('No members yet. Invite someone or import a list.').waitFor();
+  const picker = page.getByLabel('Organization', { exact: true });
+  assert.equal(await picker.locator('option:checked').innerText(), 'Silk Road Seller Academy');
   await b.shot('members-of-new-organization');
+
+  await picker.selectOption({ label: 'Harbour Vocational College' });
+  await page.getByText('No members yet. Invite someone or import a list.').waitFor();
+  await page.getByRole('link', { name: 'Cohorts', exact: true }).first().click();
+  await page.getByRole('heading', { name: 'Cohorts', level: 1 }).waitFor();
+  assert.equal(await page.getByLabel('Organization', { exact: true }).locator('option:checked').innerText(), 'Harbour Vocational College');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Cohorts', level: 1 }).waitFor();
+  assert.equal(await page.getByLabel('Organization', { exact: true }).locator('option:checked').innerText(), 'Harbour Vocational College',
+    'the choice is remembered');
+  await b.shot('cohorts-of-chosen-organization');
 });
