@@ -288,8 +288,11 @@ function EnrollForm({ cohort, members }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState(/** @type {ApiProblem|null} */ (null));
   const [result, setResult] = useState(/** @type {{ report: CohortEnrollmentReport, title: string }|null} */ (null));
+  // Platform-wide courses and the organization's own: another organization's course is not offered.
   /** @type {CourseSummary[]} */
-  const list = courses.data ? courses.data.items : [];
+  const list = courses.data
+    ? courses.data.items.filter((/** @type {CourseSummary} */ c) => !c.org_id || c.org_id === cohort.org_id)
+    : [];
   useEffect(() => {
     if (list.length > 0 && !list.some((c) => c.id === courseId)) setCourseId(list[0].id);
   }, [courses.data]);

@@ -111,7 +111,9 @@ function FilterForm({ org, kind, value, onChange, onApply, onReset }) {
   /** @type {CohortView[]} */
   const cohortList = cohorts.data || [];
   /** @type {CourseSummary[]} */
-  const courseList = courses.data ? courses.data.items : [];
+  const courseList = courses.data
+    ? courses.data.items.filter((/** @type {CourseSummary} */ c) => !c.org_id || c.org_id === org.id)
+    : [];
   /** @type {{ country: string }[]} */
   const marketList = markets.data ? markets.data.items : [];
   const prefix = `report-${kind}`;
