@@ -5,7 +5,7 @@ import { t } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { useRoute } from '../lib/router.js';
 import { Page, Loading, ErrorView, useAsync } from '../lib/ui.js';
-import { languageName, countryName, levelName, areaName, LEVELS } from './common.js';
+import { languageName, countryName, levelName, areaName, listOf, LEVELS } from './common.js';
 
 /** @typedef {import('../types/api').components['schemas']['CourseSummary']} CourseSummary */
 /** @typedef {{ q: string, competency: string, level: string, market: string, language: string }} Filters */
@@ -171,12 +171,12 @@ function CourseCard({ course }) {
     </p>
     ${(course.languages || []).length > 1
       ? html`<p class="muted" style="font-size: .9rem">${t('student.catalog.alsoIn', {
-          languages: course.languages.filter((l) => l !== course.language).map(languageName).join(', '),
+          languages: listOf(course.languages.filter((l) => l !== course.language).map(languageName)),
         })}</p>`
       : null}
     ${course.markets.length
       ? html`<p class="muted" style="font-size: .9rem">${t('student.catalog.markets', {
-          markets: course.markets.map((m) => countryName(m)).join(', '),
+          markets: listOf(course.markets.map((m) => countryName(m))),
         })}</p>`
       : null}
   </article>`;

@@ -57,6 +57,18 @@ export function percent(share) {
   return new Intl.NumberFormat(language(), { style: 'percent', maximumFractionDigits: 0 }).format(share);
 }
 
+/**
+ * Items as a list in the interface language ("A, B, C"; "A、B、C").
+ * @param {string[]} items
+ */
+export function listOf(items) {
+  try {
+    return new Intl.ListFormat(language(), { type: 'conjunction', style: 'narrow' }).format(items);
+  } catch {
+    return items.join(', ');
+  }
+}
+
 /** @param {number} n */
 export function number(n) {
   return new Intl.NumberFormat(language(), { maximumFractionDigits: 2 }).format(n);

@@ -6,7 +6,7 @@ import { api, ApiProblem } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { useRoute, href, withQuery } from '../lib/router.js';
 import { Page, Loading, ErrorView, Notice, useAsync } from '../lib/ui.js';
-import { languageName, countryName, levelName, percent, ProgressBar, unsubscribe } from './common.js';
+import { languageName, countryName, levelName, percent, listOf, ProgressBar, unsubscribe } from './common.js';
 import { startQuiz } from './quiz.js';
 
 /** @typedef {import('../types/api').components['schemas']['CourseView']} CourseView */
@@ -50,7 +50,7 @@ export function CoursePage() {
       <dt>${t('student.course.language')}</dt><dd style="margin: 0">${languageName(c.language)}</dd>
       <dt>${t('student.course.hours')}</dt><dd style="margin: 0">${t('student.catalog.hours', { hours: c.estimated_hours })}</dd>
       ${c.markets.length
-        ? html`<dt>${t('student.course.markets')}</dt><dd style="margin: 0">${c.markets.map((m) => countryName(m)).join(', ')}</dd>`
+        ? html`<dt>${t('student.course.markets')}</dt><dd style="margin: 0">${listOf(c.markets.map((m) => countryName(m)))}</dd>`
         : null}
       <dt>${t('student.course.completion')}</dt>
       <dd style="margin: 0">${c.completion === 'min_score' && c.min_score !== null && c.min_score !== undefined

@@ -4,7 +4,7 @@ import { html, useState } from '../lib/html.js';
 import { t } from '../lib/i18n.js';
 import { api, ApiProblem } from '../lib/api.js';
 import { Page, Loading, ErrorView, Notice, BarChart, useAsync } from '../lib/ui.js';
-import { ProgressBar, percent, areaName, countryName, dateTime } from './common.js';
+import { ProgressBar, percent, areaName, countryName, dateTime, listOf } from './common.js';
 
 /** @typedef {import('../types/api').components['schemas']['MyProgress']} MyProgress */
 
@@ -95,7 +95,7 @@ export function ProgressPage() {
             <ul>${p.markets.map(
               (m) => html`<li key=${m.country}><strong>${countryName(m.country, marketNames[m.country])}</strong>${': '}${m.ready
                   ? t('student.progress.ready')
-                  : t('student.progress.missing', { list: m.missing.map((c) => competencyNames[c] || c).join(', ') })}</li>`,
+                  : t('student.progress.missing', { list: listOf(m.missing.map((c) => competencyNames[c] || c)) })}</li>`,
             )}</ul>`
         : html`<p>${t('student.progress.noMarkets')}</p>`}
       ${markets.data && me.data
