@@ -26,6 +26,10 @@ export function GradingQueue() {
   const { params } = useRoute();
   const id = params.id;
   const quiz = useAsync(() => api.get(`/quizzes/${id}`), [id]);
+  const course = useAsync(
+    () => (quiz.data ? api.get(`/courses/${quiz.data.course_id}`, { version: 'draft' }) : Promise.resolve(null)),
+    [quiz.data?.course_id],
+  );
   const queue = useAsync(() => api.get(`/quizzes/${id}/grading-queue`), [id]);
   const [notice, setNotice] = useState(/** @type {string | null} */ (null));
 
@@ -54,7 +58,7 @@ export function GradingQueue() {
         </article>`,
       )}
     </section>
-    <${Regrade} quizId=${id} />
+    <${Regrade} quizId=${id} published=${Boolean(course.data?.published_at)} />
   </${Page}>`;
 }
 
@@ -99,8 +103,8 @@ function GradeForm({ attemptId, pending, onGraded }) {
   </div>`;
 }
 
-/** @param {{ quizId: string }} props */
-function Regrade({ quizId }) {
+/** @param {{ quizId: string, published: boolean }} props */
+function Regrade({ quizId, published }) {
   const [report, setReport] = useState(/** @type {any} */ (null));
   const { dialog, ask } = useConfirm();
   const [problem, setProblem] = useState(/** @type {any} */ (null));
@@ -129,6 +133,7 @@ function Regrade({ quizId }) {
         })}</${Notice}>`
       : null}
     ${problem ? html`<${ErrorView} problem=${problem} />` : null}
-    <${Button} kind="secondary" onClick=${regrade} disabled=${busy}>${t('author.regrade.action')}</${Button}>
+    ${published ? null : html`<p class="muted">${t('author.regrade.unpublished')}</p>`}
+    <${Button} kind="secondary" onClick=${regrade} busy=${busy} disabled=${!published}>${t('author.regrade.action')}</${Button}>
   </section>`;
 }

@@ -251,6 +251,7 @@ export default {
   'author.regrade.action': 'Regrade all attempts',
   'author.regrade.confirm': 'Every submitted attempt is graded again against the published answer keys; grades given by hand stay.',
   'author.regrade.done': '{checked} attempt(s) checked, {changed} changed ({questions} question grade(s)).',
+  'author.regrade.unpublished': 'The course is not published yet: regrading works on the published quiz.',
 
   'author.report.title': 'Quiz report',
   'author.report.titleOf': 'Report: {title}',

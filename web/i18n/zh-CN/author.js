@@ -251,6 +251,7 @@ export default {
   'author.regrade.action': '为全部作答重新评分',
   'author.regrade.confirm': '所有已提交的作答将按已发布的标准答案重新评分；人工评定的分数保持不变。',
   'author.regrade.done': '已检查 {checked} 次作答，其中 {changed} 次有变化（共 {questions} 道题的得分改变）。',
+  'author.regrade.unpublished': '课程尚未发布：重新评分针对的是已发布的测验。',
 
   'author.report.title': '测验报告',
   'author.report.titleOf': '报告：{title}',
