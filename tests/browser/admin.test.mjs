@@ -244,8 +244,10 @@ browserTest('an org admin imports members, invites, builds a cohort, enrolls it 
   await page.getByRole('link', { name: 'Members', exact: true }).first().click();
   await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
   await page.getByLabel('Role of Omar Haddad').selectOption('instructor');
+  await page.getByRole('button', { name: 'Save the role of Omar Haddad' }).click();
   await page.getByText('Omar Haddad is now: Instructor.').waitFor();
   await page.getByLabel('Role of Dean Harbour').selectOption('student');
+  await page.getByRole('button', { name: 'Save the role of Dean Harbour' }).click();
   await page.getByText('An organization needs at least one organization admin.').waitFor();
   await page.waitForFunction(() => {
     const select = /** @type {HTMLSelectElement|null} */ (document.querySelector('select[aria-label="Role of Dean Harbour"]'));

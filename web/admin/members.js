@@ -28,6 +28,11 @@ function Members({ org }) {
   const [notice, setNotice] = useState(/** @type {{ kind: 'success'|'error', text: string }|null} */ (null));
   const [removing, setRemoving] = useState(/** @type {MemberView|null} */ (null));
   const [busy, setBusy] = useState(/** @type {string|null} */ (null));
+  // Roles picked in the list but not saved yet (saving takes a press of the row's button, so
+  // moving through the options with the keyboard changes nothing).
+  const [drafts, setDrafts] = useState(/** @type {Record<string, string>} */ ({}));
+  /** @param {string} id */
+  const dropDraft = (id) => setDrafts((d) => { const next = { ...d }; delete next[id]; return next; });
 
   const members = /** @type {MemberView[]} */ (list.items);
   const needle = filter.trim().toLowerCase();
@@ -43,10 +48,11 @@ function Members({ org }) {
       /** @type {MemberView} */
       const updated = await api.patch(`/orgs/${org.id}/members/${member.user_id}`, { role });
       list.setItems((items) => items.map((m) => (m.user_id === updated.user_id ? updated : m)));
+      dropDraft(member.user_id);
       setNotice({ kind: 'success', text: t('admin.members.role_changed', { name: member.display_name || member.email, role: roleLabel(updated.role) }) });
     } catch (e) {
       setNotice({ kind: 'error', text: problemText(e) });
-      list.reload();
+      dropDraft(member.user_id);
     } finally {
       setBusy(null);
     }
@@ -102,11 +108,21 @@ function Members({ org }) {
               <td>${m.display_name}</td>
               <td>${m.email}</td>
               <td>
-                <select class="input" aria-label=${t('admin.members.role_of', { name: m.display_name || m.email })}
-                  value=${m.role} disabled=${busy === m.user_id}
-                  onChange=${(/** @type {Event} */ e) => changeRole(m, /** @type {HTMLSelectElement} */ (e.currentTarget).value)}>
-                  ${roleOptions().map((o) => html`<option value=${o.value} selected=${o.value === m.role}>${o.label}</option>`)}
-                </select>
+                <div class="row" style="flex-wrap:nowrap">
+                  <select class="input" style="width:auto" aria-label=${t('admin.members.role_of', { name: m.display_name || m.email })}
+                    value=${drafts[m.user_id] || m.role} disabled=${busy === m.user_id}
+                    onChange=${(/** @type {Event} */ e) => {
+                      const value = /** @type {HTMLSelectElement} */ (e.currentTarget).value;
+                      setDrafts((d) => ({ ...d, [m.user_id]: value }));
+                    }}>
+                    ${roleOptions().map((o) => html`<option value=${o.value} selected=${o.value === (drafts[m.user_id] || m.role)}>${o.label}</option>`)}
+                  </select>
+                  ${drafts[m.user_id] && drafts[m.user_id] !== m.role
+                    ? html`<${Button} type="button" kind="secondary" disabled=${busy === m.user_id}
+                        aria-label=${t('admin.members.save_role_of', { name: m.display_name || m.email })}
+                        onClick=${() => changeRole(m, drafts[m.user_id])}>${t('admin.members.save_role')}</${Button}>`
+                    : null}
+                </div>
               </td>
               <td>${formatDate(m.joined_at)}</td>
               <td>

@@ -56,6 +56,8 @@ export default {
   'admin.members.email': 'Email',
   'admin.members.role': 'Role',
   'admin.members.role_of': 'Role of {name}',
+  'admin.members.save_role': 'Save',
+  'admin.members.save_role_of': 'Save the role of {name}',
   'admin.members.joined': 'Joined',
   'admin.members.actions': 'Actions',
   'admin.members.remove': 'Remove',

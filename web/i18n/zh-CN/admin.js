@@ -56,6 +56,8 @@ export default {
   'admin.members.email': '邮箱',
   'admin.members.role': '角色',
   'admin.members.role_of': '{name}的角色',
+  'admin.members.save_role': '保存',
+  'admin.members.save_role_of': '保存{name}的角色',
   'admin.members.joined': '加入时间',
   'admin.members.actions': '操作',
   'admin.members.remove': '移除',
