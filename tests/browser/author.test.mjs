@@ -406,7 +406,7 @@ browserTest('the authoring screens speak Chinese', async (t, { page, shot }) => 
   await page.getByRole('button', { name: 'English' }).click();
 });
 
-browserTest('the editor works on a phone, and a draft that was never published can be deleted', { viewport: { width: 360, height: 740 } }, async (t, { page, shot }) => {
+browserTest('the editor works on a phone: modules renamed and deleted, a quiz deleted, a never-published draft deleted', { viewport: { width: 360, height: 740 } }, async (t, { page, shot }) => {
   await signIn(page, instructor);
   await page.goto(`${server.base}/#/author/new`);
   await page.getByLabel('Title', { exact: true }).fill('Phone draft');
@@ -417,6 +417,28 @@ browserTest('the editor works on a phone, and a draft that was never published c
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no sideways scrolling at 360 px (${overflow} px too wide)`);
   await shot('editor-phone');
+
+  // A module renamed, given a quiz, the quiz deleted, the module deleted.
+  const newModule = page.getByRole('region', { name: 'Add a module' });
+  await newModule.getByLabel('Module title').fill('Draft module');
+  await newModule.getByRole('button', { name: 'Add module' }).click();
+  const module = page.getByRole('region', { name: '1. Draft module' });
+  await module.getByRole('button', { name: 'Edit module' }).click();
+  await module.getByLabel('Module title').fill('Renamed module');
+  await module.getByRole('button', { name: 'Save module' }).click();
+  const renamed = page.getByRole('region', { name: '1. Renamed module' });
+  await renamed.getByRole('link', { name: 'Add a quiz' }).click();
+  await page.getByLabel('Quiz title').fill('Short check');
+  await page.getByRole('button', { name: 'Create quiz' }).click();
+  await page.getByRole('heading', { name: 'Quiz: Short check', level: 1 }).waitFor();
+  await shot('quiz-phone');
+  await page.getByRole('button', { name: 'Delete quiz' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+  await page.getByRole('heading', { name: 'Phone draft', level: 1 }).waitFor();
+  await renamed.getByRole('link', { name: 'Add a quiz' }).waitFor();
+  await renamed.getByRole('button', { name: 'Delete module' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+  await page.getByText('No modules yet').waitFor();
   await page.getByRole('button', { name: 'Delete draft' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByText('Delete the draft "Phone draft" for good?').waitFor();

@@ -237,7 +237,19 @@ export function QuizEditor() {
     }
   }
 
-  return html`<${Page} title=${t('author.quiz.editing', { title: q.title })}>
+  async function removeQuiz() {
+    if (!(await ask(t('author.quiz.confirmDelete', { title: q.title })))) return;
+    setProblem(null);
+    try {
+      await api.del(`/quizzes/${id}`);
+      navigate(`/author/courses/${course.id}`);
+    } catch (err) {
+      setProblem(err);
+    }
+  }
+
+  return html`<${Page} title=${t('author.quiz.editing', { title: q.title })}
+    actions=${html`<${Button} kind="danger" onClick=${removeQuiz}>${t('author.quiz.delete')}</${Button}>`}>
     ${dialog}
     <p><a href=${`#/author/courses/${course.id}`}>${course.title}</a></p>
     <p class="actions">

@@ -97,6 +97,8 @@ export default {
   'author.quiz.editing': 'Quiz: {title}',
   'author.quiz.create': 'Create quiz',
   'author.quiz.save': 'Save settings',
+  'author.quiz.delete': 'Delete quiz',
+  'author.quiz.confirmDelete': 'Delete the quiz "{title}" with all its questions?',
   'author.quiz.settings': 'Settings',
   'author.quiz.backToCourse': 'Back to the course',
   'author.quiz.questionCount': '{n} question(s)',

@@ -97,6 +97,8 @@ export default {
   'author.quiz.editing': '测验：{title}',
   'author.quiz.create': '创建测验',
   'author.quiz.save': '保存设置',
+  'author.quiz.delete': '删除测验',
+  'author.quiz.confirmDelete': '确定删除测验“{title}”及其全部题目吗？',
   'author.quiz.settings': '测验设置',
   'author.quiz.backToCourse': '返回课程',
   'author.quiz.questionCount': '共 {n} 道题',
