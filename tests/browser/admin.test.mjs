@@ -55,21 +55,22 @@ async function signIn(page, base, email, password) {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
+// Saved the way Excel saves CSV on Windows: CRLF line ends.
 const BAD_CSV = [
   'email,display_name,role,cohort',
   'mei.chen@harbour.test,Mei Chen,student,Spring 2027',
   'not-an-email,Broken Row,student,Spring 2027',
   'li.wang@harbour.test,Li Wang,student,Spring 2027',
   '',
-].join('\n');
+].join('\r\n');
 
-const GOOD_CSV = [
-  'email,display_name,role,cohort',
-  'mei.chen@harbour.test,Mei Chen,student,Spring 2027',
-  'li.wang@harbour.test,Li Wang,student,Spring 2027',
-  'omar.haddad@harbour.test,Omar Haddad,student,',
-  '',
-].join('\n');
+// The corrected file as Excel on Chinese Windows saves it: GBK, CRLF; Mei's name in Chinese
+// (陈美 is B3 C2 C3 C0 in GBK).
+const GOOD_CSV = Buffer.concat([
+  Buffer.from('email,display_name,role,cohort\r\nmei.chen@harbour.test,'),
+  Buffer.from([0xb3, 0xc2, 0xc3, 0xc0]),
+  Buffer.from(',student,Spring 2027\r\nli.wang@harbour.test,Li Wang,student,Spring 2027\r\nomar.haddad@harbour.test,Omar Haddad,student,\r\n'),
+]);
 
 const TRAINEES = [
   { email: 'mei.chen@harbour.test', name: 'Mei Chen' },
@@ -106,14 +107,16 @@ browserTest('an org admin imports members, invites, builds a cohort, enrolls it 
   const membersNow = await (await apiAs(server.base, adminEmail, GOOD_PASSWORD)).get(`/orgs/${org.id}/members`);
   assert.equal(membersNow.items.length, 1, 'nothing was imported from the refused file');
 
-  await page.getByLabel('CSV file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD_CSV) });
+  await page.getByLabel('CSV file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: GOOD_CSV });
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   const report = page.getByRole('region', { name: 'Import report' });
   await report.waitFor();
   await report.getByText('Imported: 3 invited, 0 updated, 0 unchanged.').waitFor();
   await report.getByText('New cohorts: Spring 2027').waitFor();
-  for (const trainee of TRAINEES) {
-    await report.getByRole('row').filter({ hasText: trainee.email }).getByRole('cell', { name: 'Invited' }).waitFor();
+  for (const [i, trainee] of TRAINEES.entries()) {
+    const row = report.getByRole('row').filter({ hasText: trainee.email });
+    await row.getByRole('cell', { name: 'Invited' }).waitFor();
+    await row.getByRole('cell', { name: String(i + 2), exact: true }).waitFor();
   }
   await b.shot('import-applied');
 

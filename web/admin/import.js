@@ -22,6 +22,23 @@ export function ImportView() {
   </${Page}>`;
 }
 
+/**
+ * The file as UTF-8 text with LF line ends, as the server reads it best: spreadsheet programs on
+ * Chinese Windows save CSV in GBK (read here as GB18030, its superset), others in UTF-8 with or
+ * without a byte-order mark, with CRLF line ends.
+ * @param {Blob} file
+ */
+export async function csvText(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = new TextDecoder('gb18030').decode(bytes);
+  }
+  return text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
+}
+
 /** @param {string} status */
 function statusLabel(status) {
   switch (status) {
@@ -57,7 +74,7 @@ function Importer({ org }) {
     setBusy(true);
     try {
       /** @type {ImportReport} */
-      const result = await api.upload(`/orgs/${org.id}/members/import`, file, 'text/csv');
+      const result = await api.upload(`/orgs/${org.id}/members/import`, await csvText(file), 'text/csv');
       setReport(result);
     } catch (err) {
       if (err instanceof ApiProblem && err.code === 'import_rejected') {
@@ -77,6 +94,7 @@ function Importer({ org }) {
       <p>${t('admin.import.format')}</p>
       <pre style="overflow-x:auto"><code>${TEMPLATE}</code></pre>
       <p>${t('admin.import.all_or_nothing')}</p>
+      <p>${t('admin.import.encodings')}</p>
       <${Button} type="button" kind="secondary" onClick=${() => saveBlob(new Blob([TEMPLATE], { type: 'text/csv' }), 'members-template.csv')}>
         ${t('admin.import.template')}
       </${Button}>

@@ -80,6 +80,7 @@ export default {
   'admin.import.format_title': 'File format',
   'admin.import.format': 'A CSV file with the header email,display_name,role,cohort and one person per line. The role is student, instructor or org_admin; the cohort is optional and is created when it does not exist yet.',
   'admin.import.all_or_nothing': 'The file is checked first: if any line has a mistake, nothing is imported and every faulty line is listed.',
+  'admin.import.encodings': 'Files saved by a spreadsheet program in UTF-8 or in GBK (Chinese Windows) both work.',
   'admin.import.template': 'Download a template',
   'admin.import.upload_title': 'Upload a list for {org}',
   'admin.import.file': 'CSV file',

@@ -80,6 +80,7 @@ export default {
   'admin.import.format_title': '文件格式',
   'admin.import.format': 'CSV 文件的表头为 email,display_name,role,cohort，每行一人。角色填写 student（学员）、instructor（讲师）或 org_admin（机构管理员）；班级可不填，若班级尚不存在将自动创建。',
   'admin.import.all_or_nothing': '系统会先检查整个文件：只要有一行出错，就不会导入任何数据，并列出所有出错的行。',
+  'admin.import.encodings': '电子表格软件另存为 UTF-8 或 GBK（中文版 Windows 默认）编码的 CSV 文件均可导入。',
   'admin.import.template': '下载模板',
   'admin.import.upload_title': '为{org}上传名单',
   'admin.import.file': 'CSV 文件',
