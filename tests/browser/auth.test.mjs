@@ -360,3 +360,50 @@ browserTest('two tabs share the session: a new tab is signed in, signing out in 
   await b.shot('other-tab-signed-out');
   await other.close();
 });
+
+browserTest('the profile saves name and language, and the password changes without signing out', async (t, b) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const user = await createVerifiedUser(server, { displayName: 'Hana Profile' });
+  const { page } = b;
+  await page.goto(`${server.base}/#/profile`);
+  await signIn(page, user.email, user.password);
+  await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+
+  await page.getByLabel('Your name').fill('Hana P.');
+  await page.getByLabel('Germany (DE)').check();
+  await page.getByLabel('Preferred language').selectOption('zh-CN');
+  await page.getByRole('button', { name: 'Save' }).click();
+  // Saving the preference switches the interface.
+  await page.getByRole('heading', { name: '个人资料' }).waitFor();
+  await page.getByRole('link', { name: 'Hana P.' }).waitFor();
+  await b.shot('profile-saved-zh');
+  const me = await (await apiAs(server.base, user.email, user.password)).get('/me');
+  assert.equal(me.display_name, 'Hana P.');
+  assert.equal(me.locale, 'zh-CN');
+  assert.deepEqual(me.target_markets, ['DE']);
+  await page.getByRole('button', { name: 'English' }).click();
+
+  // A wrong current password is named beside its field.
+  const fresh = 'amber-glacier-41-violin';
+  await page.getByLabel('Current password').fill('not my password');
+  await page.getByLabel('New password', { exact: true }).fill(fresh);
+  await page.getByLabel('Repeat the new password').fill(fresh);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.locator('.field-error', { hasText: 'The current password is not correct.' }).waitFor();
+  assert.equal(await page.getByLabel('Current password').getAttribute('aria-invalid'), 'true');
+  await b.shot('password-wrong-current');
+
+  // The change ends every session on the server; this one goes on with a fresh sign-in.
+  const before = await tokens(page);
+  await page.getByLabel('Current password').fill(user.password);
+  await page.getByLabel('New password', { exact: true }).fill(fresh);
+  await page.getByLabel('Repeat the new password').fill(fresh);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.getByText('Your password is changed.').waitFor();
+  const after = await tokens(page);
+  assert.notEqual(after.refresh, before.refresh);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+  await b.shot('password-changed');
+});

@@ -207,6 +207,9 @@ function ChangePassword({ user }) {
     try {
       await api.post('/me/password', { current_password: String(data.get('current_password') || ''), new_password: next });
       form.reset();
+      // The change ends every session of the account, this one too: sign in again with the new
+      // password so the user goes on where they are.
+      await session.signIn(user.email, next);
       setDone(true);
     } catch (err) {
       if (err instanceof ApiProblem && err.status === 401 && !session.user) {
@@ -223,7 +226,8 @@ function ChangePassword({ user }) {
     ${done && html`<${Notice} kind="success">${t('auth.profile.password_changed')}<//>`}
     <${Form} onSubmit=${submit} problem=${problem} aria-labelledby="profile-password">
       <input type="text" name="username" autocomplete="username" value=${user.email} hidden />
-      <${Field} label=${t('auth.field.current_password')} name="current_password" type="password" autocomplete="current-password" required />
+      <${Field} label=${t('auth.field.current_password')} name="current_password" type="password" autocomplete="current-password" required
+        error=${problem instanceof ApiProblem && problem.code === 'wrong_password' ? problemMessage(problem) : undefined} />
       <${Field} label=${t('auth.field.new_password')} name="new_password" type="password" autocomplete="new-password" required
         hint=${t('auth.field.password_hint')} />
       <${Field} label=${t('auth.field.confirm_password')} name="confirm" type="password" autocomplete="new-password" required

@@ -52,6 +52,7 @@ export default {
   'common.problem.invalid_token': 'This link is invalid, expired or was already used.',
   'common.problem.validation_failed': 'Some fields are not valid. Please correct them.',
   'common.problem.email_not_verified': 'Please verify your email address first: open the link we emailed you.',
+  'common.problem.wrong_password': 'The current password is not correct.',
   'common.problem.overloaded': 'The server is busy. Please try again in a moment.',
   'common.problem.session_expired': 'Your session expired. Please sign in again.',
   'common.server.min_chars': 'Must have at least {n} characters.',

@@ -52,6 +52,7 @@ export default {
   'common.problem.invalid_token': '此链接无效、已过期或已被使用。',
   'common.problem.validation_failed': '部分字段无效，请更正。',
   'common.problem.email_not_verified': '请先验证邮箱：打开我们发送给您的邮件中的链接。',
+  'common.problem.wrong_password': '当前密码不正确。',
   'common.problem.overloaded': '服务器繁忙，请稍后再试。',
   'common.problem.session_expired': '登录已过期，请重新登录。',
   'common.server.min_chars': '至少需要 {n} 个字符。',
