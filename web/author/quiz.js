@@ -248,8 +248,7 @@ export function QuizEditor() {
     }
   }
 
-  return html`<${Page} title=${t('author.quiz.editing', { title: q.title })}
-    actions=${html`<${Button} kind="danger" onClick=${removeQuiz}>${t('author.quiz.delete')}</${Button}>`}>
+  return html`<${Page} title=${t('author.quiz.editing', { title: q.title })}>
     ${dialog}
     <p><a href=${`#/author/courses/${course.id}`}>${course.title}</a></p>
     <p class="actions">
@@ -266,6 +265,7 @@ export function QuizEditor() {
           await api.patch(`/quizzes/${id}`, settingsBody(s));
           quiz.reload();
         }} />
+      <p class="actions"><${Button} kind="danger" onClick=${removeQuiz}>${t('author.quiz.delete')}</${Button}></p>
     </section>
     <section aria-labelledby="questions-heading">
       <h2 id="questions-heading">${t('author.q.title', { n: list.length })}</h2>
