@@ -383,7 +383,7 @@ browserTest('autosave: a lost connection is retried and the trainee told; a 429 
     const newPassword = 'a new long trainee passphrase';
     await call(null, 'POST', '/auth/password-reset/confirm', { token: resetToken, new_password: newPassword });
     studentPassword = newPassword;
-    // The access token in the page stays valid until it expires (a minute's leeway beyond its
+    // The access token in the page stays valid until it expires (with 30 s of leeway beyond its
     // few seconds); the server's answer to an expired one is played here at once: 401, after
     // which the app's refresh, which is real, is refused because the session was revoked.
     await page.route('**/api/v1/attempts/*/answers', (route) =>
@@ -418,6 +418,28 @@ browserTest('autosave: a lost connection is retried and the trainee told; a 429 
     await page.getByText('All answers saved.').waitFor();
     assert.equal(Object.keys(await saved()).length, 5);
   }
+});
+
+browserTest('a quiz whose policy shows no results: the trainee is told, and no score or key appears', async (t, b) => {
+  const { page, shot } = b;
+  const hidden = await publishCourse(await login(instructorEmail, instructorPassword), {
+    slug: 'listing-quiet', title: 'Listing quietly', qs: questions.slice(0, 3), quiz: { review: 'never' },
+  });
+  await call(await login(studentEmail, studentPassword), 'POST', `/courses/${hidden.course}/enroll`);
+  await page.goto(`${server.base}/#/sign-in`);
+  await signIn(page, studentEmail, studentPassword);
+  await page.goto(`${server.base}/#/courses/${hidden.course}`);
+  await page.getByRole('button', { name: 'Start the quiz' }).click();
+  await page.getByRole('heading', { name: 'Question 1 of 3' }).waitFor();
+  await question(page, 'Which title fits').getByRole('radio', { name: 'About 800 characters' }).check();
+  await page.getByRole('button', { name: 'Submit answers' }).click();
+  await page.getByRole('dialog').getByText('1 of 3 questions').waitFor();
+  await page.getByRole('dialog').getByRole('button', { name: 'Submit now' }).click();
+  await page.getByRole('heading', { name: 'Answers submitted' }).waitFor();
+  await page.getByText('The quiz does not show results now.').waitFor();
+  assert.equal(await page.getByText('Correct answer').count(), 0);
+  assert.equal(await page.getByText(/^Score:/).count(), 0);
+  await shot('result-hidden');
 });
 
 test('an answer after the deadline shows the server problem', { timeout: 180_000 }, async (t) => {

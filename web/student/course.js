@@ -111,6 +111,10 @@ function Enrollment({ course, user, enrollment, loading, progress, onEnrolled })
   /** @type {[ApiProblem | null, (p: ApiProblem | null) => void]} */
   const [problem, setProblem] = useState(/** @type {ApiProblem | null} */ (null));
   const [busy, setBusy] = useState(false);
+  const framework = useAsync(() => api.get('/competencies'), []);
+  /** @type {Record<string, string>} */
+  const names = {};
+  for (const a of framework.data?.areas || []) for (const c of a.competencies) names[c.code] = c.name;
   if (!user) {
     return html`<section aria-labelledby="enroll-heading">
       <h2 id="enroll-heading">${t('student.course.enrollment')}</h2>
@@ -130,7 +134,13 @@ function Enrollment({ course, user, enrollment, loading, progress, onEnrolled })
             quizzes: progress.quizzes_passed,
             quizzesTotal: progress.quizzes_total,
           })}</p>
-          <${ProgressBar} value=${progress.percent} label=${t('student.course.percentLabel')} />`
+          <${ProgressBar} value=${progress.percent} label=${t('student.course.percentLabel')} />
+          ${progress.competencies.length
+            ? html`<details style="margin-top: .5rem"><summary>${t('student.course.competencies')}</summary>
+                <ul>${progress.competencies.map(
+                  (c) => html`<li key=${c.code}>${names[c.code] || c.code}: ${percent(c.level)}${c.mastered ? html` · <strong>${t('student.progress.mastered')}</strong>` : null}</li>`,
+                )}</ul></details>`
+            : null}`
         : null}
     </section>`;
   }

@@ -130,6 +130,15 @@ function Countdown({ deadline, onExpired }) {
  * @param {{ status: SaveStatus, unsaved: number, onRetry: () => void }} props
  */
 function SaveState({ status, unsaved, onRetry }) {
+  // The wait before the next try, counting down.
+  const [left, setLeft] = useState(status.retryIn ?? 0);
+  useEffect(() => {
+    if (!status.retryIn) return undefined;
+    const end = Date.now() + status.retryIn * 1000;
+    setLeft(status.retryIn);
+    const timer = setInterval(() => setLeft(Math.max(0, Math.ceil((end - Date.now()) / 1000))), 1000);
+    return () => clearInterval(timer);
+  }, [status]);
   /** @type {any} */
   let body = null;
   let kind = 'info';
@@ -144,12 +153,12 @@ function SaveState({ status, unsaved, onRetry }) {
       break;
     case 'retrying':
       kind = 'error';
-      body = html`${t('student.save.retrying', { seconds: status.retryIn ?? 1 })}
+      body = html`${t('student.save.retrying', { seconds: left })}
         <button type="button" class="btn btn-secondary small" onClick=${onRetry}>${t('student.save.retryNow')}</button>`;
       break;
     case 'waiting':
       kind = 'error';
-      body = t('student.save.rateLimited', { seconds: status.retryIn ?? 1 });
+      body = t('student.save.rateLimited', { seconds: left });
       break;
     case 'session':
       kind = 'error';

@@ -60,6 +60,7 @@ export default {
   'student.course.completed': 'You have completed this course.',
   'student.course.progressLine': 'Lessons done: {lessons} of {lessonsTotal} · Quizzes passed: {quizzes} of {quizzesTotal}',
   'student.course.percentLabel': 'Course progress',
+  'student.course.competencies': 'Your level in the competencies of this course',
   'student.course.modules': 'Modules',
   'student.course.enrollToStart': 'Enroll to open the lessons and take the quizzes.',
   'student.course.moduleDone': 'Module complete',

@@ -60,6 +60,7 @@ export default {
   'student.course.completed': '你已完成本课程。',
   'student.course.progressLine': '已学课时：{lessons} / {lessonsTotal} · 已通过测验：{quizzes} / {quizzesTotal}',
   'student.course.percentLabel': '课程进度',
+  'student.course.competencies': '你在本课程各项能力上的水平',
   'student.course.modules': '单元',
   'student.course.enrollToStart': '报名后即可打开课时、参加测验。',
   'student.course.moduleDone': '本单元已完成',
