@@ -211,6 +211,8 @@ function App() {
   };
   return html`<a class="skip-link" href="#main" onClick=${focusMain}>${t('common.skip_to_content')}</a>
     <${Header} path=${route.path} />
+    ${session.user && !session.user.email_verified &&
+    html`<p class="banner">${t('common.verify_banner', { email: session.user.email })}</p>`}
     <main id="main" tabindex="-1">
       ${bootError
         ? html`<${ErrorView} problem=${bootError} onRetry=${() => location.reload()} />`

@@ -24,6 +24,7 @@ export default {
   'common.download_csv': 'Download CSV',
   'common.language': 'Language',
   'common.skip_to_content': 'Skip to content',
+  'common.verify_banner': 'Your email address is not verified yet: open the link we emailed to {email}.',
   'common.footer': 'Caravan · training for cross-border e-commerce',
   'common.nav.label': 'Main',
   'common.nav.menu': 'Menu',

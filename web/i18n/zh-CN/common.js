@@ -24,6 +24,7 @@ export default {
   'common.download_csv': '下载 CSV',
   'common.language': '语言',
   'common.skip_to_content': '跳到正文',
+  'common.verify_banner': '您的邮箱尚未验证：请打开我们发送到 {email} 的邮件中的链接。',
   'common.footer': 'Caravan · 跨境电商培训',
   'common.nav.label': '主导航',
   'common.nav.menu': '菜单',
