@@ -269,6 +269,24 @@ browserTest('an org admin imports members, invites, builds a cohort, enrolls it 
   assert.equal(left.items.find((m) => m.email === 'omar.haddad@harbour.test').role, 'instructor');
   await b.shot('members-after-changes');
 
+  // A cohort loses a member, and another cohort is deleted (its members stay in the organization).
+  await page.getByRole('link', { name: 'Cohorts', exact: true }).first().click();
+  await page.getByRole('link', { name: 'Evening class' }).click();
+  await page.getByRole('heading', { name: 'Cohort: Evening class', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Remove Omar Haddad from the cohort' }).click();
+  await page.getByRole('dialog', { name: 'Remove from cohort?' }).getByRole('button', { name: 'Remove from cohort' }).click();
+  await page.getByText('Omar Haddad left the cohort.').waitFor();
+  await page.getByText('1 member(s)').first().waitFor(); // Li Wang left with the organization
+  await page.getByRole('link', { name: '← All cohorts' }).click();
+  await page.getByRole('link', { name: 'Spring 2027' }).click();
+  await page.getByRole('heading', { name: 'Cohort: Spring 2027', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Delete cohort' }).click();
+  await page.getByRole('dialog', { name: 'Delete cohort?' }).getByRole('button', { name: 'Delete cohort' }).click();
+  await page.getByRole('heading', { name: 'Cohorts', level: 1 }).waitFor();
+  await page.getByRole('link', { name: 'Evening class' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Spring 2027' }).count(), 0);
+  await b.shot('cohorts-after-changes');
+
   // The same screens on a phone.
   await page.setViewportSize({ width: 360, height: 740 });
   await b.shot('members-phone');
