@@ -293,7 +293,7 @@ browserTest('an instructor builds a course from an empty draft and publishes it'
   await shot('my-courses-published');
 });
 
-browserTest('a 422 from a save is shown beside the field it names', async (t, { page, shot }) => {
+browserTest('a 422 (and a 409) from a save is shown beside the field it names', async (t, { page, shot }) => {
   assert.ok(ids.course && ids.quiz, 'the journey built a course');
   await signIn(page, instructor);
   // A prerequisite naming no course: the server's 422 names `prerequisites`.
@@ -325,6 +325,17 @@ browserTest('a 422 from a save is shown beside the field it names', async (t, { 
   assert.match((await page.locator(`[id="${formulaError}"]`).textContent()) ?? '', /rate/);
   await page.getByRole('heading', { name: 'Questions (9)' }).waitFor();
   await shot('question-422-beside-formula');
+
+  // The formula fixed but the id taken: the 409 lands beside the id.
+  await formula.fill('value * 2');
+  await form.getByLabel('Question id').fill('margin');
+  await form.getByRole('button', { name: 'Add question' }).click();
+  const questionId = form.getByLabel('Question id');
+  await until(async () => (await questionId.getAttribute('aria-invalid')) === 'true', 'the id marked invalid');
+  assert.equal(await formula.getAttribute('aria-invalid'), null, 'the formula is fine now');
+  const idError = ((await questionId.getAttribute('aria-describedby')) ?? '').split(' ').find((id) => id.endsWith('-error'));
+  assert.match((await page.locator(`[id="${idError}"]`).textContent()) ?? '', /already has a question with this id/);
+  await shot('question-409-beside-id');
 });
 
 browserTest('an instructor grades a submitted essay from the queue, regrades, and reads the quiz report', async (t, { page, shot }) => {

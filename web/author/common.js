@@ -125,6 +125,9 @@ export function fieldErrorsOf(problem, file) {
   const add = (k, v) => {
     if (k && !(k in out)) out[k] = v;
   };
+  // Conflicts that name no field but concern one.
+  const conflictField = { slug_taken: 'slug', question_exists: 'id', quiz_exists: 'slug' }[String(problem.code)];
+  if (conflictField && !(conflictField in base)) base[conflictField] = problem.detail || problem.title || '';
   for (const [k, v] of Object.entries(base)) add(k, v);
   for (const [k, v] of Object.entries(base)) {
     const inQuestion = k.replace(/^questions\.\d+\./, '');
