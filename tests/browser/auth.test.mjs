@@ -407,3 +407,31 @@ browserTest('the profile saves name and language, and the password changes witho
   await page.getByRole('heading', { name: 'Your profile' }).waitFor();
   await b.shot('password-changed');
 });
+
+browserTest('sign-in works from the keyboard and says so when the server cannot be reached', async (t, b) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const user = await createVerifiedUser(server, { displayName: 'Ivo Keys' });
+  const { page, context } = b;
+  await page.goto(`${server.base}/#/sign-in`);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+  // The connection drops: the form says so and keeps what was typed.
+  await context.setOffline(true);
+  await page.getByLabel('Email').focus();
+  await page.keyboard.type(user.email);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'password');
+  await page.keyboard.type(user.password);
+  await page.keyboard.press('Enter');
+  await page.getByRole('alert').filter({ hasText: 'The server could not be reached.' }).waitFor();
+  assert.equal(await page.getByLabel('Email').inputValue(), user.email);
+  await b.shot('offline');
+
+  // Back online, Enter signs in.
+  await context.setOffline(false);
+  await page.getByLabel('Password', { exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('link', { name: 'Ivo Keys' }).waitFor();
+  await b.shot('signed-in-by-keyboard');
+});
