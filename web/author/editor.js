@@ -68,7 +68,7 @@ export function CourseEditor() {
     ${notice && html`<${Notice} kind=${notice.kind}>${notice.text}</${Notice}>`}
     <${CourseFields} course=${c} framework=${fw.data}
       problems=${about((p) => p.kind === 'course')}
-      onSaved=${() => { setNotice({ kind: 'success', text: t('author.saved') }); reloadAll(); }} />
+      onSaved=${reloadAll} />
     ${c.org_id && (c.owner_id === myId() || isPlatformAdmin())
       ? html`<${CoInstructors} course=${c} onSaved=${() => { setNotice({ kind: 'success', text: t('author.co.saved') }); reloadAll(); }} />`
       : null}
@@ -81,10 +81,7 @@ export function CourseEditor() {
       )}
       <${NewModule} courseId=${id} onCreated=${reloadAll} />
     </section>
-    <${Publish} course=${c} problems=${problems} onPublished=${(/** @type {string} */ text) => {
-      setNotice({ kind: 'success', text });
-      reloadAll();
-    }} />
+    <${Publish} course=${c} problems=${problems} onPublished=${reloadAll} />
   </${Page}>`;
 }
 
@@ -166,16 +163,21 @@ function CourseFields({ course, framework, problems, onSaved }) {
   const [v, setV] = useState(init);
   const [problem, setProblem] = useState(/** @type {any} */ (null));
   const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
   useEffect(() => setV(init()), [course.version, course.id]);
   const errors = fieldErrorsOf(problem, courseFile);
   /** @param {string} k @returns {(e: any) => void} */
-  const on = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
+  const on = (k) => (e) => {
+    setSaved(false);
+    setV({ ...v, [k]: e.currentTarget.value });
+  };
 
   /** @param {any} [e] */
   async function save(e) {
     e?.preventDefault?.();
     setBusy(true);
     setProblem(null);
+    setSaved(false);
     try {
       /** @type {any} */
       const body = {
@@ -191,6 +193,7 @@ function CourseFields({ course, framework, problems, onSaved }) {
       };
       if (v.completion === 'min_score') body.min_score = Number(v.min_score) / 100;
       await api.patch(`/courses/${course.id}`, body);
+      setSaved(true);
       onSaved();
     } catch (err) {
       setProblem(err);
@@ -228,7 +231,8 @@ function CourseFields({ course, framework, problems, onSaved }) {
         ? html`<${Field} type="number" label=${t('author.field.minScore')} name="min_score" min="0" max="100"
             value=${v.min_score} error=${errors.min_score} onInput=${on('min_score')} />`
         : null}
-      <${Button} type="submit" disabled=${busy}>${t('author.course.save')}</${Button}>
+      ${saved ? html`<${Notice} kind="success">${t('author.saved')}</${Notice}>` : null}
+      <${Button} type="submit" busy=${busy}>${t('author.course.save')}</${Button}>
     </${Form}>
   </section>`;
 }
@@ -388,11 +392,12 @@ function whereToFix(course, p) {
 
 /**
  * @param {{ course: CourseView, problems: { data: any, error: any, loading: boolean, reload: () => void },
- *   onPublished: (text: string) => void }} props
+ *   onPublished: () => void }} props
  */
 function Publish({ course, problems, onPublished }) {
   const [problem, setProblem] = useState(/** @type {any} */ (null));
   const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(/** @type {string | null} */ (null));
   const data = problems.data;
   // A published course without a draft has nothing new to publish.
   const upToDate = course.status === 'published' && !course.has_draft;
@@ -401,9 +406,11 @@ function Publish({ course, problems, onPublished }) {
   async function publish() {
     setBusy(true);
     setProblem(null);
+    setDone(null);
     try {
       await api.post(`/courses/${course.id}/publish`);
-      onPublished(t('author.publish.done'));
+      setDone(t('author.publish.done'));
+      onPublished();
     } catch (err) {
       setProblem(err);
       problems.reload();
@@ -416,7 +423,8 @@ function Publish({ course, problems, onPublished }) {
     if (!(await ask(t('author.publish.confirmArchive')))) return;
     try {
       await api.post(`/courses/${course.id}/archive`);
-      onPublished(t('author.publish.archived'));
+      setDone(t('author.publish.archived'));
+      onPublished();
     } catch (err) {
       setProblem(err);
     }
@@ -437,7 +445,8 @@ function Publish({ course, problems, onPublished }) {
     <h2 id="publish-heading">${t('author.publish.title')}</h2>
     ${problems.loading && !data ? html`<${Loading} />` : null}
     ${problems.error ? html`<${ErrorView} problem=${problems.error} />` : null}
-    ${upToDate ? html`<p>${t('author.publish.nothing')}</p>` : null}
+    ${done ? html`<${Notice} kind="success">${done}</${Notice}>` : null}
+    ${upToDate && !done ? html`<p>${t('author.publish.nothing')}</p>` : null}
     ${data && data.publishable && !upToDate
       ? html`<${Notice} kind="success">${t('author.publish.ready')}</${Notice}>`
       : null}
