@@ -158,13 +158,13 @@ export function Form({ onSubmit, problem, children, class: cls, ...rest }) {
  * @param {{ kind?: 'primary' | 'secondary' | 'danger' | 'link', busy?: boolean, type?: string,
  *   children?: Children, class?: string, [prop: string]: any }} props
  */
-export function Button({ kind = 'primary', busy = false, type = 'button', children, class: cls, ...rest }) {
+export function Button({ kind = 'primary', busy = false, type = 'button', children, class: cls, disabled, ...rest }) {
   return html`<button
+    ...${rest}
     type=${type}
     class=${`btn btn-${kind} ${cls || ''}`}
-    disabled=${busy || rest.disabled}
+    disabled=${Boolean(busy || disabled)}
     aria-busy=${busy ? 'true' : undefined}
-    ...${rest}
   >
     ${children}
   </button>`;
