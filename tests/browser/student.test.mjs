@@ -264,6 +264,11 @@ browserTest('a trainee finds a course, enrolls, learns, takes a quiz of all nine
     await page.getByText('All answers saved.').waitFor();
     await page.getByText('You have answered 9 of 9 questions.').waitFor();
     await shot('quiz-answered');
+    // The same screen on a phone.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await shot('quiz-phone');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scrolling at 360 px');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Submit, confirm, result and review.
     await page.getByRole('button', { name: 'Submit answers' }).click();

@@ -53,11 +53,32 @@ export async function startQuiz(quizId) {
   }
 }
 
+/** How far the server's clock is ahead of this device's, in ms (from a response's Date header). */
+let clockSkew = 0;
+
+/**
+ * The attempt, noting the server's clock so the countdown follows the server's deadline even
+ * when this device's clock is off.
+ * @param {string} id
+ * @returns {Promise<Attempt>}
+ */
+async function loadAttempt(id) {
+  const sent = Date.now();
+  const res = await api.raw('GET', `/attempts/${id}`, { headers: { Accept: 'application/json' } });
+  const date = Date.parse(res.headers.get('Date') || '');
+  if (!Number.isNaN(date)) {
+    const skew = date - (sent + Date.now()) / 2;
+    // The header has whole seconds: only a clear difference counts.
+    clockSkew = Math.abs(skew) > 2000 ? skew : 0;
+  }
+  return res.json();
+}
+
 /** The route `#/attempts/:id`: the attempt to take, or its result. */
 export function AttemptPage() {
   const { params } = useRoute();
   const id = params.id;
-  const { data, error, loading, reload } = useAsync(() => api.get(`/attempts/${id}`), [id]);
+  const { data, error, loading, reload } = useAsync(() => loadAttempt(id), [id]);
   /** @type {[Attempt | null, (a: Attempt | null) => void]} */
   const [finished, setFinished] = useState(/** @type {Attempt | null} */ (null));
   /** @type {Attempt | null} */
@@ -98,10 +119,11 @@ export function AttemptPage() {
  */
 function Countdown({ deadline, onExpired }) {
   const end = Date.parse(deadline);
-  const [now, setNow] = useState(Date.now());
+  const serverNow = () => Date.now() + clockSkew;
+  const [now, setNow] = useState(serverNow);
   const fired = useRef(false);
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    const timer = setInterval(() => setNow(serverNow()), 1000);
     return () => clearInterval(timer);
   }, []);
   const left = Math.max(0, Math.round((end - now) / 1000));
@@ -289,7 +311,7 @@ function TakeQuiz({ attempt, onFinished, onReload }) {
     if (!submitting) submit();
   };
 
-  const deadlinePassed = attempt.deadline ? Date.parse(attempt.deadline) <= Date.now() : false;
+  const deadlinePassed = attempt.deadline ? Date.parse(attempt.deadline) <= Date.now() + clockSkew : false;
   // The latest refusal: a closed attempt found by autosave outranks an earlier failed submit.
   const shown = (status.state === 'closed' && status.problem) || submitProblem;
   const late = timeUp || deadlinePassed;
