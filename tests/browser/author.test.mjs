@@ -338,7 +338,7 @@ browserTest('a 422 (and a 409) from a save is shown beside the field it names', 
   await shot('question-409-beside-id');
 });
 
-browserTest('an instructor grades a submitted essay from the queue, regrades, and reads the quiz report', async (t, { page, shot }) => {
+browserTest('an instructor grades a submitted essay from the queue, corrects a key and regrades, and reads the quiz report', async (t, { page, shot }) => {
   assert.ok(ids.course && ids.quiz, 'the journey published a course');
   // The student's attempt, through the API.
   const trainee = await apiAs(server.base, student.email, student.password);
@@ -376,14 +376,28 @@ browserTest('an instructor grades a submitted essay from the queue, regrades, an
   const graded = await trainee.get(`/attempts/${attempt.id}`);
   assert.equal(graded.status, 'graded');
 
-  // Regrade every attempt against the published keys.
+  // The answer key of the first question changes (b, not a), is published, and every attempt
+  // is regraded against it: the student's answer a is now wrong.
+  await page.getByRole('link', { name: 'Back to the quiz' }).click();
+  await page.getByRole('button', { name: 'Edit question title-length' }).click();
+  const editing = page.getByRole('region', { name: 'Edit question title-length' });
+  await editing.getByLabel('Option 2 is right').check();
+  await editing.getByRole('button', { name: 'Save question' }).click();
+  await page.getByText('Answer key: About 800 characters', { exact: true }).waitFor();
+  await page.getByRole('link', { name: 'Listing basics' }).click();
+  await page.getByText('Unpublished changes').waitFor();
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.getByText('Published: the course is in the catalog.').waitFor();
+  await page.getByRole('link', { name: 'Grading queue' }).click();
   await page.getByRole('button', { name: 'Regrade all attempts' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
   await shot('regrade-confirm');
   await dialog.getByRole('button', { name: 'Confirm' }).click();
-  await page.getByText(/1 attempt\(s\) checked/).waitFor();
+  await page.getByText('1 attempt(s) checked, 1 changed (1 question grade(s)).').waitFor();
   await shot('regraded');
+  const regraded = await trainee.get(`/attempts/${attempt.id}`);
+  assert.ok(regraded.result.score < graded.result.score, `the attempt lost the point: ${graded.result.score} -> ${regraded.result.score}`);
 
   // The report: summary, the item chart, the CSV.
   await page.getByRole('link', { name: 'Back to the quiz' }).click();
