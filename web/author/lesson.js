@@ -48,15 +48,19 @@ export function EditLesson() {
   const module = course.modules.find((m) => m.id === l.module_id);
   return html`<${Page} title=${t('author.lesson.editing', { title: l.title })}>
     <p><a href=${`#/author/courses/${course.id}`}>${course.title}</a>${module ? ` › ${module.title}` : ''}</p>
-    <${LessonForm} framework=${framework} lesson=${l} onSaved=${() => lesson.reload()}
-      initial=${{ title: l.title, slug: l.slug, minutes: String(l.minutes), competencies: l.competencies, body: l.body }} />
-    <${Preview} lesson=${l} />
+    <div class="split">
+      <div>
+        <${LessonForm} framework=${framework} lesson=${l} onSaved=${() => lesson.reload()}
+          initial=${{ title: l.title, slug: l.slug, minutes: String(l.minutes), competencies: l.competencies, body: l.body }} />
+      </div>
+      <${Preview} lesson=${l} />
+    </div>
   </${Page}>`;
 }
 
 /** @param {{ lesson: LessonView }} props */
 function Preview({ lesson }) {
-  return html`<section class="card preview" aria-labelledby="preview-heading">
+  return html`<section class="card preview" style="align-self: start" aria-labelledby="preview-heading">
     <h2 id="preview-heading">${t('author.lesson.preview')}</h2>
     <p><small>${t('author.lesson.previewNote')}</small></p>
     <div class="prose lesson-body" dangerouslySetInnerHTML=${{ __html: lesson.html }}></div>
