@@ -186,7 +186,7 @@ export default {
   'author.q.pairs': '配对',
   'author.q.pairsHint': '每行左侧一项与同行右侧一项配对。只有右侧没有左侧的一行是干扰项。',
   'author.q.left': '左侧 {n}',
-  'author.q.right': '配对 {n}',
+  'author.q.right': '右侧 {n}',
   'author.q.addPair': '添加一对',
   'author.q.removePair': '删除第 {n} 对',
   'author.q.formula': '公式',
