@@ -45,6 +45,8 @@ pub struct Settings {
     pub mail_from: String,
     pub mail_poll_interval: Duration,
     pub mail_retry_base: Duration,
+    /// `CARAVAN_WEB_DIR`: serve the web app from this folder instead of the embedded copy.
+    pub web_dir: Option<PathBuf>,
     pub courses_dir: PathBuf,
     pub cors_origins: Vec<String>,
     pub json_limit: usize,
@@ -174,6 +176,7 @@ impl Settings {
                 .unwrap_or_else(|| "Caravan <no-reply@caravan.localhost>".into()),
             mail_poll_interval: millis("CARAVAN_MAIL_POLL_MS", 1000)?,
             mail_retry_base: millis("CARAVAN_MAIL_RETRY_BASE_MS", 5000)?,
+            web_dir: var("CARAVAN_WEB_DIR").map(Into::into),
             courses_dir: var("CARAVAN_COURSES_DIR")
                 .unwrap_or_else(|| "./courses".into())
                 .into(),

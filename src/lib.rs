@@ -30,3 +30,4 @@ pub mod schema;
 pub mod startup;
 pub mod telemetry;
 pub mod unmatched;
+pub mod webapp;

@@ -159,6 +159,7 @@ impl Application {
                     let import_limit = settings.import_limit;
                     crate::api_routes::serve(cfg, crate::api_routes::RouteSettings { import_limit })
                 })
+                .configure(|cfg| crate::webapp::routes(cfg, settings.web_dir.clone()))
                 .default_service(web::to(crate::unmatched::unmatched))
         })
         .listen(listener)?
@@ -275,6 +276,8 @@ enum PageKind {
     Private,
     /// The human-readable API page: a document with scripts.
     Docs,
+    /// The web app's page and files: scripts from this origin only.
+    App,
     Other,
 }
 
@@ -287,6 +290,10 @@ impl PageKind {
             PageKind::Private
         } else if path == "/docs" || path.starts_with("/docs/") {
             PageKind::Docs
+        } else if crate::webapp::PAGE_PATHS.contains(&path)
+            || path.starts_with(crate::webapp::ASSET_PREFIX)
+        {
+            PageKind::App
         } else {
             PageKind::Other
         }
@@ -298,6 +305,12 @@ const DOCS_CSP: &str = "default-src 'none'; script-src 'self' 'unsafe-inline' ht
     style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; font-src https://fonts.gstatic.com; \
     img-src 'self' data: https:; connect-src 'self'; worker-src blob:; frame-ancestors 'none'; \
     base-uri 'none'; form-action 'none'";
+
+/// The web app loads everything from its own origin and talks only to its own API. Styles may be
+/// inline (components set a width or a colour), scripts may not.
+const APP_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; \
+    base-uri 'none'; form-action 'self'";
 
 fn security_headers(headers: &mut header::HeaderMap, kind: PageKind) {
     headers.insert(
@@ -314,6 +327,18 @@ fn security_headers(headers: &mut header::HeaderMap, kind: PageKind) {
                 HeaderValue::from_static(DOCS_CSP),
             );
             headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        }
+        PageKind::App => {
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(APP_CSP),
+            );
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            // Emailed links carry their token in the query: no page the app links to may see it.
+            headers.insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            );
         }
         PageKind::Other => {}
     }

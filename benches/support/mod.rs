@@ -3,6 +3,8 @@
 //! the bench's database choice, a JSON POST helper, and latency percentiles. Included by each bench with `#[path = "support/mod.rs"] mod support;`.
 #![allow(dead_code)]
 
+pub mod quiz_course;
+
 use std::time::Duration;
 
 use caravan::config::{MailTransport, Secret, Settings};
@@ -27,6 +29,7 @@ pub fn settings(dir: &std::path::Path, database_url: String) -> Settings {
         mail_from: "Caravan <bench@caravan.test>".into(),
         mail_poll_interval: Duration::from_millis(500),
         mail_retry_base: Duration::from_secs(1),
+        web_dir: None,
         courses_dir: dir.join("courses"),
         cors_origins: Vec::new(),
         json_limit: 1 << 20,

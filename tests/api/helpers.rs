@@ -47,6 +47,7 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         mail_from: "Caravan <no-reply@caravan.test>".into(),
         mail_poll_interval: Duration::from_millis(50),
         mail_retry_base: Duration::from_millis(100),
+        web_dir: None,
         courses_dir: dir.join("courses"),
         cors_origins: vec!["https://app.caravan.test".into()],
         json_limit: 1024 * 1024,
