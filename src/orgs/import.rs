@@ -52,12 +52,17 @@ pub(crate) fn parse_csv(body: &[u8]) -> Result<Vec<Row>, Vec<ImportRow>> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                report.push(file_error(line, format!("malformed CSV: {e}")));
+                let line = e.position().map_or(0, |p| line_at(body, p.byte()));
+                let message = if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    "the file is not UTF-8 text: save it as \"CSV UTF-8\"".to_owned()
+                } else {
+                    format!("malformed CSV: {e}")
+                };
+                report.push(file_error(line, message));
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = record.position().map_or(0, |p| line_at(body, p.byte()));
         let raw_email = record.get(email_col).unwrap_or("").to_owned();
         let mut errors = Vec::new();
         let email = Email::parse(&raw_email)
@@ -117,6 +122,18 @@ pub(crate) fn parse_csv(body: &[u8]) -> Result<Vec<Row>, Vec<ImportRow>> {
     } else {
         Err(report)
     }
+}
+
+/// The line (from 1) of the record that starts at byte `offset` of the file. With CRLF line ends,
+/// as spreadsheet programs write them, the csv crate ends a record at the CR and starts the next
+/// at the LF, so both its line count and the offset fall one line short; the line ends before
+/// the record's first character are skipped.
+fn line_at(body: &[u8], offset: u64) -> usize {
+    let mut start = usize::try_from(offset).map_or(body.len(), |o| o.min(body.len()));
+    while body.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+        start += 1;
+    }
+    body[..start].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 fn file_error(line: usize, message: String) -> ImportRow {
