@@ -1971,11 +1971,8 @@ async fn an_attempt_past_its_deadline_is_closed_and_graded_with_its_saved_answer
         answers(&ids, &[("insurance", json!({"value": 110}))]),
     )
     .await;
-    assert_eq!(late.status, 409, "{}", late.body);
-    assert_eq!(
-        late.header("content-type"),
-        Some("application/problem+json")
-    );
+    // The deadline closed it, not the student: the problem says so.
+    late.assert_problem(409, "deadline_passed");
     let row = stored(&app, &attempt_id).await;
     assert_eq!(row.status, "graded", "the late save closed the attempt");
     assert_eq!(
@@ -1995,7 +1992,7 @@ async fn an_attempt_past_its_deadline_is_closed_and_graded_with_its_saved_answer
     );
     submit(&app, &student, &attempt_id, json!({}), None)
         .await
-        .assert_problem(409, "attempt_closed");
+        .assert_problem(409, "deadline_passed");
 
     // An expired attempt nobody touched does not block the next start; it is graded first.
     let second = started(&app, &student, &built.quiz).await;

@@ -311,9 +311,16 @@ pub async fn get_attempt(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// Why a closed attempt takes no more answers: its deadline (also when the deadline closed and
+/// graded it, on this request or before), or the student's own submit.
 fn closed_error(attempt: &AttemptRow) -> ApiError {
     if attempt.status == "open" {
         ApiError::conflict("deadline_passed", "The attempt's deadline has passed.")
+    } else if attempt.submitted_at.is_some_and(|at| attempt.expired(at)) {
+        ApiError::conflict(
+            "deadline_passed",
+            "The attempt's deadline has passed; it was graded with the answers saved before it.",
+        )
     } else {
         ApiError::conflict("attempt_closed", "The attempt was already submitted.")
     }
