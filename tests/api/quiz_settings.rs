@@ -167,3 +167,57 @@ async fn questions_are_drawn_from_pools_by_competency() {
     .await
     .assert_problem(422, "invalid_course");
 }
+
+/// An availability window, once set, can be taken away again: null removes the setting (as it
+/// removes an optional field of a question), and the quiz is open again at once.
+#[tokio::test]
+async fn null_in_a_settings_patch_removes_the_setting() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let (student, quiz) = published(
+        &app,
+        &root,
+        "window",
+        "opens_at = \"2099-01-01T00:00:00Z\"\ncloses_at = \"2099-02-01T00:00:00Z\"",
+    )
+    .await;
+    let path = format!("/quizzes/{quiz}");
+    let r = app
+        .patch(
+            &path,
+            Some(&root),
+            json!({"opens_at": null, "closes_at": null}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let draft = app.get(&format!("{path}?version=draft"), Some(&root)).await;
+    assert_eq!(draft.status, 200, "{}", draft.body);
+    assert!(draft.body.get("opens_at").is_none(), "{}", draft.body);
+    assert!(draft.body.get("closes_at").is_none(), "{}", draft.body);
+    assert_eq!(draft.body["title"], "Check", "other settings stay");
+
+    // A required setting cannot be removed: the save is refused and the draft keeps it.
+    let r = app.patch(&path, Some(&root), json!({"title": null})).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let draft = app.get(&format!("{path}?version=draft"), Some(&root)).await;
+    assert_eq!(draft.body["title"], "Check");
+
+    // Once published, the student may start at once.
+    let course = draft.body["course_id"].as_str().unwrap().to_owned();
+    let r = app
+        .post(
+            &format!("/courses/{course}/publish"),
+            Some(&root),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = app
+        .post(
+            &format!("/quizzes/{quiz}/attempts"),
+            Some(&student),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+}

@@ -153,7 +153,7 @@ pub async fn get_quiz(
 }
 
 #[utoipa::path(patch, path = "/api/v1/quizzes/{quiz_id}", tag = "authoring", security(("bearer" = [])),
-    params(("quiz_id" = String, Path)), request_body(content = QuizSettingsPatch, description = "Quiz settings to change (not questions, not the slug)"),
+    params(("quiz_id" = String, Path)), request_body(content = QuizSettingsPatch, description = "Quiz settings to change (not questions, not the slug); null removes an optional setting such as opens_at, closes_at or draw_from"),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_quiz(
     state: web::Data<AppState>,
@@ -172,7 +172,11 @@ pub async fn update_quiz(
     db::transaction(&state.pool, move |conn| {
         edit_quiz(conn, user.id, quiz_id, |files, key, mut table| {
             for (k, v) in changes {
-                table.insert(k, toml_of(v)?);
+                if v.is_null() {
+                    table.remove(&k);
+                } else {
+                    table.insert(k, toml_of(v)?);
+                }
             }
             write_table(files, key, &table)
         })
