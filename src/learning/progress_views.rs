@@ -26,7 +26,6 @@ use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::learning::enrollments::is_enrolled;
-use crate::quizzes::attempts::store::AttemptRow;
 use crate::schema::{courses, enrollments, lesson_completions, quiz_attempts, quiz_results, users};
 use crate::startup::AppState;
 
@@ -93,6 +92,10 @@ pub struct QuizProgress {
     /// not_attempted | in_progress | needs_grading | graded | submitted (result not yet shown)
     pub status: String,
     pub attempts: usize,
+    /// The attempt in progress, to resume it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub open_attempt_id: Option<Id>,
     /// The result by the quiz's grading method, when the review policy shows it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share: Option<f64>,
@@ -331,11 +334,34 @@ fn modules_of(
         .into_iter()
         .map(|(q, s, p)| (q, (s, p)))
         .collect();
-    let attempts: Vec<AttemptRow> = quiz_attempts::table
+    // Per quiz and status, how many attempts: a few rows however long the history is (the
+    // attempts' questions and answers are never read here).
+    let counts: Vec<(Id, String, i64)> = quiz_attempts::table
         .filter(quiz_attempts::user_id.eq(user))
         .filter(quiz_attempts::course_id.eq(course_id))
-        .select(AttemptRow::as_select())
+        .group_by((quiz_attempts::quiz_id, quiz_attempts::status))
+        .select((
+            quiz_attempts::quiz_id,
+            quiz_attempts::status,
+            diesel::dsl::count_star(),
+        ))
         .load(conn)?;
+    // A student has at most one open attempt per quiz.
+    let open: BTreeMap<Id, Id> = quiz_attempts::table
+        .filter(quiz_attempts::user_id.eq(user))
+        .filter(quiz_attempts::course_id.eq(course_id))
+        .filter(quiz_attempts::status.eq("open"))
+        .select((quiz_attempts::quiz_id, quiz_attempts::id))
+        .load::<(Id, Id)>(conn)?
+        .into_iter()
+        .collect();
+    let attempts_of = |quiz_id: Id| -> BTreeMap<&str, usize> {
+        counts
+            .iter()
+            .filter(|(q, _, _)| *q == quiz_id)
+            .map(|(_, status, n)| (status.as_str(), usize::try_from(*n).unwrap_or(usize::MAX)))
+            .collect()
+    };
     let mut modules = Vec::new();
     for m in &file.modules {
         let lessons: Vec<LessonProgress> = m
@@ -354,17 +380,16 @@ fn modules_of(
             None => None,
             Some(quiz) => {
                 let quiz_id = item_id(course_id, &quiz_path(&m.module.slug));
-                let mine: Vec<&AttemptRow> =
-                    attempts.iter().filter(|a| a.quiz_id == quiz_id).collect();
+                let mine = attempts_of(quiz_id);
                 let visible = !hidden.quizzes.contains(&quiz_id);
                 let result = results.get(&quiz_id).copied();
-                let status = if mine.iter().any(|a| a.status == "open") {
+                let status = if mine.contains_key("open") {
                     "in_progress"
                 } else if mine.is_empty() {
                     "not_attempted"
                 } else if !visible {
                     "submitted"
-                } else if mine.iter().any(|a| a.status == "needs_grading") {
+                } else if mine.contains_key("needs_grading") {
                     "needs_grading"
                 } else {
                     "graded"
@@ -374,7 +399,8 @@ fn modules_of(
                     quiz_id,
                     title: quiz.settings.title.clone(),
                     status: status.to_owned(),
-                    attempts: mine.len(),
+                    attempts: mine.values().sum(),
+                    open_attempt_id: open.get(&quiz_id).copied(),
                     share: shown.and_then(|(s, _)| s),
                     passed: shown.filter(|(s, _)| s.is_some()).map(|(_, p)| p),
                     passing_score: quiz.settings.passing_score,

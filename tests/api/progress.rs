@@ -568,3 +568,40 @@ async fn another_colleges_course_and_progress_are_not_found() {
     assert_eq!(app.count("lesson_completions").await, 0);
     assert_eq!(app.count("enrollments").await, 0);
 }
+
+/// A student who left a quiz half done finds the attempt to resume in their course progress, and
+/// the quiz's status and attempt count come from the attempts however many there are.
+#[tokio::test]
+async fn course_progress_names_the_attempt_to_resume() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let (course_id, _, quiz_id) =
+        small_course(&app, &root, "resume-me", &[], "immediately", 1.0).await;
+    let (token, _) = app.user("resumer@example.com").await;
+    let path = format!("/me/courses/{course_id}/progress");
+    let enroll = format!("/courses/{course_id}/enroll");
+    assert_eq!(app.post(&enroll, Some(&token), json!({})).await.status, 201);
+    answer_quiz(&app, &token, &quiz_id, false).await;
+    let started = app
+        .post(
+            &format!("/quizzes/{quiz_id}/attempts"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    let quiz = app.get(&path, Some(&token)).await.body["modules"][0]["quiz"].clone();
+    assert_eq!(quiz["status"], "in_progress", "{quiz}");
+    assert_eq!(quiz["attempts"], 2);
+    assert_eq!(quiz["open_attempt_id"], started.body["id"]);
+
+    let id = started.body["id"].as_str().unwrap();
+    let submitted = app
+        .post(&format!("/attempts/{id}/submit"), Some(&token), json!({}))
+        .await;
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+    let quiz = app.get(&path, Some(&token)).await.body["modules"][0]["quiz"].clone();
+    assert_eq!(quiz["status"], "graded", "{quiz}");
+    assert_eq!(quiz["attempts"], 2);
+    assert!(quiz.get("open_attempt_id").is_none(), "{quiz}");
+}
