@@ -2162,6 +2162,11 @@ export interface components {
         };
         QuizProgress: {
             attempts: number;
+            /**
+             * Format: uuid
+             * @description The attempt in progress, to resume it.
+             */
+            open_attempt_id?: string | null;
             passed?: boolean | null;
             /** Format: double */
             passing_score: number;
@@ -7017,7 +7022,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Quiz settings to change (not questions, not the slug) */
+        /** @description Quiz settings to change (not questions, not the slug); null removes an optional setting such as opens_at, closes_at or draw_from */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["QuizSettingsPatch"];
