@@ -18,6 +18,7 @@ import { Loading, ErrorView, Page, Button } from './lib/ui.js';
 import { routes as studentRoutes } from './student/routes.js';
 import { routes as authorRoutes } from './author/routes.js';
 import { routes as adminRoutes } from './admin/routes.js';
+import { ResendVerification } from './auth/resend-verification.js';
 import { routes as authRoutes } from './auth/routes.js';
 
 /** @typedef {import('./lib/router.js').Route & { area?: string, guestOnly?: boolean }} AppRoute */
@@ -212,7 +213,8 @@ function App() {
   return html`<a class="skip-link" href="#main" onClick=${focusMain}>${t('common.skip_to_content')}</a>
     <${Header} path=${route.path} />
     ${session.user && !session.user.email_verified &&
-    html`<p class="banner">${t('common.verify_banner', { email: session.user.email })}</p>`}
+    html`<div class="banner"><p>${t('common.verify_banner', { email: session.user.email })}</p>
+      <${ResendVerification} email=${session.user.email} /></div>`}
     <main id="main" tabindex="-1">
       ${bootError
         ? html`<${ErrorView} problem=${bootError} onRetry=${() => location.reload()} />`

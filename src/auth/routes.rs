@@ -24,6 +24,7 @@ pub fn routes(r: &mut ApiRoutes) {
         .add(__path_refresh, refresh)
         .add(__path_logout, logout)
         .add(__path_verify_email, verify_email)
+        .add(__path_resend_verification, resend_verification)
         .add(__path_request_password_reset, request_password_reset)
         .add(__path_confirm_password_reset, confirm_password_reset)
         .add(__path_get_me, get_me)
@@ -255,39 +256,76 @@ pub async fn verify_email(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
-    responses((status = 202, description = "Accepted whether or not the email has an account")))]
-pub async fn request_password_reset(
-    state: web::Data<AppState>,
-    body: web::Json<PasswordResetRequest>,
+/// Mails a fresh one-time link of `purpose` to the account of `email`, if there is one that
+/// `wanted` accepts. A few emails per address and window at most, so the endpoints cannot flood an
+/// inbox; over the limit, for an unknown address or an unwanted account nothing is sent, and the
+/// caller is answered 202 all the same, so nothing reveals the account.
+async fn mail_link(
+    state: &AppState,
+    email: &str,
+    purpose: &'static str,
+    ttl: Duration,
+    wanted: fn(&crate::auth::models::User) -> bool,
+    template: fn(&str, &str, &str, &str) -> mail::Message,
 ) -> ApiResult<HttpResponse> {
-    if let Ok(email) = Email::parse(&body.email) {
+    if let Ok(email) = Email::parse(email) {
         let base = state.settings.public_url.clone();
         let window = state.settings.login_window;
         db::transaction(&state.pool, move |conn| {
-            // A few reset emails per window at most, so the endpoint cannot flood an inbox; over the
-            // limit the request is still answered 202 so nothing reveals the account.
-            let key = format!("reset:{}", email.as_str());
+            let key = format!("{purpose}:{}", email.as_str());
             if throttle::count_attempt(conn, &key, 5, window).is_err() {
                 return Ok(());
             }
-            if let Some(user) = queries::find_user_by_email(conn, email.as_str())? {
-                let token = queries::create_one_time_token(
-                    conn,
-                    user.id,
-                    PASSWORD_RESET,
-                    Duration::hours(RESET_TTL_HOURS),
-                )?;
-                mail::enqueue(
-                    conn,
-                    &templates::password_reset(&base, &user.email, &user.display_name, &token),
-                )?;
+            match queries::find_user_by_email(conn, email.as_str())? {
+                Some(user) if wanted(&user) => {
+                    let token = queries::create_one_time_token(conn, user.id, purpose, ttl)?;
+                    mail::enqueue(
+                        conn,
+                        &template(&base, &user.email, &user.display_name, &token),
+                    )?;
+                }
+                _ => {}
             }
             Ok(())
         })
         .await?;
     }
     Ok(HttpResponse::Accepted().finish())
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
+    responses((status = 202, description = "Accepted whether or not the email has an account")))]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    body: web::Json<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    mail_link(
+        &state,
+        &body.email,
+        PASSWORD_RESET,
+        Duration::hours(RESET_TTL_HOURS),
+        |_| true,
+        templates::password_reset,
+    )
+    .await
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/verify-email/resend", tag = "auth", request_body = PasswordResetRequest,
+    description = "Mails a new link to confirm the address, when it belongs to an account not yet confirmed (the first link may have expired or been lost). Earlier links stay valid until they expire. A few per address and hour at most.",
+    responses((status = 202, description = "Accepted whether or not the email has an account, and whether or not it is confirmed already")))]
+pub async fn resend_verification(
+    state: web::Data<AppState>,
+    body: web::Json<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    mail_link(
+        &state,
+        &body.email,
+        VERIFY_EMAIL,
+        Duration::hours(VERIFY_TTL_HOURS),
+        |user| user.email_verified_at.is_none(),
+        templates::verify_email,
+    )
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirm,

@@ -26,4 +26,5 @@ mod reports_progress;
 mod schema_check;
 mod submit_body;
 mod tokens;
+mod verification_resend;
 mod webapp;

@@ -7,6 +7,7 @@ import {
   startServer,
   browserTest,
   linkMailedTo,
+  mailsTo,
   apiAs,
   createVerifiedUser,
   sleep,
@@ -434,4 +435,46 @@ browserTest('sign-in works from the keyboard and says so when the server cannot 
   await page.keyboard.press('Enter');
   await page.getByRole('link', { name: 'Ivo Keys' }).waitFor();
   await b.shot('signed-in-by-keyboard');
+});
+
+browserTest('a lost verification link is sent again from the banner and from a spent link', { timeout: 120_000 }, async (t, b) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const { page } = b;
+  const email = `late-${Date.now()}@caravan.test`;
+  const name = 'Lea Late';
+  const anonymous = await apiAs(server.base, null);
+  await anonymous.post('/auth/register', { email, display_name: name, password: GOOD_PASSWORD });
+  const first = await linkMailedTo(server.mailDir, email, '/verify-email');
+
+  // Signed in but not verified: the banner offers a new link.
+  await page.goto(`${server.base}/#/sign-in`);
+  await signIn(page, email, GOOD_PASSWORD);
+  await page.getByRole('link', { name }).waitFor();
+  await page.getByText(`Your email address is not verified yet`).waitFor();
+  await b.shot('unverified-banner');
+  await page.getByRole('button', { name: 'Send the link again' }).first().click();
+  await page.getByText(`If ${email} belongs to an account that is not verified yet, a new link is on its way.`).first().waitFor();
+  await b.shot('link-sent-again');
+  let second = first;
+  for (let i = 0; i < 100 && second === first; i++) {
+    second = await linkMailedTo(server.mailDir, email, '/verify-email');
+    if (second === first) await sleep(100);
+  }
+  assert.notEqual(second, first, 'a new link was mailed');
+
+  // Signed out, a spent link asks for the address to send a new one to.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You are signed out.').waitFor();
+  await page.goto(second);
+  await page.getByText('Your email address is verified.').waitFor();
+  await page.goto(second);
+  await page.getByRole('heading', { name: 'Need a new link?' }).waitFor();
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Send the link again' }).click();
+  await page.getByText(`If ${email} belongs to an account that is not verified yet, a new link is on its way.`).waitFor();
+  await b.shot('spent-link-resend');
+  // Verified already: the screen says the same, and the server sends nothing more.
+  await sleep(1000);
+  assert.equal(mailsTo(server.mailDir, email).length, 2, 'the registration link and one more');
 });

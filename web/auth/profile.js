@@ -5,6 +5,7 @@ import { t, setLanguage, toLanguage, language, LANGUAGES } from '../lib/i18n.js'
 import { api, ApiProblem } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { navigate } from '../lib/router.js';
+import { ResendVerification } from './resend-verification.js';
 import { Page, Form, Field, Button, Notice, Loading, ErrorView, useAsync, formatDate, problemMessage } from '../lib/ui.js';
 
 /** @typedef {import('../types/api').components['schemas']['MeView']} Me */
@@ -50,7 +51,8 @@ function Account({ user }) {
         ? html`<span class="badge badge-ok">${t('auth.profile.verified')}</span>`
         : html`<span class="badge badge-warn">${t('auth.profile.not_verified')}</span>`}
     </p>
-    ${!user.email_verified && html`<p class="small muted">${t('auth.profile.verify_hint')}</p>`}
+    ${!user.email_verified && html`<p class="small muted">${t('auth.profile.verify_hint')}</p>
+      <${ResendVerification} email=${user.email} />`}
     <p class="small muted">${t('auth.profile.member_since', { date: formatDate(user.created_at) })}</p>
     <h3>${t('auth.profile.organizations')}</h3>
     ${user.is_platform_admin && html`<p><span class="badge badge-info">${t('common.role.platform_admin')}</span></p>`}

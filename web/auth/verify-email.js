@@ -5,6 +5,7 @@ import { api } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { href } from '../lib/router.js';
 import { Page, Loading, Notice, useAsync, problemMessage } from '../lib/ui.js';
+import { ResendVerification } from './resend-verification.js';
 
 /** @param {{ query: Record<string, string> }} props */
 export function VerifyEmail({ query }) {
@@ -19,7 +20,9 @@ export function VerifyEmail({ query }) {
     ${loading
       ? html`<${Loading} label=${t('auth.verify.working')} />`
       : error
-        ? html`<${Notice} kind="error"><p>${problemMessage(error)}</p><p>${t('auth.verify.failed_hint')}</p><//>`
+        ? html`<${Notice} kind="error"><p>${problemMessage(error)}</p><p>${t('auth.verify.failed_hint')}</p><//>
+          <h2>${t('auth.resend.title')}</h2>
+          <${ResendVerification} email=${session.user?.email} />`
         : html`<${Notice} kind="success">${t('auth.verify.done')}<//>
             <p>
               ${session.user

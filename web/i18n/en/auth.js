@@ -37,6 +37,9 @@ export default {
   'auth.verify.failed_hint': 'A link works once and for 48 hours. If your address is already verified, just sign in.',
   'auth.verify.sign_in': 'Sign in',
   'auth.verify.continue': 'Continue',
+  'auth.resend.title': 'Need a new link?',
+  'auth.resend.button': 'Send the link again',
+  'auth.resend.sent': 'If {email} belongs to an account that is not verified yet, a new link is on its way. It works for 48 hours.',
 
   'auth.forgot.title': 'Forgot your password',
   'auth.forgot.intro': 'Enter the email of your account and we will send you a link to choose a new password.',

@@ -37,6 +37,9 @@ export default {
   'auth.verify.failed_hint': '链接只能使用一次，有效期 48 小时。如果邮箱已经验证，直接登录即可。',
   'auth.verify.sign_in': '登录',
   'auth.verify.continue': '继续',
+  'auth.resend.title': '需要新的链接？',
+  'auth.resend.button': '重新发送验证链接',
+  'auth.resend.sent': '如果 {email} 对应一个尚未验证的账户，新的链接已经发出，48 小时内有效。',
 
   'auth.forgot.title': '忘记密码',
   'auth.forgot.intro': '输入账号的邮箱，我们会发送一个用于设置新密码的链接。',
