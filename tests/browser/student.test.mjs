@@ -348,9 +348,18 @@ browserTest('autosave: a lost connection is retried and the trainee told; a 429 
     // Enrolled already when the journey ran before; else through the API.
     await call(await login(studentEmail, studentPassword), 'POST', `/courses/${ids.course}/enroll`).catch(() => {});
     await page.goto(`${server.base}/#/courses/${ids.course}`);
-    await page.getByRole('button', { name: /Take the quiz again|Start the quiz|Continue the quiz/ }).click();
+    await page
+      .getByRole('button', { name: /Take the quiz again|Start the quiz/ })
+      .or(page.getByRole('link', { name: 'Continue the quiz' }))
+      .click();
     await page.getByRole('heading', { name: 'Question 1 of 9' }).waitFor();
     const attemptId = /#\/attempts\/([0-9a-f-]+)/.exec(page.url())?.[1];
+    // The course page links the open attempt (its progress names it): leaving and coming back
+    // resumes the same attempt.
+    await page.goto(`${server.base}/#/courses/${ids.course}`);
+    await page.getByRole('link', { name: 'Continue the quiz' }).click();
+    await page.getByRole('heading', { name: 'Question 1 of 9' }).waitFor();
+    assert.equal(/#\/attempts\/([0-9a-f-]+)/.exec(page.url())?.[1], attemptId);
     const saved = async () => (await call(await login(studentEmail, studentPassword), 'GET', `/attempts/${attemptId}`)).answers;
 
     // Lost connection: the save request fails; the trainee is told and it is retried.

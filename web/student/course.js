@@ -227,7 +227,9 @@ function Modules({ course, progress, enrolled }) {
                   ${' · '}${quiz.attempt_limit ? t('student.course.attemptLimit', { n: quiz.attempt_limit }) : t('student.course.unlimitedAttempts')}
                 </p>
                 ${qp ? html`<p style="margin: .25rem 0">${quizStatus(qp)}</p>` : null}
-                ${enrolled
+                ${enrolled && qp?.open_attempt_id
+                  ? html`<a class="btn btn-primary" href=${`#/attempts/${qp.open_attempt_id}`}>${t('student.course.continueQuiz')}</a>`
+                  : enrolled
                   ? html`<button type="button" class="btn btn-primary" disabled=${starting === quiz.id} onClick=${() => start(quiz.id)}>
                       ${qp?.status === 'in_progress' ? t('student.course.continueQuiz') : qp && qp.attempts > 0 ? t('student.course.retakeQuiz') : t('student.course.startQuiz')}
                     </button>`

@@ -34,7 +34,9 @@ export async function startQuiz(quizId) {
     navigate(`/attempts/${attempt.id}`);
   } catch (e) {
     if (e instanceof ApiProblem && e.status === 409 && e.code === 'attempt_in_progress') {
-      // The open attempt: the server names it in the problem; else the one remembered here.
+      // The course page links an open attempt directly (its progress names it); a start that
+      // races another tab lands here: the server names the open attempt in the problem, else
+      // the one remembered here.
       const named = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(e.detail || '');
       let id = named ? named[0] : null;
       if (!id) {
