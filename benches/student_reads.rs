@@ -1,6 +1,6 @@
 //! Student reads, flat in history: the routes a student's frontend calls on every page, each
-//! measured for a light student (one enrollment, one attempt) and a heavy one (50 enrollments, 500
-//! attempts of the same quiz), next to `GET /api/v1/me` (one authenticated indexed read: the
+//! measured for a light student (one attempt) and a heavy one (500 attempts of the same quiz),
+//! next to `GET /api/v1/me` (one authenticated indexed read: the
 //! practical ceiling of a student read) measured in the same run.
 //!
 //! Set-up (not measured), all over HTTP: the seed catalog of `courses/` is imported at start, a
@@ -19,13 +19,15 @@
 //! Run with `cargo bench --bench student_reads` (SQLite in a temporary directory), or with
 //! `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench --bench student_reads`:
 //! the bench then creates a fresh database `caravan_bench_<uuid>` on that server and drops it at
-//! the end. `BENCH_ATTEMPTS` (default 500) sets the heavy student's history.
+//! the end. `BENCH_ATTEMPTS` (default 500) sets the heavy student's history. Both students are
+//! enrolled in 50 courses (the seed catalog, topped up with copies of the quiz course), so the
+//! two differ only in their attempt history; after set-up the bench runs `VACUUM (ANALYZE)`
+//! (`ANALYZE` on SQLite), the state autovacuum keeps a running database in.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use caravan::db::DbConn;
 use caravan::startup::Application;
 use diesel::connection::{set_default_instrumentation, Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
@@ -33,7 +35,7 @@ use serde_json::{json, Value};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::quiz_course::{course_files, response_for};
+use support::quiz_course::{self, response_for};
 use support::*;
 
 const PASSWORD: &str = "bench-passphrase-violet-harbour";
@@ -95,9 +97,15 @@ struct Setup {
     quiz: String,
 }
 
-/// Registers and logs in a student, enrolls them in the bench course and in `extra` catalog
-/// courses, and makes `attempts` graded attempts of the bench quiz.
-async fn student(setup: &Setup, label: &'static str, attempts: usize, extra: usize) -> Student {
+/// Registers and logs in a student, enrolls them in the bench course and catalog courses up to
+/// `enrollments` in all, and makes `attempts` graded attempts of the bench quiz.
+async fn student(
+    setup: &Setup,
+    label: &'static str,
+    attempts: usize,
+    enrollments: usize,
+) -> Student {
+    let wanted = enrollments;
     let Setup {
         client,
         base,
@@ -125,7 +133,7 @@ async fn student(setup: &Setup, label: &'static str, attempts: usize, extra: usi
     assert_eq!(status, 201, "enroll: {body}");
     let mut enrollments = 1;
     for id in catalog {
-        if enrollments > extra {
+        if enrollments >= wanted {
             break;
         }
         // Courses with prerequisites refuse; the catalog has enough without.
@@ -282,9 +290,6 @@ fn explain(conn: &mut diesel::PgConnection, captured: &str) -> Result<Vec<String
         .split_once("-- binds:")
         .ok_or("no binds in the captured query")?;
     let values = literals(binds).ok_or("cannot read the binds")?;
-    diesel::sql_query("DEALLOCATE ALL")
-        .execute(conn)
-        .map_err(|e| e.to_string())?;
     diesel::sql_query(format!("PREPARE bench_read AS {sql}"))
         .execute(conn)
         .map_err(|e| e.to_string())?;
@@ -293,10 +298,14 @@ fn explain(conn: &mut diesel::PgConnection, captured: &str) -> Result<Vec<String
     } else {
         format!("EXECUTE bench_read({})", values.join(", "))
     };
-    diesel::sql_query(format!("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) {execute}"))
+    let plan = diesel::sql_query(format!("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) {execute}"))
         .load::<PlanLine>(conn)
         .map(|lines| lines.into_iter().map(|l| l.line).collect())
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string());
+    diesel::sql_query("DEALLOCATE bench_read")
+        .execute(conn)
+        .map_err(|e| e.to_string())?;
+    plan
 }
 
 fn main() {
@@ -313,7 +322,7 @@ async fn bench() {
     let heavy_attempts = env_or("BENCH_ATTEMPTS", 500usize);
     let dir = tempfile::tempdir().expect("tempdir");
     let (pg_database, database_url) = bench_database(dir.path());
-    let mut settings = support::settings(dir.path(), database_url);
+    let mut settings = support::settings(dir.path(), database_url.clone());
     settings.courses_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("courses");
     settings.import_courses_on_empty = true;
     let started = Instant::now();
@@ -323,27 +332,8 @@ async fn bench() {
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
 
-    let admin_pool = db.clone();
-    tokio::task::spawn_blocking(move || {
-        caravan::admin::create_platform_admin(&admin_pool, "root@bench.test", PASSWORD, "Root")
-            .expect("admin created")
-    })
-    .await
-    .expect("join");
-    let (root, _) = login(&client, &base, "root@bench.test", PASSWORD).await;
-    let (status, body) = post(
-        &client,
-        format!("{base}/api/v1/courses/import"),
-        Some(&root),
-        json!({"files": course_files(), "publish": true}),
-    )
-    .await;
-    assert_eq!(status, 200, "import: {body}");
-    let course = body["course"]["id"].as_str().expect("course id").to_owned();
-    let quiz = body["course"]["modules"][0]["quiz"]["id"]
-        .as_str()
-        .expect("quiz id")
-        .to_owned();
+    let published = quiz_course::publish(&client, &base, &db, "root@bench.test", PASSWORD).await;
+    let (root, course, quiz) = (published.root, published.course, published.quiz);
     let (_, page) = request(
         &client,
         reqwest::Method::GET,
@@ -352,13 +342,28 @@ async fn bench() {
         None,
     )
     .await;
-    let catalog: Vec<String> = page["items"]
+    let mut catalog: Vec<String> = page["items"]
         .as_array()
         .expect("catalog items")
         .iter()
         .filter_map(|c| c["id"].as_str().map(str::to_owned))
         .filter(|id| *id != course)
         .collect();
+    // Copies of the quiz course under other slugs, until there are enough to enroll in.
+    for n in catalog.len()..ENROLLMENTS {
+        let mut files = quiz_course::course_files();
+        let course_toml = files.get_mut("course.toml").expect("course.toml");
+        *course_toml = course_toml.replace("submission-bench", &format!("reads-extra-{n}"));
+        let (status, body) = post(
+            &client,
+            format!("{base}/api/v1/courses/import"),
+            Some(&root),
+            json!({"files": files, "publish": true}),
+        )
+        .await;
+        assert_eq!(status, 200, "import: {body}");
+        catalog.push(body["course"]["id"].as_str().expect("course id").to_owned());
+    }
     let setup = Setup {
         client: client.clone(),
         base: base.clone(),
@@ -366,8 +371,22 @@ async fn bench() {
         course: course.clone(),
         quiz,
     };
-    let light = student(&setup, "light", 1, 1).await;
+    // Both students have as many enrollments, so the two differ only in their attempt history.
+    let light = student(&setup, "light", 1, ENROLLMENTS).await;
     let heavy = student(&setup, "heavy", heavy_attempts, ENROLLMENTS).await;
+
+    // The state a running deployment is in: statistics gathered, and on PostgreSQL the visibility
+    // map set by (auto)vacuum, which index-only scans rely on.
+    {
+        use diesel::connection::SimpleConnection;
+        let mut conn = db.get().expect("connection");
+        let sql = if pg_database.is_some() {
+            "VACUUM (ANALYZE)"
+        } else {
+            "ANALYZE"
+        };
+        conn.batch_execute(sql).expect("vacuum and analyze");
+    }
 
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!(
@@ -450,6 +469,10 @@ async fn bench() {
     );
 
     if pg_database.is_some() {
+        // A connection of its own: the plans' PREPAREs stay out of the app's pool.
+        let mut explainer =
+            diesel::PgConnection::establish(&database_url).expect("connect for EXPLAIN");
+        let pg = &mut explainer;
         println!();
         println!("the SQL each route issues for the heavy student, with its plan:");
         for (name, path) in &routes {
@@ -468,10 +491,6 @@ async fn bench() {
             let queries = std::mem::take(&mut *CAPTURED.lock().unwrap_or_else(|e| e.into_inner()));
             println!();
             println!("== {name}: {} queries", queries.len());
-            let mut conn = db.get().expect("connection");
-            let DbConn::Pg(pg) = &mut **conn else {
-                unreachable!("the bench database is PostgreSQL")
-            };
             for (i, q) in queries.iter().enumerate() {
                 let sql = q.split("-- binds:").next().unwrap_or(q).trim();
                 println!("  {}. {}", i + 1, sql.chars().take(220).collect::<String>());

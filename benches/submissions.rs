@@ -49,7 +49,7 @@ use serde_json::{json, Value};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::quiz_course::{course_files, response_for};
+use support::quiz_course::{self, response_for};
 use support::*;
 
 const PASSWORD: &str = "violet-harbour-lantern-42";
@@ -1083,27 +1083,8 @@ async fn bench() {
 
     // --- set-up ---
     let started = Instant::now();
-    let admin_pool = db.clone();
-    tokio::task::spawn_blocking(move || {
-        caravan::admin::create_platform_admin(&admin_pool, "root@caravan.test", PASSWORD, "Root")
-            .expect("admin created")
-    })
-    .await
-    .expect("join");
-    let (root, _) = login(&client, &base, "root@caravan.test").await;
-    let (status, body) = post(
-        &client,
-        format!("{base}/api/v1/courses/import"),
-        Some(&root),
-        json!({"files": course_files(), "publish": true}),
-    )
-    .await;
-    assert_eq!(status, 200, "import: {body}");
-    let course = body["course"]["id"].as_str().expect("course id").to_owned();
-    let quiz = body["course"]["modules"][0]["quiz"]["id"]
-        .as_str()
-        .expect("quiz id")
-        .to_owned();
+    let published = quiz_course::publish(&client, &base, &db, "root@caravan.test", PASSWORD).await;
+    let (course, quiz) = (published.course, published.quiz);
     let students: Vec<Student> = futures::stream::iter(0..STUDENTS)
         .map(|i| {
             student(

@@ -6,6 +6,47 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+/// The published quiz course and the platform admin who imported it.
+pub struct Published {
+    /// The admin's access token.
+    pub root: String,
+    pub course: String,
+    pub quiz: String,
+}
+
+/// Creates the platform admin `email` (password `password`) on `pool`, logs them in and imports
+/// and publishes the quiz course over HTTP.
+pub async fn publish(
+    client: &reqwest::Client,
+    base: &str,
+    pool: &caravan::db::Pool,
+    email: &str,
+    password: &str,
+) -> Published {
+    let (pool, admin, secret) = (pool.clone(), email.to_owned(), password.to_owned());
+    tokio::task::spawn_blocking(move || {
+        caravan::admin::create_platform_admin(&pool, &admin, &secret, "Root")
+            .expect("admin created")
+    })
+    .await
+    .expect("join");
+    let (root, _) = super::login(client, base, email, password).await;
+    let (status, body) = super::post(
+        client,
+        format!("{base}/api/v1/courses/import"),
+        Some(&root),
+        json!({"files": course_files(), "publish": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "import: {body}");
+    let id = |v: &Value| v.as_str().expect("an id").to_owned();
+    Published {
+        root,
+        course: id(&body["course"]["id"]),
+        quiz: id(&body["course"]["modules"][0]["quiz"]["id"]),
+    }
+}
+
 pub const QUIZ: &str = r#"slug = "check"
 title = "Check: Incoterms 2020 in practice"
 passing_score = 0.7

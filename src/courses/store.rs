@@ -4,7 +4,8 @@
 //! draft version until it is published. Module, lesson, quiz and question ids are derived from the
 //! course id and the item's slugs, so they stay the same from one version to the next.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use diesel::prelude::*;
 
@@ -120,12 +121,40 @@ pub fn resolve_slug(
     find_course_by_slug(conn, None, slug)
 }
 
+/// The number of version `version_id` (1 for a course's first).
+pub fn version_number(conn: &mut DbConn, version_id: Id) -> QueryResult<i32> {
+    course_versions::table
+        .find(version_id)
+        .select(course_versions::number)
+        .first(conn)
+}
+
 pub fn version_files(conn: &mut DbConn, version_id: Id) -> QueryResult<(i32, Files)> {
     let (number, files): (i32, JsonValue) = course_versions::table
         .find(version_id)
         .select((course_versions::number, course_versions::files))
         .first(conn)?;
     Ok((number, serde_json::from_value(files.0).unwrap_or_default()))
+}
+
+/// A published version, parsed: the one reader every published-content path shares (course
+/// pages, progress, attempts). A published version never changes, so parsing it once per process
+/// is enough; reading and parsing the course files is otherwise most of the CPU of a submit or a
+/// course page. Drafts change in place and never come here. Bounded: cleared past 256 versions.
+pub fn parsed_version(conn: &mut DbConn, version_id: Id) -> Result<Arc<CourseFile>, ApiError> {
+    static CACHE: OnceLock<Mutex<HashMap<Id, Arc<CourseFile>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&version_id).cloned()) {
+        return Ok(hit);
+    }
+    let file = Arc::new(parse_stored(&version_files(conn, version_id)?.1)?);
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= 256 {
+            c.clear();
+        }
+        c.insert(version_id, file.clone());
+    }
+    Ok(file)
 }
 
 /// Problems as the API reports them: file, line where there is one, field and message.

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::dto::*;
-use super::format::{CourseFile, ModuleFile};
+use super::format::ModuleFile;
 use super::store::{self, item_id, lesson_path, module_path, quiz_path, CourseRow};
 use crate::db::sql_types::Id;
 use crate::db::DbConn;
@@ -91,8 +91,13 @@ pub fn course_view(
     course: CourseRow,
     version_id: Id,
 ) -> Result<CourseView, ApiError> {
-    let (version, files) = store::version_files(conn, version_id)?;
-    let file: CourseFile = store::parse_stored(&files)?;
+    let (version, file) = if course.published_version_id == Some(version_id) {
+        let number = store::version_number(conn, version_id)?;
+        (number, store::parsed_version(conn, version_id)?)
+    } else {
+        let (number, files) = store::version_files(conn, version_id)?;
+        (number, std::sync::Arc::new(store::parse_stored(&files)?))
+    };
     let authors = store::authors(conn, &course)?;
     let has_draft = course.draft_version_id.is_some();
     let (owner_id, published_at) = (course.owner_id, course.published_at);

@@ -21,11 +21,12 @@ use diesel::prelude::*;
 
 use super::mastery;
 use crate::courses::format::{Completion, CourseFile, Quiz};
+use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, lesson_path, quiz_path};
 use crate::db::sql_types::{Id, Timestamp};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
-use crate::quizzes::attempts::store::{parsed_version, questions_of, AttemptRow};
+use crate::quizzes::attempts::store::{questions_of, AttemptRow};
 use crate::quizzes::results::final_share;
 use crate::quizzes::QuizGrade;
 use crate::schema::{courses, enrollments, lesson_completions, quiz_attempts, quiz_results};

@@ -16,11 +16,12 @@ use diesel::prelude::*;
 use super::mastery::{self, CompetencyLevel};
 use super::progress::{figures_of, published_file, Figures};
 use crate::courses::format::Review;
+use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, quiz_path};
 use crate::db::sql_types::{Id, Timestamp};
 use crate::db::DbConn;
 use crate::error::ApiResult;
-use crate::quizzes::attempts::store::{parsed_version, AttemptRow};
+use crate::quizzes::attempts::store::AttemptRow;
 use crate::quizzes::attempts::view::reveals;
 use crate::schema::{competency_evidence, quiz_attempts};
 

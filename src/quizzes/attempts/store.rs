@@ -3,8 +3,8 @@
 //! attempt past its deadline (plus a short grace for network delay) is closed and graded with its
 //! saved answers the next time anyone touches it.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::Duration;
 use diesel::prelude::*;
@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::snapshot::{quiz_of, Snapshot};
 use crate::courses::format::{CourseFile, Question, Quiz};
-use crate::courses::store::{parse_stored, version_files};
+use crate::courses::store::parsed_version;
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::DbConn;
 use crate::error::ApiError;
@@ -154,28 +154,6 @@ pub fn own_attempt(conn: &mut DbConn, user: Id, id: Id) -> Result<AttemptRow, Ap
         .filter(quiz_attempts::user_id.eq(user))
         .select(AttemptRow::as_select())
         .first(conn)?)
-}
-
-/// Parsed published versions by id. A version an attempt was started from never changes, so
-/// parsing it once per process is enough; the submit path otherwise spends most of its CPU
-/// re-reading and re-parsing the same course files. Bounded: cleared when it grows past 256.
-pub(crate) fn parsed_version(
-    conn: &mut DbConn,
-    version_id: Id,
-) -> Result<Arc<CourseFile>, ApiError> {
-    static CACHE: OnceLock<Mutex<HashMap<Id, Arc<CourseFile>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&version_id).cloned()) {
-        return Ok(hit);
-    }
-    let file = Arc::new(parse_stored(&version_files(conn, version_id)?.1)?);
-    if let Ok(mut c) = cache.lock() {
-        if c.len() >= 256 {
-            c.clear();
-        }
-        c.insert(version_id, file.clone());
-    }
-    Ok(file)
 }
 
 /// The course file and quiz an attempt was started from (an immutable published version).

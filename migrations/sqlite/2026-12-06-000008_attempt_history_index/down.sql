@@ -1,0 +1,1 @@
+DROP INDEX quiz_attempts_history;
