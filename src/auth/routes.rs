@@ -137,9 +137,9 @@ pub async fn login(
     );
     let settings = state.settings.clone();
     let lookup_email = email.clone();
-    let (account_key, user) = db::run(&state.pool, move |conn| {
+    let (account_key, account_attempts, user) = db::run(&state.pool, move |conn| {
         // Counted before the password check and in one statement each: parallel guesses all count.
-        throttle::count_login_attempt(
+        let account_attempts = throttle::count_login_attempt(
             conn,
             (&ip_key, settings.login_limit_per_ip),
             (&account_key, settings.login_limit_per_account),
@@ -149,7 +149,7 @@ pub async fn login(
             Some(e) => queries::find_user_by_email(conn, e.as_str())?,
             None => None,
         };
-        Ok((account_key, user))
+        Ok((account_key, account_attempts, user))
     })
     .await?;
     if body.password.len() > PASSWORD_MAX_CHARS * 4 {
@@ -162,10 +162,16 @@ pub async fn login(
     }
     let user = user.ok_or_else(invalid_credentials)?;
     let (user_id, ttl) = (user.id, state.settings.refresh_token_ttl);
-    // Two independent statements, no transaction: a reset without a session is harmless, and on
-    // PostgreSQL this saves the BEGIN/COMMIT round trips on every login.
+    // A success clears the failed attempts before it. When the window holds only this one, the
+    // counter is left as it is (one attempt, cleared by the next success at the latest): most
+    // logins then write nothing more to the throttle, and the account's row is updated in place
+    // at the next login rather than deleted and inserted again. Two independent statements, no
+    // transaction: a reset without a session is harmless, and on PostgreSQL this saves the
+    // BEGIN/COMMIT round trips on every login.
     let refresh_token = db::run(&state.pool, move |conn| {
-        throttle::reset(conn, &account_key)?;
+        if account_attempts > 1 {
+            throttle::reset(conn, &account_key)?;
+        }
         Ok(queries::issue_refresh_token(conn, user_id, Id::new(), ttl)?)
     })
     .await?;

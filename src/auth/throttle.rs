@@ -89,13 +89,14 @@ pub fn count_attempt(
 }
 
 /// Counts a login attempt against the client IP and the account in one statement (one round trip
-/// on the hot path of every login), failing with 429 when either is over its limit.
+/// on the hot path of every login), failing with 429 when either is over its limit. Answers how
+/// many attempts the account's window holds now, this one included.
 pub fn count_login_attempt(
     conn: &mut DbConn,
     (ip_key, ip_limit): (&str, u32),
     (account_key, account_limit): (&str, u32),
     window: Duration,
-) -> Result<(), ApiError> {
+) -> Result<u32, ApiError> {
     let w = Window::new(window);
     let sql = upsert_sql(conn, 2);
     let counters: Vec<Counter> = crate::per_backend!(conn, |c| {
@@ -106,15 +107,17 @@ pub fn count_login_attempt(
             .bind::<Ts, _>(w.cutoff)
             .load(c)
     })?;
+    let mut account_attempts = 1;
     for counter in &counters {
         let limit = if counter.key == ip_key {
             ip_limit
         } else {
+            account_attempts = u32::try_from(counter.attempts).unwrap_or(u32::MAX);
             account_limit
         };
         w.check(counter, limit)?;
     }
-    Ok(())
+    Ok(account_attempts)
 }
 
 /// Clears an account's counter after a successful login.

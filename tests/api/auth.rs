@@ -416,3 +416,31 @@ async fn the_per_ip_limit_holds_across_accounts() {
         .await
         .assert_problem(429, "rate_limited");
 }
+
+/// A successful login clears the failures before it. A success that follows no failure leaves its
+/// own attempt counted until the next success, so the owner never has fewer than limit - 1 tries
+/// left, and logging in many times in a row never runs into the limit.
+#[tokio::test]
+async fn a_successful_login_clears_the_failures_before_it() {
+    let app = spawn_app_with(|s| s.login_limit_per_account = 3).await;
+    app.register("owner@example.com", "Owner").await;
+    let wrong = || app.login("owner@example.com", "wrong-guess-123456");
+    for _ in 0..2 {
+        wrong().await.assert_problem(401, "invalid_credentials");
+    }
+    assert_eq!(app.login("owner@example.com", PASSWORD).await.status, 200);
+    // Cleared: three attempts again, the third a success.
+    for _ in 0..2 {
+        wrong().await.assert_problem(401, "invalid_credentials");
+    }
+    assert_eq!(app.login("owner@example.com", PASSWORD).await.status, 200);
+    // Many successes in a row stay under the limit; the last one follows a reset, so its own
+    // attempt stays counted.
+    for _ in 0..5 {
+        assert_eq!(app.login("owner@example.com", PASSWORD).await.status, 200);
+    }
+    // After a success with no failure before it: two wrong guesses, then the window is full.
+    wrong().await.assert_problem(401, "invalid_credentials");
+    wrong().await.assert_problem(401, "invalid_credentials");
+    wrong().await.assert_problem(429, "rate_limited");
+}
