@@ -413,6 +413,7 @@ diesel::joinable!(cohorts -> organizations (org_id));
 diesel::joinable!(cohort_members -> cohorts (cohort_id));
 diesel::joinable!(cohort_members -> users (user_id));
 diesel::joinable!(invitations -> organizations (org_id));
+diesel::joinable!(invitations -> cohorts (cohort_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
 diesel::joinable!(course_versions -> courses (course_id));

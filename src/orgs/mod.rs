@@ -1,5 +1,5 @@
 //! Organizations (colleges, platform academies, enterprises), their members and roles, invitations
-//! by email, CSV member import, and cohorts.
+//! by email (sent, pending and answered), CSV member import, and cohorts.
 
 pub mod access;
 pub mod cohorts;
@@ -7,6 +7,7 @@ pub mod dto;
 pub mod import;
 pub mod invitations;
 pub mod members;
+pub mod pending;
 pub mod routes;
 
 pub fn routes(r: &mut crate::api_routes::ApiRoutes) {
@@ -14,4 +15,5 @@ pub fn routes(r: &mut crate::api_routes::ApiRoutes) {
     members::routes(r);
     cohorts::routes(r);
     invitations::routes(r);
+    pending::routes(r);
 }

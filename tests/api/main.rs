@@ -19,6 +19,7 @@ mod mail;
 mod member_import;
 mod ops;
 mod orgs;
+mod pending_invitations;
 mod progress;
 mod quiz_settings;
 mod reports;

@@ -5,7 +5,7 @@
 // Chinese; a platform admin creates an organization and picks it.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { startServer, browserTest, apiAs, tokenMailedTo, GOOD_PASSWORD } from './harness.mjs';
+import { startServer, browserTest, apiAs, tokenMailedTo, linkMailedTo, GOOD_PASSWORD } from './harness.mjs';
 
 const COMPETENCY = 'ecommerce.listing_optimisation';
 
@@ -144,8 +144,28 @@ browserTest('an org admin imports members, invites, builds a cohort, enrolls it 
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await page.getByText('An invitation was sent to new.teacher@harbour.test').waitFor();
   assert.equal(await emailField.getAttribute('aria-invalid'), null);
-  await tokenMailedTo(server.mailDir, 'new.teacher@harbour.test', '/invitations/accept');
+  const teacherLink = await linkMailedTo(server.mailDir, 'new.teacher@harbour.test', '/invitations/accept');
   await b.shot('invite-sent');
+
+  // Invited, not joined yet: the new invitation is listed (the trainees who accepted are not),
+  // and withdrawing it stops its emailed link.
+  const pending = page.getByRole('region', { name: 'Invited, not joined yet' });
+  const teacherRow = pending.getByRole('row').filter({ hasText: 'new.teacher@harbour.test' });
+  await teacherRow.getByRole('cell', { name: 'Instructor' }).waitFor();
+  assert.equal(await pending.getByRole('row').filter({ hasText: 'mei.chen@harbour.test' }).count(), 0);
+  await b.shot('pending-invitations');
+  await teacherRow.getByRole('button', { name: 'Withdraw the invitation of new.teacher@harbour.test' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Withdraw' }).click();
+  await page.getByText('The invitation of new.teacher@harbour.test was withdrawn.').waitFor();
+  await pending.getByText('No invitations are waiting for an answer.').waitFor();
+  await b.shot('invitation-withdrawn');
+  const teacherToken = new URL(teacherLink).searchParams.get('token');
+  const withdrawnAccept = await fetch(`${server.base}/api/v1/invitations/accept`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token: teacherToken, password: GOOD_PASSWORD, display_name: 'New Teacher' }),
+  });
+  assert.equal(withdrawnAccept.status, 400, 'the withdrawn link no longer works');
 
   // The CSV-made cohort holds the two trainees who accepted; a new cohort gets all three.
   await page.getByRole('link', { name: 'Cohorts' }).first().click();

@@ -6,8 +6,7 @@ import { api, ApiProblem } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { navigate, useRoute } from '../lib/router.js';
 import { Page, Form, Field, Button, Notice, Loading, ErrorView, ConfirmDialog, formatDate, useAsync } from '../lib/ui.js';
-import { WithOrg, AdminTabs, usePaged, fetchAll, TableWrap, localErrors, localProblem } from './common.js';
-import { problemText } from './members.js';
+import { WithOrg, AdminTabs, usePaged, fetchAll, TableWrap, localErrors, localProblem, problemText } from './common.js';
 
 /** @typedef {import('../types/api').components['schemas']['OrgView']} OrgView */
 /** @typedef {import('../types/api').components['schemas']['CohortView']} CohortView */

@@ -5,7 +5,7 @@ import { html, useState, useEffect, useCallback } from '../lib/html.js';
 import { api, ApiProblem } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { t, language } from '../lib/i18n.js';
-import { Loading, ErrorView, Notice } from '../lib/ui.js';
+import { Loading, ErrorView, Notice, problemMessage } from '../lib/ui.js';
 
 /** @typedef {import('../types/api').components['schemas']['OrgView']} OrgView */
 
@@ -313,4 +313,10 @@ export function localProblem(problem) {
     status: problem.status, code: problem.code, title: problem.title, detail,
     problem: problem.problem, retryAfter: problem.retryAfter, offline: problem.offline,
   });
+}
+
+/** A problem's message for a notice, in the interface language. @param {any} e */
+export function problemText(e) {
+  const local = localProblem(e);
+  return local instanceof ApiProblem && local !== e ? local.detail : problemMessage(e);
 }

@@ -4,8 +4,9 @@
 import { html, useState } from '../lib/html.js';
 import { api, ApiProblem } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { Page, Form, Field, Button, Notice, Loading, ErrorView, ConfirmDialog, formatDate, problemMessage } from '../lib/ui.js';
-import { WithOrg, AdminTabs, usePaged, roleLabel, roleOptions, TableWrap, localErrors, localProblem } from './common.js';
+import { Page, Form, Field, Button, Notice, Loading, ErrorView, ConfirmDialog, formatDate } from '../lib/ui.js';
+import { WithOrg, AdminTabs, usePaged, roleLabel, roleOptions, TableWrap, localErrors, localProblem, problemText } from './common.js';
+import { PendingInvitations } from './pending.js';
 
 /** @typedef {import('../types/api').components['schemas']['OrgView']} OrgView */
 /** @typedef {import('../types/api').components['schemas']['MemberView']} MemberView */
@@ -28,6 +29,8 @@ function Members({ org }) {
   const [notice, setNotice] = useState(/** @type {{ kind: 'success'|'error', text: string }|null} */ (null));
   const [removing, setRemoving] = useState(/** @type {MemberView|null} */ (null));
   const [busy, setBusy] = useState(/** @type {string|null} */ (null));
+  // Counts the invitations sent from this screen, so the pending list shows each new one.
+  const [invited, setInvited] = useState(0);
   // Roles picked in the list but not saved yet (saving takes a press of the row's button, so
   // moving through the options with the keyboard changes nothing).
   const [drafts, setDrafts] = useState(/** @type {Record<string, string>} */ ({}));
@@ -78,7 +81,7 @@ function Members({ org }) {
   return html`
     <section aria-labelledby="invite-heading">
       <h2 id="invite-heading">${t('admin.invite.title')}</h2>
-      <${InviteForm} org=${org} />
+      <${InviteForm} org=${org} onSent=${() => setInvited((n) => n + 1)} />
       <p style="margin-top:1rem"><a href="#/admin/members/import">${t('admin.members.import_link')}</a></p>
     </section>
     <section aria-labelledby="members-heading">
@@ -138,6 +141,7 @@ function Members({ org }) {
         ? html`<${Button} type="button" kind="secondary" onClick=${list.loadMore}>${t('admin.common.load_more')}</${Button}>`
         : null}
     </section>
+    <${PendingInvitations} org=${org} version=${invited} />
     ${removing
       ? html`<${ConfirmDialog}
           open=${true}
@@ -152,8 +156,8 @@ function Members({ org }) {
   `;
 }
 
-/** @param {{ org: OrgView }} props */
-function InviteForm({ org }) {
+/** @param {{ org: OrgView, onSent?: () => void }} props */
+function InviteForm({ org, onSent }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState(/** @type {Role} */ ('student'));
   const [problem, setProblem] = useState(/** @type {ApiProblem|null} */ (null));
@@ -171,6 +175,7 @@ function InviteForm({ org }) {
       const reply = await api.post(`/orgs/${org.id}/members`, { email: email.trim(), role });
       setSent(reply && reply.invitation ? reply.invitation.email : email.trim());
       setEmail('');
+      if (onSent) onSent();
     } catch (err) {
       setProblem(err instanceof ApiProblem ? localProblem(err) : null);
       if (!(err instanceof ApiProblem)) throw err;
@@ -191,10 +196,4 @@ function InviteForm({ org }) {
       <${Button} type="submit" disabled=${busy}>${t('admin.invite.submit')}</${Button}>
     </${Form}>
   `;
-}
-
-/** A problem's message for a notice, in the interface language. @param {any} e */
-export function problemText(e) {
-  const local = localProblem(e);
-  return local instanceof ApiProblem && local !== e ? local.detail : problemMessage(e);
 }
