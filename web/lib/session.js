@@ -20,9 +20,33 @@ function setUser(user) {
   for (const fn of [...changeListeners]) fn(user);
 }
 
+// Counts the sign-outs (here, in another tab, or by expiry). A GET /me sent before one must not
+// sign the user back in when its answer arrives after it: the access token it carried is still
+// valid on the server for a few minutes, so the answer is a 200.
+let signOuts = 0;
+
+/** Signs the user out of this tab's state (the tokens are already gone). */
+function forgetUser() {
+  signOuts += 1;
+  setUser(null);
+}
+
+/**
+ * Loads GET /me and makes it the session's user, unless a sign-out happened while it was on
+ * its way; then the session stays signed out and the answer is null.
+ * @returns {Promise<Me | null>}
+ */
+async function loadMe() {
+  const before = signOuts;
+  const me = /** @type {Me} */ (await api.get('/me'));
+  if (signOuts !== before) return null;
+  setUser(me);
+  return me;
+}
+
 onSessionExpired(() => {
   const wasSignedIn = session.user !== null || restoring;
-  setUser(null);
+  forgetUser();
   if (wasSignedIn) for (const fn of [...expiredListeners]) fn();
 });
 
@@ -35,7 +59,7 @@ if (typeof window !== 'undefined') {
     if (e.key !== REFRESH_KEY && e.key !== null) return;
     if (!refreshToken() && session.user) {
       dropAccessToken();
-      setUser(null);
+      forgetUser();
     } else if (refreshToken() && !session.user && session.ready) {
       session.restore().catch(() => {});
     }
@@ -61,9 +85,7 @@ export const session = {
     }
     restoring = true;
     try {
-      const me = /** @type {Me} */ (await api.get('/me'));
-      setUser(me);
-      return me;
+      return await loadMe();
     } catch (e) {
       if (e instanceof ApiProblem && e.status === 401) {
         clearTokens();
@@ -92,7 +114,7 @@ export const session = {
   async signOut() {
     const token = refreshToken();
     clearTokens();
-    setUser(null);
+    forgetUser();
     if (token) {
       try {
         await api.post('/auth/logout', { refresh_token: token });
@@ -102,11 +124,13 @@ export const session = {
     }
   },
 
-  /** Reloads the user from GET /me (after a profile change, accepting an invitation). */
-  async reload() {
-    const me = /** @type {Me} */ (await api.get('/me'));
-    setUser(me);
-    return me;
+  /**
+   * Reloads the user from GET /me (after a profile change, accepting an invitation); null when
+   * the user signed out meanwhile.
+   * @returns {Promise<Me | null>}
+   */
+  reload() {
+    return loadMe();
   },
 
   /** Replaces the user with a fresh GET /me or PATCH /me body. @param {Me} me */
