@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use caravan::auth::password::{hash_blocking, verify_with_memory};
+use caravan::security::password::{hash_blocking, verify_with_memory};
 use caravan::startup::Application;
 
 #[path = "support/mod.rs"]

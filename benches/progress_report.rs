@@ -1149,7 +1149,7 @@ async fn set_up_data(
     );
     println!("caravan migrate: {:.2} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
-    let hash = caravan::auth::password::hash_blocking(PASSWORD).expect("hash");
+    let hash = caravan::security::password::hash_blocking(PASSWORD).expect("hash");
     println!(
         "one argon2id hash with the app's hasher, shared by every account: {:.0} ms",
         ms(t.elapsed())

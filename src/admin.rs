@@ -2,13 +2,13 @@
 
 use diesel::prelude::*;
 
-use crate::auth::password::hash_blocking;
 use crate::auth::queries::{find_user_by_email, insert_user, NewAccount};
 use crate::db::sql_types::Timestamp;
 use crate::db::Pool;
 use crate::domain::{Email, Password};
 use crate::error::ApiError;
 use crate::schema::users;
+use crate::security::password::hash_blocking;
 
 /// What `admin create` did.
 #[derive(Debug, PartialEq, Eq)]

@@ -4,9 +4,9 @@
 //! the documented ones are therefore one list and cannot drift apart: a handler that is not
 //! added is neither served nor documented, and there is no second place to forget.
 //!
-//! Each area keeps its own `routes(r: &mut ApiRoutes)` listing its handlers; [`declare`] calls
-//! them all. The server runs the list once per worker with [`ApiRoutes::serving`]; the OpenAPI
-//! document runs it once with [`ApiRoutes::documenting`] (see `openapi.rs`).
+//! Each area keeps its own `routes(r: &mut ApiRoutes)` listing its handlers; `api::declare`
+//! calls them all. The server runs the list once per worker with [`ApiRoutes::serving`]; the
+//! OpenAPI document runs it once with [`ApiRoutes::documenting`] (see `api.rs`, `openapi.rs`).
 
 use actix_web::dev::Handler;
 use actix_web::http::Method;
@@ -34,52 +34,9 @@ pub struct ApiRoutes<'a> {
     pub settings: RouteSettings,
 }
 
-/// Everything the API serves, in one call per area.
-pub fn declare(r: &mut ApiRoutes) {
-    crate::ops::routes(r);
-    crate::auth::routes(r);
-    crate::orgs::routes(r);
-    crate::catalog::routes(r);
-    crate::courses::transfer::routes(r);
-    crate::courses::catalog::routes(r);
-    crate::courses::authoring::routes(r);
-    crate::courses::content::routes(r);
-    crate::learning::routes(r);
-    crate::quizzes::attempts::routes(r);
-    crate::reports::routes(r);
-    crate::certificates::routes(r);
-}
-
-/// Serves every route [`declare`] lists on `cfg`.
-pub fn serve(cfg: &mut web::ServiceConfig, settings: RouteSettings) {
-    let mut r = ApiRoutes::serving(cfg, settings);
-    declare(&mut r);
-    // Handed to actix only now that every method of every path is on its resource.
-    if let Some(cfg) = r.serve.take() {
-        for (_, resource) in r.resources.drain(..) {
-            cfg.service(resource.expect("every slot holds its resource between adds"));
-        }
-    }
-}
-
-/// The OpenAPI paths and schemas of every route [`declare`] lists.
-pub fn documented() -> (Paths, Vec<(String, RefOr<Schema>)>) {
-    let mut r = ApiRoutes::documenting();
-    declare(&mut r);
-    (r.paths, r.schemas)
-}
-
-/// `(METHOD, path)` of every route [`declare`] serves, as actix registers them.
-pub fn served(settings: RouteSettings) -> Vec<(String, String)> {
-    let mut r = ApiRoutes::documenting();
-    r.settings = settings;
-    declare(&mut r);
-    r.served
-}
-
 impl<'a> ApiRoutes<'a> {
-    /// Collects every route for `cfg`; [`serve`] hands them over.
-    fn serving(cfg: &'a mut web::ServiceConfig, settings: RouteSettings) -> Self {
+    /// Collects every route for `cfg`; [`finish`](Self::finish) hands them over.
+    pub fn serving(cfg: &'a mut web::ServiceConfig, settings: RouteSettings) -> Self {
         ApiRoutes {
             serve: Some(cfg),
             resources: Vec::new(),
@@ -100,6 +57,26 @@ impl<'a> ApiRoutes<'a> {
             served: Vec::new(),
             settings: RouteSettings { import_limit: 0 },
         }
+    }
+
+    /// Hands the collected resources to the `ServiceConfig` given to [`serving`](Self::serving),
+    /// now that every method of every path is on its resource.
+    pub fn finish(mut self) {
+        if let Some(cfg) = self.serve.take() {
+            for (_, resource) in self.resources.drain(..) {
+                cfg.service(resource.expect("every slot holds its resource between adds"));
+            }
+        }
+    }
+
+    /// The OpenAPI paths and the schemas they reference, of every route added.
+    pub fn into_document(self) -> (Paths, Vec<(String, RefOr<Schema>)>) {
+        (self.paths, self.schemas)
+    }
+
+    /// `(METHOD, path)` of every route added, as actix registers them.
+    pub fn into_served(self) -> Vec<(String, String)> {
+        self.served
     }
 
     /// Serves `handler` at the method and path of its `#[utoipa::path]` (`doc`, the struct that
@@ -166,24 +143,5 @@ fn actix_method(method: &HttpMethod) -> Method {
         HttpMethod::Head => Method::HEAD,
         HttpMethod::Patch => Method::PATCH,
         HttpMethod::Trace => Method::TRACE,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    /// Two types under one schema name would leave the document describing only one of them.
-    #[test]
-    fn no_two_schemas_share_a_name() {
-        let (_, schemas) = super::documented();
-        let mut seen: BTreeMap<String, String> = BTreeMap::new();
-        for (name, schema) in schemas {
-            let json = serde_json::to_string(&schema).unwrap();
-            if let Some(earlier) = seen.insert(name.clone(), json.clone()) {
-                assert_eq!(earlier, json, "two different schemas are named {name}");
-            }
-        }
-        assert!(seen.len() > 100, "{}", seen.len());
     }
 }

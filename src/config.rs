@@ -230,7 +230,10 @@ fn development_secret(path: &std::path::Path) -> anyhow::Result<String> {
             return Ok(existing);
         }
     }
-    let secret = crate::auth::tokens::random_token();
+    // 256 random bits, like every other secret Caravan makes (config sits below `security`).
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    let secret = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
     write_private(path, &secret)?;
     tracing::warn!(
         path = %path.display(),

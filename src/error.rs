@@ -39,30 +39,26 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
     /// Details for a client to show beside what they concern (see [`ProblemReport`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<ProblemReport>)]
+    #[schema(schema_with = report_schema)]
     pub report: Option<serde_json::Value>,
 }
 
-/// What a problem's `report` holds, by its `code`: the file problems of a course
-/// (`invalid_course`, `publish_blocked`), every row of a refused member import
-/// (`import_rejected`), or the courses to complete first (`prerequisites_not_met`).
-/// Schema only: the handlers build these as JSON.
-#[allow(dead_code)]
-#[derive(Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum ProblemReport {
-    CourseProblems(Vec<crate::courses::authoring::PublishProblem>),
-    ImportRows(Vec<crate::orgs::dto::ImportRow>),
-    Prerequisites {
-        missing_prerequisites: Vec<MissingPrerequisite>,
-    },
-}
-
-/// A prerequisite the caller has not completed.
-#[derive(Serialize, ToSchema)]
-pub struct MissingPrerequisite {
-    pub slug: String,
-    pub title: String,
+/// `report`: null or a `ProblemReport`, whose schema `openapi` declares (it names the areas'
+/// types, which sit above this module).
+fn report_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::schema::{OneOfBuilder, Type};
+    use utoipa::openapi::{ObjectBuilder, Ref};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .item({
+            let mut report = Ref::from_schema_name("ProblemReport");
+            report.description =
+                "Details for a client to show beside what they concern (see [`ProblemReport`])."
+                    .into();
+            report
+        })
+        .build()
+        .into()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -301,3 +297,33 @@ impl From<r2d2::Error> for ApiError {
 
 /// Short alias for handler results.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Malformed JSON is 400, JSON of the wrong shape (unknown fields, wrong types) 422, an oversized
+/// body 413 and a wrong content type 415, all as problem+json.
+pub fn json_error(
+    err: actix_web::error::JsonPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    let api = match &err {
+        actix_web::error::JsonPayloadError::Overflow { .. }
+        | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => {
+            ApiError::PayloadTooLarge
+        }
+        actix_web::error::JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => {
+            ApiError::PayloadTooLarge
+        }
+        actix_web::error::JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+        actix_web::error::JsonPayloadError::Deserialize(e) if e.is_data() => {
+            ApiError::Unprocessable {
+                code: "invalid_body",
+                detail: e.to_string(),
+                report: None,
+            }
+        }
+        other => ApiError::bad_request(
+            "malformed_json",
+            format!("The body is not valid JSON: {other}"),
+        ),
+    };
+    api.into()
+}

@@ -10,11 +10,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use jsonwebtoken::{Algorithm, EncodingKey};
 
-use crate::auth::tokens::{token_hash, TokenKeys};
 use crate::certificates::credential::Claims as CertificateClaims;
-use crate::certificates::Signer;
 use crate::courses::format::{self, Formula};
 use crate::courses::lesson_html::lesson_html;
+use crate::security::tokens::{token_hash, TokenKeys};
+use crate::security::Signer;
 
 /// A course folder in the course-file format, to which a target adds the one file it fuzzes.
 const COURSE_TOML: &str = r#"slug = "fuzz"

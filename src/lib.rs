@@ -5,7 +5,9 @@
 //! transaction -> response DTO. See README.md for the architecture in a paragraph.
 
 pub mod admin;
+pub mod api;
 pub mod api_routes;
+pub mod attempts;
 pub mod auth;
 pub mod catalog;
 pub mod certificates;
@@ -24,10 +26,13 @@ pub mod openapi;
 pub mod ops;
 pub mod orgs;
 pub mod pagination;
+pub mod publishing;
 pub mod quizzes;
 pub mod reports;
 pub mod schema;
+pub mod security;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod unmatched;
 pub mod webapp;

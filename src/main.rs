@@ -90,11 +90,9 @@ async fn main() -> anyhow::Result<()> {
             let pool = prepare_database(&settings).await?;
             // Re-publishing a course refreshes its trainees' progress, which may complete it
             // and issue a certificate, so the import signs like the server does.
-            let ctx = caravan::learning::progress::Ctx {
+            let ctx = caravan::state::Ctx {
                 public_url: settings.public_url.clone(),
-                signer: std::sync::Arc::new(caravan::certificates::Signer::from_settings(
-                    &settings,
-                )?),
+                signer: std::sync::Arc::new(caravan::security::Signer::from_settings(&settings)?),
             };
             tokio::task::spawn_blocking(move || import_courses(&pool, &ctx, &dir)).await??;
         }
@@ -104,7 +102,7 @@ async fn main() -> anyhow::Result<()> {
             let pool = prepare_database(&Settings::from_env()?).await?;
             let target = dir.clone();
             let n = tokio::task::spawn_blocking(move || {
-                caravan::courses::transfer::export_tree(&pool, &target)
+                caravan::publishing::transfer::export_tree(&pool, &target)
             })
             .await??;
             println!(
@@ -173,10 +171,10 @@ fn validate_courses(dir: &std::path::Path) -> anyhow::Result<()> {
 
 fn import_courses(
     pool: &caravan::db::Pool,
-    ctx: &caravan::learning::progress::Ctx,
+    ctx: &caravan::state::Ctx,
     dir: &std::path::Path,
 ) -> anyhow::Result<()> {
-    use caravan::courses::transfer::{import_tree, ImportTreeError};
+    use caravan::publishing::transfer::{import_tree, ImportTreeError};
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")

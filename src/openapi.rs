@@ -1,17 +1,22 @@
 //! The OpenAPI 3.1 document served at `/api/openapi.json`: its header, tags and security scheme
-//! here; the operations come from the one route list in `api_routes.rs`.
+//! here; the operations come from the one route list in `api.rs`. Also serves the document and
+//! a human-readable page of it (`/docs`).
 
+use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::{Modify, OpenApi, ToSchema};
 
 use std::sync::OnceLock;
+
+use actix_web::{web, HttpResponse};
+use utoipa_redoc::{Redoc, Servable};
 
 use crate::error;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Caravan API", version = "1", description = "Learning-management backend for cross-border e-commerce talent."),
-    components(schemas(error::Problem, error::FieldError)),
+    components(schemas(error::Problem, error::FieldError, ProblemReport)),
     tags(
         (name = "auth", description = "Accounts, sessions and passwords"),
         (name = "me", description = "The caller's own profile"),
@@ -28,14 +33,36 @@ use crate::error;
 )]
 pub struct ApiDoc;
 
-/// The whole document: the header above, every operation [`crate::api_routes::declare`] serves
+/// What a problem's `report` holds, by its `code`: the file problems of a course
+/// (`invalid_course`, `publish_blocked`), every row of a refused member import
+/// (`import_rejected`), or the courses to complete first (`prerequisites_not_met`).
+/// Schema only: the handlers build these as JSON.
+#[allow(dead_code)]
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ProblemReport {
+    CourseProblems(Vec<crate::courses::authoring::PublishProblem>),
+    ImportRows(Vec<crate::orgs::dto::ImportRow>),
+    Prerequisites {
+        missing_prerequisites: Vec<MissingPrerequisite>,
+    },
+}
+
+/// A prerequisite the caller has not completed.
+#[derive(Serialize, ToSchema)]
+pub struct MissingPrerequisite {
+    pub slug: String,
+    pub title: String,
+}
+
+/// The whole document: the header above, every operation [`crate::api::declare`] serves
 /// with the schemas they reference, the bearer scheme and the problems every operation can give.
 /// Built once.
 pub fn document() -> &'static utoipa::openapi::OpenApi {
     static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
         let mut doc = ApiDoc::openapi();
-        let (paths, schemas) = crate::api_routes::documented();
+        let (paths, schemas) = crate::api::documented();
         doc.paths = paths;
         let components = doc.components.get_or_insert_with(Default::default);
         components.schemas.extend(schemas);
@@ -145,4 +172,16 @@ fn as_problem_json(response: &mut utoipa::openapi::Response) {
             .content
             .insert("application/problem+json".into(), content);
     }
+}
+
+/// The document itself and the page that renders it: not API operations, so not in it.
+pub fn documentation_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/openapi.json", web::get().to(openapi_json))
+        .service(Redoc::with_url("/docs", document().clone()));
+}
+
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document_json())
 }

@@ -1,24 +1,17 @@
-//! Operations endpoints outside the versioned API: liveness, readiness, Prometheus metrics (served by
-//! the metrics middleware), the OpenAPI document and a human-readable API page.
+//! Operations endpoints outside the versioned API: liveness and readiness. (Prometheus metrics are
+//! served by the metrics middleware, the OpenAPI document and its page by `openapi`.)
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_redoc::{Redoc, Servable};
 
 use crate::api_routes::ApiRoutes;
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_healthz, healthz).add(__path_readyz, readyz);
-}
-
-/// The document itself and the page that renders it: not API operations, so not in it.
-pub fn documentation_routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/openapi.json", web::get().to(openapi_json))
-        .service(Redoc::with_url("/docs", crate::openapi::document().clone()));
 }
 
 #[derive(Serialize, ToSchema)]
@@ -44,10 +37,4 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     })
     .await?;
     Ok(HttpResponse::Ok().json(Status { status: "ready" }))
-}
-
-pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(crate::openapi::document_json())
 }

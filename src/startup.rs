@@ -9,27 +9,16 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{
-    error::JsonPayloadError, web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer,
-};
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
 use tokio::sync::watch;
 use tracing_actix_web::{RequestId, TracingLogger};
 
-use crate::auth::password::PasswordHasher;
-use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::error::ApiError;
 use crate::mail::worker::{self, Mailer};
-
-/// What every handler can reach through `web::Data<AppState>`.
-pub struct AppState {
-    pub pool: Pool,
-    pub settings: Arc<Settings>,
-    pub keys: TokenKeys,
-    pub hasher: PasswordHasher,
-    pub signer: Arc<crate::certificates::Signer>,
-}
+use crate::security::{PasswordHasher, TokenKeys};
+pub use crate::state::AppState;
 
 pub struct Application {
     port: u16,
@@ -81,7 +70,7 @@ impl Application {
             // imports and the others find the catalog there.
             let imported = tokio::task::spawn_blocking(move || {
                 db::with_startup_lock(&url, || {
-                    crate::courses::transfer::import_if_empty(&import_pool, &dir)
+                    crate::publishing::transfer::import_if_empty(&import_pool, &dir)
                 })
             })
             .await??;
@@ -90,7 +79,7 @@ impl Application {
             }
         }
         let mailer = Mailer::new(&settings.mail_transport, &settings.mail_from)?;
-        let signer = Arc::new(crate::certificates::Signer::from_settings(&settings)?);
+        let signer = Arc::new(crate::security::Signer::from_settings(&settings)?);
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             keys: TokenKeys::from_settings(&settings),
@@ -116,9 +105,13 @@ impl Application {
             Some(bind) => Some(metrics_listener(bind, metrics.registry.clone())?),
         };
 
+        // Which paths exist, for the 405-or-404 answer of a request no route took.
+        let known_paths =
+            web::Data::new(crate::unmatched::KnownPaths::of(crate::openapi::document()));
         let server = HttpServer::new(move || {
             let settings = &state.settings;
             App::new()
+                .app_data(known_paths.clone())
                 .wrap(ErrorHandlers::new().default_handler_client(problem_for_bare_errors))
                 .wrap(cors(&settings.cors_origins))
                 .wrap(metrics.clone())
@@ -144,7 +137,7 @@ impl Application {
                 .app_data(
                     web::JsonConfig::default()
                         .limit(settings.json_limit)
-                        .error_handler(json_error),
+                        .error_handler(crate::error::json_error),
                 )
                 // Raw bodies (a submit, a CSV of members) get the same limit as JSON ones.
                 .app_data(web::PayloadConfig::new(settings.json_limit))
@@ -154,10 +147,10 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
                     ApiError::bad_request("invalid_query", e.to_string()).into()
                 }))
-                .configure(crate::ops::documentation_routes)
+                .configure(crate::openapi::documentation_routes)
                 .configure(|cfg| {
                     let import_limit = settings.import_limit;
-                    crate::api_routes::serve(cfg, crate::api_routes::RouteSettings { import_limit })
+                    crate::api::serve(cfg, crate::api_routes::RouteSettings { import_limit })
                 })
                 .configure(|cfg| crate::webapp::routes(cfg, settings.web_dir.clone()))
                 .default_service(web::to(crate::unmatched::unmatched))
@@ -175,9 +168,9 @@ impl Application {
                 settings.mail_retry_base,
                 stop_rx.clone(),
             )),
-            tokio::spawn(crate::quizzes::attempts::sweep::run(
+            tokio::spawn(crate::attempts::sweep::run(
                 pool.clone(),
-                crate::learning::progress::Ctx {
+                crate::state::Ctx {
                     public_url: settings.public_url.clone(),
                     signer: signer.clone(),
                 },
@@ -367,30 +360,6 @@ fn cors(origins: &[String]) -> Cors {
         };
     }
     cors
-}
-
-/// Malformed JSON is 400, JSON of the wrong shape (unknown fields, wrong types) 422, an oversized
-/// body 413 and a wrong content type 415, all as problem+json.
-pub(crate) fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    let api = match &err {
-        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            ApiError::PayloadTooLarge
-        }
-        JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => {
-            ApiError::PayloadTooLarge
-        }
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::Unprocessable {
-            code: "invalid_body",
-            detail: e.to_string(),
-            report: None,
-        },
-        other => ApiError::bad_request(
-            "malformed_json",
-            format!("The body is not valid JSON: {other}"),
-        ),
-    };
-    api.into()
 }
 
 /// Gives framework-generated client errors without a body (405 and the like) the problem shape.

@@ -1,19 +1,19 @@
 //! What a request no route took gets: 405 with an `Allow` header when its path is one of the
 //! documented API paths (the OpenAPI document lists every route with its methods), 404 otherwise.
 //! Each route guards its resource by method, so actix alone cannot tell the two cases apart.
-
-use std::sync::OnceLock;
+//! `startup` registers the [`KnownPaths`] of the OpenAPI document as app data.
 
 use actix_web::dev::ResourceDef;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::ApiError;
 
 /// Each documented path with the methods it answers.
-fn documented_paths() -> &'static [(ResourceDef, Vec<&'static str>)] {
-    static PATHS: OnceLock<Vec<(ResourceDef, Vec<&'static str>)>> = OnceLock::new();
-    PATHS.get_or_init(|| {
-        crate::openapi::document()
+pub struct KnownPaths(Vec<(ResourceDef, Vec<&'static str>)>);
+
+impl KnownPaths {
+    pub fn of(document: &utoipa::openapi::OpenApi) -> Self {
+        let paths = document
             .paths
             .paths
             .iter()
@@ -30,8 +30,9 @@ fn documented_paths() -> &'static [(ResourceDef, Vec<&'static str>)] {
                 .collect();
                 (ResourceDef::new(path.as_str()), methods)
             })
-            .collect()
-    })
+            .collect();
+        KnownPaths(paths)
+    }
 }
 
 /// The default service: 405 for a known path asked with another method, else 404. A literal
@@ -39,7 +40,10 @@ fn documented_paths() -> &'static [(ResourceDef, Vec<&'static str>)] {
 /// methods of every documented path it fits are allowed.
 pub async fn unmatched(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = req.path();
-    let mut allowed: Vec<&str> = documented_paths()
+    let known = req.app_data::<web::Data<KnownPaths>>();
+    let mut allowed: Vec<&str> = known
+        .map(|k| k.0.as_slice())
+        .unwrap_or_default()
         .iter()
         .filter(|(def, _)| def.is_match(path))
         .flat_map(|(_, methods)| methods.iter().copied())

@@ -4,11 +4,9 @@
 pub mod dto;
 pub mod extractor;
 pub mod models;
-pub mod password;
 pub mod queries;
 pub mod routes;
 pub mod throttle;
-pub mod tokens;
 
 pub use extractor::{AuthUser, MaybeAuthUser};
 pub use routes::routes;

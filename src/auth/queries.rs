@@ -5,11 +5,11 @@ use chrono::Duration;
 use diesel::prelude::*;
 
 use super::models::{NewOneTimeToken, NewRefreshToken, NewUser, RefreshToken, User};
-use super::tokens::{random_token, token_hash};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::schema::{one_time_tokens, refresh_tokens, users};
+use crate::security::tokens::{random_token, token_hash};
 
 pub const VERIFY_EMAIL: &str = "verify_email";
 pub const PASSWORD_RESET: &str = "password_reset";

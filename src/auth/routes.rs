@@ -16,7 +16,7 @@ use crate::domain::{parse_name, Checker, Email, LanguageTag, Password, Role, PAS
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::mail::{self, templates};
 use crate::schema::{memberships, organizations, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_register, register)
@@ -223,7 +223,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     body: web::Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    let hash = super::tokens::token_hash(&body.into_inner().refresh_token);
+    let hash = crate::security::tokens::token_hash(&body.into_inner().refresh_token);
     db::run(&state.pool, move |conn| {
         use crate::schema::refresh_tokens;
         let family: Option<Id> = refresh_tokens::table

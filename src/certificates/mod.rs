@@ -6,7 +6,6 @@
 pub(crate) mod credential;
 mod issue;
 pub mod routes;
-mod signer;
 mod store;
 mod verify;
 
@@ -14,8 +13,8 @@ use crate::db::sql_types::{Id, Timestamp};
 use crate::db::DbConn;
 use crate::error::ApiResult;
 
+pub use crate::security::{Rejected, Signer};
 pub use routes::routes;
-pub use signer::{Rejected, Signer};
 
 /// Issues the certificate of `user_id` for `course_id` if none exists yet (a revoked one is not
 /// re-issued), signs it, stores it and queues the "certificate issued" email through the outbox

@@ -13,7 +13,7 @@ use crate::auth::AuthUser;
 use crate::db;
 use crate::db::sql_types::{Id, Timestamp};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_my_certificates, my_certificates)

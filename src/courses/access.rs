@@ -9,7 +9,7 @@ use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::orgs::access::{is_platform_admin, role_in};
-use crate::schema::course_instructors;
+use crate::schema::{course_instructors, enrollments};
 
 /// Owner or co-instructor who is still an instructor or org admin of the course's organization;
 /// platform admins edit the platform-wide catalog (courses without owner) and every other course.
@@ -82,4 +82,15 @@ pub fn owned(conn: &mut DbConn, user: Id, course_id: Id) -> Result<CourseRow, Ap
     } else {
         Err(ApiError::Forbidden)
     }
+}
+
+/// Whether `user` is actively enrolled in `course_id`.
+pub fn is_enrolled(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<bool> {
+    let n: i64 = enrollments::table
+        .filter(enrollments::user_id.eq(user))
+        .filter(enrollments::course_id.eq(course_id))
+        .filter(enrollments::status.eq_any(["active", "completed"]))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }

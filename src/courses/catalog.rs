@@ -19,7 +19,7 @@ use crate::schema::{
     course_competencies, course_instructors, course_items, course_markets, course_search, courses,
     memberships,
 };
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_list_courses, list_courses)
@@ -385,7 +385,7 @@ pub async fn get_lesson(
         // Lesson text is for the course's authors and its enrolled trainees (who read the
         // published version).
         let author = access::is_author(conn, user.id, &course)?;
-        if !author && !crate::learning::enrollments::is_enrolled(conn, user.id, course_id)? {
+        if !author && !crate::courses::access::is_enrolled(conn, user.id, course_id)? {
             return Err(ApiError::NotFound);
         }
         let version = version_for(conn, Some(user.id), &course, want_draft && author)?;

@@ -11,7 +11,6 @@ pub mod dto;
 pub mod format;
 pub mod lesson_html;
 pub mod store;
-pub mod transfer;
 pub mod views;
 
 pub use format::{

@@ -148,6 +148,14 @@ impl From<DateTime<Utc>> for Timestamp {
 #[serde(transparent)]
 pub struct JsonValue(pub serde_json::Value);
 
+impl JsonValue {
+    /// `value` as stored JSON. Fails only for a value serde cannot represent as JSON (a map with
+    /// non-string keys), which is a bug, not bad input.
+    pub fn of<T: serde::Serialize>(value: &T) -> anyhow::Result<JsonValue> {
+        Ok(JsonValue(serde_json::to_value(value)?))
+    }
+}
+
 // --- PostgreSQL ---
 
 impl ToSql<Uid, Pg> for Id {

@@ -14,7 +14,7 @@ use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::schema::{cohort_members, courses, enrollments, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_enroll, enroll)
@@ -169,17 +169,6 @@ pub struct EnrollmentView {
     pub source: String,
     #[schema(value_type = String, format = DateTime)]
     pub enrolled_at: Timestamp,
-}
-
-/// Whether `user` is actively enrolled in `course_id`.
-pub fn is_enrolled(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<bool> {
-    let n: i64 = enrollments::table
-        .filter(enrollments::user_id.eq(user))
-        .filter(enrollments::course_id.eq(course_id))
-        .filter(enrollments::status.eq_any(["active", "completed"]))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
 }
 
 fn load(conn: &mut DbConn, user: Id, course_id: Option<Id>) -> QueryResult<Vec<EnrollmentView>> {

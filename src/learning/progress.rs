@@ -14,23 +14,19 @@
 //!
 //! The work per event is bounded by one student's rows in one course; reads never recompute.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use diesel::prelude::*;
 
-use super::mastery;
-use crate::courses::format::{Completion, CourseFile, Quiz};
+use crate::courses::format::{Completion, CourseFile};
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, lesson_path, quiz_path};
 use crate::db::sql_types::{Id, Timestamp};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
-use crate::quizzes::attempts::store::{questions_of, AttemptRow};
-use crate::quizzes::results::final_share;
-use crate::quizzes::QuizGrade;
-use crate::schema::{courses, enrollments, lesson_completions, quiz_attempts, quiz_results};
-use crate::startup::AppState;
+use crate::schema::{courses, enrollments, lesson_completions, quiz_results};
+use crate::state::Ctx;
 
 /// Why a course's figures are refreshed; it decides what may change besides the figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,23 +37,6 @@ pub enum Cause {
     Grading,
     /// A new version was published: completion may be gained, never taken away.
     Republish,
-}
-
-/// What progress events need besides the database: the base of links in emails and the key
-/// that signs certificates.
-#[derive(Clone)]
-pub struct Ctx {
-    pub public_url: String,
-    pub signer: Arc<crate::certificates::Signer>,
-}
-
-impl AppState {
-    pub fn progress_ctx(&self) -> Ctx {
-        Ctx {
-            public_url: self.settings.public_url.clone(),
-            signer: self.signer.clone(),
-        }
-    }
 }
 
 /// The published version of a course, parsed (cached per version).
@@ -169,99 +148,6 @@ pub fn course_republished(conn: &mut DbConn, ctx: &Ctx, course_id: Id) -> ApiRes
         refresh_course(conn, ctx, *user, course_id, Cause::Republish)?;
     }
     Ok(users.len())
-}
-
-/// Share of points per competency in one graded attempt: competency -> (share, points).
-fn evidence_of(
-    quiz: &Quiz,
-    attempt: &AttemptRow,
-    grade: &QuizGrade,
-) -> BTreeMap<String, (f64, f64)> {
-    let mut sums: BTreeMap<String, (f64, f64)> = BTreeMap::new();
-    for (question, _, _) in questions_of(quiz, &attempt.snapshots()) {
-        let Some(g) = grade
-            .per_question
-            .iter()
-            .find(|p| p.question_id == question.id)
-        else {
-            continue;
-        };
-        for code in &question.competencies {
-            let entry = sums.entry(code.clone()).or_default();
-            entry.0 += g.grade.score;
-            entry.1 += g.grade.max;
-        }
-    }
-    sums.into_iter()
-        .filter(|(_, (_, max))| *max > 0.0)
-        .map(|(code, (score, max))| (code, ((score / max).clamp(0.0, 1.0), max)))
-        .collect()
-}
-
-/// After `attempt`'s grade changed to `grade` (already stored): the student's quiz result, their
-/// competency evidence and the course figures.
-pub fn attempt_graded(
-    conn: &mut DbConn,
-    ctx: &Ctx,
-    attempt: &AttemptRow,
-    quiz: &Quiz,
-    grade: &QuizGrade,
-    cause: Cause,
-) -> ApiResult<()> {
-    let user = attempt.user_id;
-    let observed = attempt.submitted_at.unwrap_or_else(Timestamp::now);
-    let evidence = if grade.needs_grading {
-        BTreeMap::new()
-    } else {
-        evidence_of(quiz, attempt, grade)
-    };
-    mastery::record_evidence(conn, user, attempt.id, observed, &evidence)?;
-
-    let rows: Vec<(String, Option<f64>, Option<f64>)> = quiz_attempts::table
-        .filter(quiz_attempts::quiz_id.eq(attempt.quiz_id))
-        .filter(quiz_attempts::user_id.eq(user))
-        .order(quiz_attempts::number)
-        .select((
-            quiz_attempts::status,
-            quiz_attempts::score,
-            quiz_attempts::max_score,
-        ))
-        .load(conn)?;
-    let shares: Vec<f64> = rows
-        .iter()
-        .filter(|(status, _, _)| status == "graded")
-        .map(|(_, score, max)| match (score, max) {
-            (Some(s), Some(m)) if *m > 0.0 => (s / m).clamp(0.0, 1.0),
-            _ => 0.0,
-        })
-        .collect();
-    let pending = rows.iter().filter(|(s, _, _)| s == "needs_grading").count() as i32;
-    let share = final_share(quiz.settings.grading_method, &shares);
-    let passed = share.is_some_and(|s| s + 1e-9 >= quiz.settings.passing_score);
-    let now = Timestamp::now();
-    let row = (
-        quiz_results::user_id.eq(user),
-        quiz_results::quiz_id.eq(attempt.quiz_id),
-        quiz_results::course_id.eq(attempt.course_id),
-        quiz_results::share.eq(share),
-        quiz_results::passed.eq(passed),
-        quiz_results::attempts_graded.eq(shares.len() as i32),
-        quiz_results::pending.eq(pending),
-        quiz_results::updated_at.eq(now),
-    );
-    crate::per_backend!(conn, |c| diesel::insert_into(quiz_results::table)
-        .values(row)
-        .on_conflict((quiz_results::user_id, quiz_results::quiz_id))
-        .do_update()
-        .set((
-            quiz_results::share.eq(share),
-            quiz_results::passed.eq(passed),
-            quiz_results::attempts_graded.eq(shares.len() as i32),
-            quiz_results::pending.eq(pending),
-            quiz_results::updated_at.eq(now),
-        ))
-        .execute(c))?;
-    refresh_course(conn, ctx, user, attempt.course_id, cause)
 }
 
 /// The course figures of one enrollment, computed from its stored facts.

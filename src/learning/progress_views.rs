@@ -19,15 +19,15 @@ use super::progress::{self, published_file};
 use super::visibility::{hidden_results, student_figures, visible_levels, Hidden};
 use crate::auth::AuthUser;
 use crate::courses::access;
+use crate::courses::access::is_enrolled;
 use crate::courses::content::locate;
 use crate::courses::format::CourseFile;
 use crate::courses::store::{item_id, lesson_path, module_path, quiz_path};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::learning::enrollments::is_enrolled;
 use crate::schema::{courses, enrollments, lesson_completions, quiz_attempts, quiz_results, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_complete_lesson, complete_lesson)

@@ -21,8 +21,6 @@ use crate::courses::store::{item_id, quiz_path};
 use crate::db::sql_types::{Id, Timestamp};
 use crate::db::DbConn;
 use crate::error::ApiResult;
-use crate::quizzes::attempts::store::AttemptRow;
-use crate::quizzes::attempts::view::reveals;
 use crate::schema::{competency_evidence, quiz_attempts};
 
 /// The student's closed attempts whose result their quiz's review policy hides right now.
@@ -51,12 +49,6 @@ fn review_of(conn: &mut DbConn, version_id: Id, course_id: Id, quiz_id: Id) -> A
         .find(|m| item_id(course_id, &quiz_path(&m.module.slug)) == quiz_id)
         .and_then(|m| m.quiz.as_ref())
         .map_or(Review::Never, |q| q.settings.review))
-}
-
-/// Whether the student may see the result of the closed attempt `a` now.
-pub fn result_visible(conn: &mut DbConn, a: &AttemptRow) -> ApiResult<bool> {
-    let review = review_of(conn, a.version_id, a.course_id, a.quiz_id)?;
-    Ok(reveals(review, a, Timestamp::now()))
 }
 
 /// The hidden results of `user` (in `course` only, when given).
@@ -92,7 +84,7 @@ pub fn hidden_results(conn: &mut DbConn, user: Id, course: Option<Id>) -> ApiRes
             Review::Immediately => continue,
             Review::Never => {}
             // Hidden until the deadline has passed; without a deadline, never hidden (as in
-            // `reveals`).
+            // `attempts::view::reveals`).
             Review::AfterDeadline => {
                 attempts = attempts.filter(quiz_attempts::deadline.ge(Timestamp::now()));
             }

@@ -14,7 +14,7 @@ use crate::domain::{parse_name, Role};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::pagination::{self, PageParams};
 use crate::schema::{cohort_members, cohorts, memberships, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_list_cohorts, list_cohorts)

@@ -15,7 +15,7 @@ use crate::db::{self, DbConn};
 use crate::domain::{parse_name, Email, Role};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::schema::{cohorts, memberships, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Rows in one file at most; larger rosters are split by the client.
 const MAX_ROWS: usize = 5000;

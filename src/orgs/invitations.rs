@@ -19,7 +19,7 @@ use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::schema::{invitations, memberships, organizations, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_my_invitations, my_invitations)

@@ -8,7 +8,6 @@ use diesel::prelude::*;
 
 use super::access;
 use super::dto::*;
-use crate::auth::tokens::{random_token, token_hash};
 use crate::auth::AuthUser;
 use crate::db::sql_types::{Id, Timestamp};
 use crate::db::{self, DbConn};
@@ -17,7 +16,8 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::mail::{self, templates};
 use crate::pagination::{self, PageParams};
 use crate::schema::{cohort_members, cohorts, invitations, memberships, organizations, users};
-use crate::startup::AppState;
+use crate::security::tokens::{random_token, token_hash};
+use crate::state::AppState;
 
 pub const INVITATION_TTL_DAYS: i64 = 14;
 

@@ -16,7 +16,7 @@ use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{self, PageParams};
 use crate::schema::{cohorts, invitations};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_list_pending, list_pending)

@@ -8,7 +8,6 @@ use super::access;
 use super::dto::*;
 use crate::auth::dto::{AcceptInvitationRequest, MeView};
 use crate::auth::queries::{find_user_by_email, insert_user, NewAccount};
-use crate::auth::tokens::token_hash;
 use crate::auth::AuthUser;
 use crate::db::sql_types::{Id, Timestamp};
 use crate::db::{self, DbConn};
@@ -16,7 +15,8 @@ use crate::domain::{parse_name, Checker, Password, Role, Slug};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{self, PageParams};
 use crate::schema::{cohort_members, invitations, memberships, organizations, users};
-use crate::startup::AppState;
+use crate::security::tokens::token_hash;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_create_org, create_org)

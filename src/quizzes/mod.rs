@@ -14,7 +14,6 @@
 //!
 //! A question comes from the course-file model ([`crate::courses::format::Question`]).
 
-pub mod attempts;
 pub mod draw;
 pub mod grading;
 pub mod quiz;

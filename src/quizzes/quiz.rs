@@ -58,21 +58,43 @@ pub fn grade_quiz(
             }
         })
         .collect();
-    let score: f64 = per_question.iter().map(|q| q.grade.score).sum();
-    let max: f64 = per_question.iter().map(|q| q.grade.max).sum();
-    let share = if max > 0.0 {
-        (score / max).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let needs_grading = per_question
-        .iter()
-        .any(|q| q.grade.correct == Correctness::NeedsGrading);
-    QuizGrade {
-        score,
-        max,
-        share,
-        per_question,
-        needs_grading,
+    QuizGrade::of(per_question)
+}
+
+impl QuizGrade {
+    /// The attempt's totals from its question grades: the one place they are computed, at
+    /// submit, on a hand grade and on a regrade.
+    pub fn of(per_question: Vec<QuestionGrade>) -> QuizGrade {
+        let score: f64 = per_question.iter().map(|q| q.grade.score).sum();
+        let max: f64 = per_question.iter().map(|q| q.grade.max).sum();
+        let share = if max > 0.0 {
+            (score / max).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let needs_grading = per_question
+            .iter()
+            .any(|q| q.grade.correct == Correctness::NeedsGrading);
+        QuizGrade {
+            score,
+            max,
+            share,
+            per_question,
+            needs_grading,
+        }
+    }
+
+    /// Recomputes the totals after question grades changed.
+    pub fn retotal(&mut self) {
+        *self = QuizGrade::of(std::mem::take(&mut self.per_question));
+    }
+
+    /// What the attempt's `status` column says of this grade.
+    pub fn status(&self) -> &'static str {
+        if self.needs_grading {
+            "needs_grading"
+        } else {
+            "graded"
+        }
     }
 }

@@ -30,7 +30,7 @@ use crate::schema::{
     cohort_members, competency_evidence, competency_mastery, course_instructors, courses,
     enrollments, memberships, quiz_attempts, users,
 };
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CompetencyRow {

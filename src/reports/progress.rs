@@ -19,7 +19,7 @@ use crate::db::{self, DbConn};
 use crate::error::{ApiResult, Problem};
 use crate::pagination::{self, Page};
 use crate::schema::{cohort_members, course_instructors, courses, enrollments, memberships, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Queryable, Serialize, ToSchema)]
 pub struct ProgressRow {

@@ -14,6 +14,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::csv_stream::{self, opt};
 use super::filters::{parse_day, parse_id, wants_csv};
 use super::stats::{correlation, mean};
+use crate::attempts::snapshot::quiz_of;
+use crate::attempts::store::quiz_home;
+use crate::attempts::store::AttemptRow;
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::format::QuestionKind;
@@ -22,12 +25,9 @@ use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::orgs::access::require_role;
-use crate::quizzes::attempts::routes::quiz_home;
-use crate::quizzes::attempts::snapshot::quiz_of;
-use crate::quizzes::attempts::store::AttemptRow;
 use crate::quizzes::QuizGrade;
 use crate::schema::{cohort_members, cohorts, memberships, quiz_attempts};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_quiz_report, quiz_report);

@@ -225,7 +225,7 @@ async fn every_documented_operation_is_served_and_nothing_else_is() {
 
     // What the server registers, from the same list it serves from.
     let served: BTreeSet<(String, String)> =
-        caravan::api_routes::served(caravan::api_routes::RouteSettings { import_limit: 1 })
+        caravan::api::served(caravan::api_routes::RouteSettings { import_limit: 1 })
             .into_iter()
             .collect();
     let undocumented: Vec<_> = served.difference(&documented).collect();

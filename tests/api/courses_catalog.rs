@@ -332,7 +332,7 @@ async fn the_first_start_imports_the_seed_catalog_for_everyone_to_browse_and_onl
     assert_eq!(courses, on_disk.len() as i64);
     let pool = app.pool.clone();
     let again = tokio::task::spawn_blocking(move || {
-        caravan::courses::transfer::import_if_empty(&pool, &seed_dir())
+        caravan::publishing::transfer::import_if_empty(&pool, &seed_dir())
     })
     .await
     .expect("join")

@@ -429,7 +429,7 @@ async fn the_sweep_issues_a_held_certificate_only_once_nothing_is_hidden() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let settings = test_settings(dir.path(), app.database_url.clone());
-    let ctx = caravan::learning::progress::Ctx {
+    let ctx = caravan::state::Ctx {
         public_url: settings.public_url.clone(),
         signer: std::sync::Arc::new(
             caravan::certificates::Signer::from_settings(&settings).unwrap(),

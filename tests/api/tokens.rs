@@ -2,8 +2,8 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use caravan::auth::tokens::TokenKeys;
 use caravan::config::Secret;
+use caravan::security::tokens::TokenKeys;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::json;
 

@@ -13,7 +13,7 @@ use crate::courses::store::{item_id, lesson_path, module_path, Files};
 use crate::db::sql_types::Id;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

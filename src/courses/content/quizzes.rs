@@ -18,7 +18,7 @@ use crate::courses::store::{self, item_id, question_path, quiz_path, Files};
 use crate::db::sql_types::Id;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 fn toml_of(json: Value) -> ApiResult<toml::Value> {
     toml::Value::try_from(json).map_err(|e| ApiError::Unprocessable {

@@ -2,6 +2,7 @@
 //! published version they came from; deadline from the time limit), autosave, submit and grade,
 //! with results shown as the quiz's review policy allows.
 
+pub mod graded;
 pub mod idempotency;
 pub mod manual;
 pub mod regrade;

@@ -8,17 +8,18 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::routes::quiz_home;
+use super::store::quiz_home;
 use super::store::{self, questions_of, AttemptRow};
 use super::view::{attempt_view, AttemptView};
 use crate::auth::AuthUser;
 use crate::courses::access;
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{Id, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::learning::progress::Cause;
 use crate::quizzes::{Correctness, QuizGrade};
 use crate::schema::{attempt_grade_events, quiz_attempts, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_grading_queue, grading_queue)
@@ -192,29 +193,8 @@ pub async fn grade_by_hand(
         } else {
             Correctness::Partial
         };
-        grade.score = grade.per_question.iter().map(|p| p.grade.score).sum();
-        grade.share = if grade.max > 0.0 {
-            grade.score / grade.max
-        } else {
-            0.0
-        };
-        grade.needs_grading = grade
-            .per_question
-            .iter()
-            .any(|p| p.grade.correct == Correctness::NeedsGrading);
-        let status = if grade.needs_grading {
-            "needs_grading"
-        } else {
-            "graded"
-        };
-        diesel::update(quiz_attempts::table.find(attempt.id))
-            .set((
-                quiz_attempts::status.eq(status),
-                quiz_attempts::score.eq(grade.score),
-                quiz_attempts::result
-                    .eq(JsonValue(serde_json::to_value(&grade).unwrap_or_default())),
-            ))
-            .execute(conn)?;
+        grade.retotal();
+        super::graded::store_grade(conn, attempt.id, &grade)?;
         diesel::insert_into(attempt_grade_events::table)
             .values((
                 attempt_grade_events::id.eq(Id::new()),
@@ -227,14 +207,7 @@ pub async fn grade_by_hand(
                 attempt_grade_events::created_at.eq(Timestamp::now()),
             ))
             .execute(conn)?;
-        crate::learning::progress::attempt_graded(
-            conn,
-            &ctx,
-            &attempt,
-            &quiz,
-            &grade,
-            crate::learning::progress::Cause::Grading,
-        )?;
+        super::graded::grade_changed(conn, &ctx, &attempt, &quiz, &grade, Cause::Grading)?;
         let attempt = store::readable_attempt(conn, user.id, attempt_id)?;
         Ok(attempt_view(&attempt, &quiz, true))
     })

@@ -9,19 +9,20 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::routes::quiz_home;
 use super::snapshot::quiz_of;
+use super::store::quiz_home;
 use super::store::AttemptRow;
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::store::{parse_stored, version_files};
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{Id, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::learning::progress::{Cause, Ctx};
-use crate::quizzes::{grade, grade_missing, parse_response, Correctness, Draw, QuizGrade};
+use crate::learning::progress::Cause;
+use crate::quizzes::{grade, grade_missing, parse_response, Draw, QuizGrade};
 use crate::schema::{attempt_grade_events, quiz_attempts};
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::state::Ctx;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_regrade_quiz, regrade_quiz);
@@ -95,39 +96,10 @@ fn regrade_attempt(
         }
     }
     if changed > 0 {
-        result.score = result.per_question.iter().map(|p| p.grade.score).sum();
-        result.max = result.per_question.iter().map(|p| p.grade.max).sum();
-        result.share = if result.max > 0.0 {
-            result.score / result.max
-        } else {
-            0.0
-        };
-        result.needs_grading = result
-            .per_question
-            .iter()
-            .any(|p| p.grade.correct == Correctness::NeedsGrading);
-        diesel::update(quiz_attempts::table.find(attempt.id))
-            .set((
-                quiz_attempts::score.eq(result.score),
-                quiz_attempts::max_score.eq(result.max),
-                quiz_attempts::status.eq(if result.needs_grading {
-                    "needs_grading"
-                } else {
-                    "graded"
-                }),
-                quiz_attempts::result
-                    .eq(JsonValue(serde_json::to_value(&result).unwrap_or_default())),
-            ))
-            .execute(conn)?;
+        result.retotal();
+        super::graded::store_grade(conn, attempt.id, &result)?;
         // The student's quiz result, mastery and course completion follow the new grade.
-        crate::learning::progress::attempt_graded(
-            conn,
-            ctx,
-            attempt,
-            quiz,
-            &result,
-            Cause::Grading,
-        )?;
+        super::graded::grade_changed(conn, ctx, attempt, quiz, &result, Cause::Grading)?;
     }
     Ok(changed)
 }

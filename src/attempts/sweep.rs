@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::db::{self, Pool};
-use crate::learning::progress::Ctx;
+use crate::state::Ctx;
 
 pub async fn run(pool: Pool, ctx: Ctx, every: Duration, mut shutdown: watch::Receiver<bool>) {
     loop {

@@ -9,17 +9,17 @@ use std::path::Path;
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 
-use super::access;
-use super::dto::*;
-use super::format::{self, Diagnostic};
-use super::store::{self, Files, ImportOutcome};
-use super::views;
 use crate::auth::AuthUser;
+use crate::courses::access;
+use crate::courses::dto::*;
+use crate::courses::format::{self, Diagnostic};
+use crate::courses::store::{self, Files, ImportOutcome};
+use crate::courses::views;
 use crate::db::sql_types::Id;
 use crate::db::{self, DbConn, Pool};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::schema::courses;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
     let import_limit = r.settings.import_limit;
@@ -27,7 +27,7 @@ pub fn routes(r: &mut ApiRoutes) {
         resource.app_data(
             web::JsonConfig::default()
                 .limit(import_limit)
-                .error_handler(crate::startup::json_error),
+                .error_handler(crate::error::json_error),
         )
     })
     .add(__path_export_course, export_course);
@@ -53,7 +53,7 @@ fn per_course(files: BTreeMap<String, String>) -> BTreeMap<String, Files> {
 /// as in the first import into an empty database).
 pub fn import_tree(
     pool: &Pool,
-    ctx: Option<&crate::learning::progress::Ctx>,
+    ctx: Option<&crate::state::Ctx>,
     dir: &Path,
     mut progress: impl FnMut(usize, usize, &str, ImportOutcome),
 ) -> Result<Vec<(String, ImportOutcome)>, ImportTreeError> {
@@ -170,7 +170,7 @@ fn check_prerequisites(
     file: &format::CourseFile,
 ) -> ApiResult<()> {
     let wanted = &file.course.prerequisites;
-    let found = super::authoring::visible_slugs(conn, user, org, wanted)?;
+    let found = crate::courses::authoring::visible_slugs(conn, user, org, wanted)?;
     let missing: Vec<&String> = wanted.iter().filter(|s| !found.contains(s)).collect();
     if missing.is_empty() {
         Ok(())
@@ -250,7 +250,7 @@ pub async fn import_course(
     let response = db::transaction(&state.pool, move |conn| {
         // The caller may author in the namespace before anything in it is looked up, so a
         // stranger to the organization learns nothing of its slugs.
-        super::authoring::require_author_in(conn, user.id, body.org_id)?;
+        crate::courses::authoring::require_author_in(conn, user.id, body.org_id)?;
         check_prerequisites(conn, user.id, body.org_id, &file)?;
         // The slug is looked up in the organization the upload is for (the platform-wide
         // courses without one): another organization's course of that slug is not in the way.
@@ -303,21 +303,22 @@ pub async fn import_course(
 }
 
 #[utoipa::path(get, path = "/api/v1/courses/{course_id}/export", tag = "authoring", security(("bearer" = [])),
-    params(("course_id" = String, Path), super::catalog::VersionQuery),
+    params(("course_id" = String, Path), crate::courses::catalog::VersionQuery),
     responses((status = 200, body = CourseFiles, description = "The course in the course-file format, answer keys included"),
         (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn export_course(
     state: web::Data<AppState>,
     user: AuthUser,
     path: web::Path<Id>,
-    query: web::Query<super::catalog::VersionQuery>,
+    query: web::Query<crate::courses::catalog::VersionQuery>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     let want_draft = query.version.as_deref() == Some("draft");
     let files = db::run(&state.pool, move |conn| {
         // The files hold the answer keys: authors only.
         let course = access::editable(conn, user.id, course_id)?;
-        let version = super::catalog::version_for(conn, Some(user.id), &course, want_draft)?;
+        let version =
+            crate::courses::catalog::version_for(conn, Some(user.id), &course, want_draft)?;
         Ok(store::version_files(conn, version)?.1)
     })
     .await?;

@@ -54,7 +54,7 @@ impl PasswordHasher {
         }
         Ok(Self {
             jobs,
-            dummy_hash: Arc::new(hash_blocking(&crate::auth::tokens::random_token())?),
+            dummy_hash: Arc::new(hash_blocking(&crate::security::tokens::random_token())?),
         })
     }
 

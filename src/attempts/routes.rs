@@ -3,8 +3,7 @@
 //! unique (quiz, student, number) index and updates conditional on `status = 'open'`.
 
 use crate::api_routes::ApiRoutes;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, OnceLock};
+use std::collections::BTreeMap;
 
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use chrono::Duration;
@@ -15,20 +14,19 @@ use utoipa::ToSchema;
 
 use super::idempotency;
 use super::snapshot::{build, quiz_of};
-use super::store::{self, own_attempt, questions_of, settle, AttemptRow};
+use super::store::{self, own_attempt, questions_of, quiz_home, settle, AttemptRow};
 use super::view::{attempt_view, AttemptView};
 use crate::auth::AuthUser;
 use crate::courses::access;
-use crate::courses::content::locate;
+use crate::courses::access::is_enrolled;
 use crate::courses::store::{parse_stored, version_files};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::learning::enrollments::is_enrolled;
-use crate::learning::progress::Ctx;
 use crate::quizzes::parse_response;
 use crate::schema::quiz_attempts;
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::state::Ctx;
 
 pub fn routes(r: &mut ApiRoutes) {
     r.add(__path_start_attempt, start_attempt)
@@ -74,29 +72,6 @@ fn parse_submit_body(raw: &[u8]) -> ApiResult<SubmitRequest> {
         ),
         report: None,
     })
-}
-
-/// The module slug of a quiz id, and its course. A quiz id is derived from its course id and
-/// module slug, so the answer for an id never changes: it is remembered (bounded) and the
-/// attempt paths skip a query per request.
-pub(crate) fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> ApiResult<(Id, String)> {
-    static HOMES: OnceLock<Mutex<HashMap<Id, (Id, String)>>> = OnceLock::new();
-    let homes = HOMES.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(hit) = homes.lock().ok().and_then(|h| h.get(&quiz_id).cloned()) {
-        return Ok(hit);
-    }
-    let (course_id, path) = locate(conn, quiz_id, "quiz")?;
-    let home = (
-        course_id,
-        path.strip_prefix("quiz/").unwrap_or_default().to_owned(),
-    );
-    if let Ok(mut h) = homes.lock() {
-        if h.len() >= 4096 {
-            h.clear();
-        }
-        h.insert(quiz_id, home.clone());
-    }
-    Ok(home)
 }
 
 /// Responses in a request are many at most as the attempt has questions; each must be for one of

@@ -3,22 +3,24 @@
 //! attempt past its deadline (plus a short grace for network delay) is closed and graded with its
 //! saved answers the next time anyone touches it.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::Duration;
 use diesel::prelude::*;
 use serde_json::Value;
 
 use super::snapshot::{quiz_of, Snapshot};
+use crate::courses::content::locate;
 use crate::courses::format::{CourseFile, Question, Quiz};
 use crate::courses::store::parsed_version;
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::DbConn;
 use crate::error::ApiError;
-use crate::learning::progress::{Cause, Ctx};
+use crate::learning::progress::Cause;
 use crate::quizzes::{grade_quiz, parse_response, Draw, QuizGrade, Response};
 use crate::schema::quiz_attempts;
+use crate::state::Ctx;
 
 /// Answers arriving this long after the deadline still count (clock skew, slow networks).
 pub const GRACE_SECS: i64 = 30;
@@ -98,6 +100,29 @@ pub fn readable_attempt(conn: &mut DbConn, caller: Id, id: Id) -> Result<Attempt
     }
 }
 
+/// The module slug of a quiz id, and its course. A quiz id is derived from its course id and
+/// module slug, so the answer for an id never changes: it is remembered (bounded) and the
+/// attempt paths skip a query per request.
+pub fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> Result<(Id, String), ApiError> {
+    static HOMES: OnceLock<Mutex<HashMap<Id, (Id, String)>>> = OnceLock::new();
+    let homes = HOMES.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = homes.lock().ok().and_then(|h| h.get(&quiz_id).cloned()) {
+        return Ok(hit);
+    }
+    let (course_id, path) = locate(conn, quiz_id, "quiz")?;
+    let home = (
+        course_id,
+        path.strip_prefix("quiz/").unwrap_or_default().to_owned(),
+    );
+    if let Ok(mut h) = homes.lock() {
+        if h.len() >= 4096 {
+            h.clear();
+        }
+        h.insert(quiz_id, home.clone());
+    }
+    Ok(home)
+}
+
 /// Closes every open attempt whose deadline (plus grace) has passed; returns how many. Run by the
 /// background sweep so abandoned attempts are graded even if nobody opens them again.
 pub fn sweep_expired(conn: &mut DbConn, ctx: &Ctx) -> Result<usize, ApiError> {
@@ -110,7 +135,7 @@ pub fn sweep_expired(conn: &mut DbConn, ctx: &Ctx) -> Result<usize, ApiError> {
         .load(conn)?;
     let mut closed = 0;
     for attempt in expired {
-        let (_, slug) = super::routes::quiz_home(conn, attempt.quiz_id)?;
+        let (_, slug) = quiz_home(conn, attempt.quiz_id)?;
         if settle(conn, ctx, attempt, &slug)?.status != "open" {
             closed += 1;
         }
@@ -213,17 +238,12 @@ pub fn close(
     grade: &QuizGrade,
 ) -> Result<Option<AttemptRow>, ApiError> {
     let mut closed = attempt.clone();
-    closed.status = if grade.needs_grading {
-        "needs_grading"
-    } else {
-        "graded"
-    }
-    .to_owned();
-    closed.answers = JsonValue(serde_json::to_value(answers).unwrap_or_default());
+    closed.status = grade.status().to_owned();
+    closed.answers = JsonValue::of(answers)?;
     closed.submitted_at = Some(Timestamp::now());
     closed.score = Some(grade.score);
     closed.max_score = Some(grade.max);
-    closed.result = Some(JsonValue(serde_json::to_value(grade).unwrap_or_default()));
+    closed.result = Some(JsonValue::of(grade)?);
     let n = diesel::update(
         quiz_attempts::table
             .find(attempt.id)
@@ -242,7 +262,7 @@ pub fn close(
         return Ok(None);
     }
     // The student's quiz result, mastery and course progress change in the same transaction.
-    crate::learning::progress::attempt_graded(conn, ctx, &closed, quiz, grade, Cause::Trainee)?;
+    super::graded::grade_changed(conn, ctx, &closed, quiz, grade, Cause::Trainee)?;
     Ok(Some(closed))
 }
 
