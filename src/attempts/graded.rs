@@ -44,9 +44,9 @@ fn evidence_of(
     quiz: &Quiz,
     attempt: &AttemptRow,
     grade: &QuizGrade,
-) -> BTreeMap<String, (f64, f64)> {
+) -> QueryResult<BTreeMap<String, (f64, f64)>> {
     let mut sums: BTreeMap<String, (f64, f64)> = BTreeMap::new();
-    for (question, _, _) in questions_of(quiz, &attempt.snapshots()) {
+    for (question, _, _) in questions_of(quiz, &attempt.snapshots()?) {
         let Some(g) = grade
             .per_question
             .iter()
@@ -60,10 +60,11 @@ fn evidence_of(
             entry.1 += g.grade.max;
         }
     }
-    sums.into_iter()
+    Ok(sums
+        .into_iter()
         .filter(|(_, (_, max))| *max > 0.0)
         .map(|(code, (score, max))| (code, ((score / max).clamp(0.0, 1.0), max)))
-        .collect()
+        .collect())
 }
 
 /// After `attempt`'s grade changed to `grade` (already stored on the attempt): its competency
@@ -82,7 +83,7 @@ pub fn grade_changed(
     let evidence = if grade.needs_grading {
         BTreeMap::new()
     } else {
-        evidence_of(quiz, attempt, grade)
+        evidence_of(quiz, attempt, grade)?
     };
     crate::learning::mastery::record_evidence(conn, user, attempt.id, observed, &evidence)?;
 

@@ -78,12 +78,9 @@ pub async fn grading_queue(
         let mut items = Vec::with_capacity(rows.len());
         for (attempt, student_name) in rows {
             let (_, quiz) = store::source(conn, &attempt, &slug)?;
-            let grade: Option<QuizGrade> = attempt
-                .result
-                .as_ref()
-                .and_then(|r| serde_json::from_value(r.0.clone()).ok());
-            let saved = attempt.saved();
-            let pending = questions_of(&quiz, &attempt.snapshots())
+            let grade = attempt.grade()?;
+            let saved = attempt.saved()?;
+            let pending = questions_of(&quiz, &attempt.snapshots()?)
                 .into_iter()
                 .filter(|(q, _, _)| {
                     grade.as_ref().is_some_and(|g| {
@@ -159,7 +156,7 @@ pub async fn grade_by_hand(
             ));
         }
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
-        let questions = questions_of(&quiz, &attempt.snapshots());
+        let questions = questions_of(&quiz, &attempt.snapshots()?);
         let (question, _, _) = questions
             .iter()
             .find(|(_, _, s)| s.question_id == b.question_id)
@@ -170,13 +167,9 @@ pub async fn grade_by_hand(
                 format!("must be between 0 and {}", question.points),
             ));
         }
-        let mut grade: QuizGrade = attempt
-            .result
-            .as_ref()
-            .and_then(|r| serde_json::from_value(r.0.clone()).ok())
-            .ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("closed attempt without a result"))
-            })?;
+        let mut grade: QuizGrade = attempt.grade()?.ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!("closed attempt without a result"))
+        })?;
         let entry = grade
             .per_question
             .iter_mut()
@@ -209,7 +202,7 @@ pub async fn grade_by_hand(
             .execute(conn)?;
         super::graded::grade_changed(conn, &ctx, &attempt, &quiz, &grade, Cause::Grading)?;
         let attempt = store::readable_attempt(conn, user.id, attempt_id)?;
-        Ok(attempt_view(&attempt, &quiz, true))
+        Ok(attempt_view(&attempt, &quiz, true)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -19,7 +19,7 @@ use crate::db::sql_types::{Id, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::learning::progress::Cause;
-use crate::quizzes::{grade, grade_missing, parse_response, Draw, QuizGrade};
+use crate::quizzes::{grade, grade_missing, parse_response, Draw};
 use crate::schema::{attempt_grade_events, quiz_attempts};
 use crate::state::AppState;
 use crate::state::Ctx;
@@ -43,16 +43,12 @@ fn regrade_attempt(
     attempt: &AttemptRow,
     quiz: &crate::courses::format::Quiz,
 ) -> ApiResult<usize> {
-    let Some(mut result) = attempt
-        .result
-        .as_ref()
-        .and_then(|r| serde_json::from_value::<QuizGrade>(r.0.clone()).ok())
-    else {
+    let Some(mut result) = attempt.grade()? else {
         return Ok(0);
     };
-    let saved = attempt.saved();
+    let saved = attempt.saved()?;
     let mut changed = 0;
-    for snap in attempt.snapshots() {
+    for snap in attempt.snapshots()? {
         let Some(question) = quiz.questions.iter().find(|q| q.id == snap.key) else {
             continue;
         };

@@ -83,7 +83,7 @@ fn merge_answers(
     input: Vec<AnswerInput>,
 ) -> ApiResult<BTreeMap<String, Value>> {
     let (_, quiz) = store::source(conn, attempt, module_slug)?;
-    let questions = questions_of(&quiz, &attempt.snapshots());
+    let questions = questions_of(&quiz, &attempt.snapshots()?);
     if input.len() > questions.len() {
         return Err(ApiError::invalid(
             "answers",
@@ -93,7 +93,7 @@ fn merge_answers(
             ),
         ));
     }
-    let mut saved = attempt.saved();
+    let mut saved = attempt.saved()?;
     let mut errors = Vec::new();
     for (i, a) in input.into_iter().enumerate() {
         match questions
@@ -227,9 +227,7 @@ pub async fn start_attempt(
                 quiz_attempts::number.eq(earlier.len() as i32 + 1),
                 quiz_attempts::status.eq("open"),
                 quiz_attempts::seed.eq(seed as i64),
-                quiz_attempts::questions.eq(JsonValue(
-                    serde_json::to_value(&snapshots).unwrap_or_default(),
-                )),
+                quiz_attempts::questions.eq(JsonValue::of(&snapshots)?),
                 quiz_attempts::answers.eq(JsonValue(serde_json::json!({}))),
                 quiz_attempts::started_at.eq(now),
                 quiz_attempts::deadline.eq(deadline),
@@ -244,7 +242,8 @@ pub async fn start_attempt(
                 other => other,
             })?;
         let attempt = own_attempt(conn, user.id, id)?;
-        let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)).unwrap_or_default();
+        let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)?)
+            .map_err(anyhow::Error::from)?;
         if let Some(k) = &key {
             idempotency::record(conn, user.id, k, &hash, 201, &body)?;
         }
@@ -280,7 +279,7 @@ pub async fn get_attempt(
         let (_, slug) = quiz_home(conn, attempt.quiz_id)?;
         let attempt = settle(conn, &ctx, attempt, &slug)?;
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
-        Ok(attempt_view(&attempt, &quiz, attempt.user_id != user.id))
+        Ok(attempt_view(&attempt, &quiz, attempt.user_id != user.id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -324,7 +323,7 @@ pub async fn save_answers(
                 .find(attempt.id)
                 .filter(quiz_attempts::status.eq("open")),
         )
-        .set(quiz_attempts::answers.eq(JsonValue(serde_json::to_value(&saved).unwrap_or_default())))
+        .set(quiz_attempts::answers.eq(JsonValue::of(&saved)?))
         .execute(conn)?;
         if n != 1 {
             let now = own_attempt(conn, user.id, attempt_id)?;
@@ -332,7 +331,7 @@ pub async fn save_answers(
         }
         let attempt = own_attempt(conn, user.id, attempt_id)?;
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
-        Ok(Ok(attempt_view(&attempt, &quiz, false)))
+        Ok(Ok(attempt_view(&attempt, &quiz, false)?))
     })
     .await?;
     // A deadline that closed the attempt on this request still commits the closing.
@@ -377,15 +376,16 @@ pub async fn submit_attempt(
         }
         let saved = match body.answers {
             Some(input) => merge_answers(conn, &attempt, &slug, input)?,
-            None => attempt.saved(),
+            None => attempt.saved()?,
         };
         let (_, quiz) = store::source(conn, &attempt, &slug)?;
-        let grade = store::grade(&questions_of(&quiz, &attempt.snapshots()), &saved);
+        let grade = store::grade(&questions_of(&quiz, &attempt.snapshots()?), &saved);
         let Some(attempt) = store::close(conn, &ctx, &attempt, &quiz, &saved, &grade)? else {
             let now = own_attempt(conn, user.id, attempt_id)?;
             return Ok(Err(closed_error(&now)));
         };
-        let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)).unwrap_or_default();
+        let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)?)
+            .map_err(anyhow::Error::from)?;
         if let Some(k) = &key {
             idempotency::record(conn, user.id, k, &hash, 200, &body)?;
         }

@@ -46,13 +46,22 @@ pub struct AttemptRow {
 }
 
 impl AttemptRow {
-    pub fn snapshots(&self) -> Vec<Snapshot> {
-        serde_json::from_value(self.questions.0.clone()).unwrap_or_default()
+    /// The questions drawn for the attempt, in the order shown.
+    pub fn snapshots(&self) -> QueryResult<Vec<Snapshot>> {
+        self.questions.decode("attempt questions")
     }
 
     /// Saved responses by question id (the raw JSON, validated when saved).
-    pub fn saved(&self) -> BTreeMap<String, Value> {
-        serde_json::from_value(self.answers.0.clone()).unwrap_or_default()
+    pub fn saved(&self) -> QueryResult<BTreeMap<String, Value>> {
+        self.answers.decode("attempt answers")
+    }
+
+    /// The grade stored when the attempt closed; None while it is open.
+    pub fn grade(&self) -> QueryResult<Option<QuizGrade>> {
+        self.result
+            .as_ref()
+            .map(|r| r.decode("attempt result"))
+            .transpose()
     }
 
     pub fn expired(&self, now: Timestamp) -> bool {
@@ -278,8 +287,8 @@ pub fn settle(
         return Ok(attempt);
     }
     let (_, quiz) = source(conn, &attempt, module_slug)?;
-    let questions = questions_of(&quiz, &attempt.snapshots());
-    let saved = attempt.saved();
+    let questions = questions_of(&quiz, &attempt.snapshots()?);
+    let saved = attempt.saved()?;
     match close(
         conn,
         ctx,

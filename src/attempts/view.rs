@@ -10,9 +10,11 @@ use utoipa::ToSchema;
 use super::snapshot::{correct_answer, student_view, StudentQuestion};
 use super::store::{questions_of, AttemptRow};
 use crate::courses::format::{Quiz, Review};
+use diesel::QueryResult;
+
 use crate::db::sql_types::{Id, Timestamp};
 use crate::quizzes::wire::CorrectAnswer;
-use crate::quizzes::{Correctness, QuizGrade};
+use crate::quizzes::Correctness;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttemptView {
@@ -79,13 +81,9 @@ pub fn reveals(review: Review, attempt: &AttemptRow, now: Timestamp) -> bool {
 
 /// The attempt for its student (`staff` false: results as the review policy allows) or for course
 /// staff (`staff` true: results as soon as the attempt is closed).
-pub fn attempt_view(attempt: &AttemptRow, quiz: &Quiz, staff: bool) -> AttemptView {
-    let questions = questions_of(quiz, &attempt.snapshots());
-    let grade: Option<QuizGrade> = attempt
-        .result
-        .as_ref()
-        .and_then(|r| serde_json::from_value(r.0.clone()).ok());
-    let result = match grade {
+pub fn attempt_view(attempt: &AttemptRow, quiz: &Quiz, staff: bool) -> QueryResult<AttemptView> {
+    let questions = questions_of(quiz, &attempt.snapshots()?);
+    let result = match attempt.grade()? {
         Some(g)
             if (staff && attempt.status != "open")
                 || reveals(quiz.settings.review, attempt, Timestamp::now()) =>
@@ -114,7 +112,7 @@ pub fn attempt_view(attempt: &AttemptRow, quiz: &Quiz, staff: bool) -> AttemptVi
         }
         _ => None,
     };
-    AttemptView {
+    Ok(AttemptView {
         id: attempt.id,
         quiz_id: attempt.quiz_id,
         course_id: attempt.course_id,
@@ -127,7 +125,7 @@ pub fn attempt_view(attempt: &AttemptRow, quiz: &Quiz, staff: bool) -> AttemptVi
             .iter()
             .map(|(q, _, s)| student_view(q, s))
             .collect(),
-        answers: attempt.saved(),
+        answers: attempt.saved()?,
         result,
-    }
+    })
 }

@@ -129,12 +129,12 @@ pub fn version_number(conn: &mut DbConn, version_id: Id) -> QueryResult<i32> {
         .first(conn)
 }
 
-pub fn version_files(conn: &mut DbConn, version_id: Id) -> QueryResult<(i32, Files)> {
+pub fn version_files(conn: &mut DbConn, version_id: Id) -> ApiResult<(i32, Files)> {
     let (number, files): (i32, JsonValue) = course_versions::table
         .find(version_id)
         .select((course_versions::number, course_versions::files))
         .first(conn)?;
-    Ok((number, serde_json::from_value(files.0).unwrap_or_default()))
+    Ok((number, files.decode("course version files")?))
 }
 
 /// A published version, parsed: the one reader every published-content path shares (course
@@ -389,7 +389,7 @@ fn insert_version(
             course_versions::id.eq(id),
             course_versions::course_id.eq(course_id),
             course_versions::number.eq(number),
-            course_versions::files.eq(JsonValue(serde_json::to_value(files).unwrap_or_default())),
+            course_versions::files.eq(JsonValue::of(files)?),
             course_versions::created_by.eq(actor),
             course_versions::created_at.eq(now),
             course_versions::published_at.eq(published.then_some(now)),
@@ -462,10 +462,7 @@ pub fn save_draft(
     match course.draft_version_id {
         Some(draft) => {
             diesel::update(course_versions::table.find(draft))
-                .set(
-                    course_versions::files
-                        .eq(JsonValue(serde_json::to_value(files).unwrap_or_default())),
-                )
+                .set(course_versions::files.eq(JsonValue::of(files)?))
                 .execute(conn)?;
         }
         None => {

@@ -288,9 +288,10 @@ where
 /// A deferred SQLite transaction that reads and then writes fails at once with SQLITE_BUSY when
 /// another connection wrote in between (the busy timeout cannot help an upgrade), so under parallel
 /// requests every read-then-write transaction would fail at random. PostgreSQL gets a plain `BEGIN`.
-pub fn in_transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, ApiError>
+pub fn in_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     match conn {

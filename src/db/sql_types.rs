@@ -15,6 +15,7 @@ use diesel::expression::AsExpression;
 use diesel::pg::{Pg, PgValue};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sqlite::{Sqlite, SqliteValue};
+use diesel::QueryResult;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -151,8 +152,24 @@ pub struct JsonValue(pub serde_json::Value);
 impl JsonValue {
     /// `value` as stored JSON. Fails only for a value serde cannot represent as JSON (a map with
     /// non-string keys), which is a bug, not bad input.
-    pub fn of<T: serde::Serialize>(value: &T) -> anyhow::Result<JsonValue> {
-        Ok(JsonValue(serde_json::to_value(value)?))
+    pub fn of<T: serde::Serialize>(value: &T) -> QueryResult<JsonValue> {
+        serde_json::to_value(value)
+            .map(JsonValue)
+            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
+    }
+
+    /// The stored JSON as a `T`. JSON Caravan wrote that no longer reads as what it should be is
+    /// corrupt data: an error naming `what` (a 500 at the edge, logged with this cause), never
+    /// an empty default that would pass for real data.
+    ///
+    /// The error is diesel's `DeserializationError`, as for a column that does not read, so a
+    /// store returns it as any other `QueryResult` error.
+    pub fn decode<T: serde::de::DeserializeOwned>(&self, what: &str) -> QueryResult<T> {
+        serde_json::from_value(self.0.clone()).map_err(|e| {
+            diesel::result::Error::DeserializationError(
+                format!("stored {what} is corrupt: {e}").into(),
+            )
+        })
     }
 }
 

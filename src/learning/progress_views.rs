@@ -289,7 +289,7 @@ pub async fn my_progress(state: web::Data<AppState>, user: AuthUser) -> ApiResul
             .find(user.id)
             .select(users::target_markets)
             .first(conn)?;
-        let targets: Vec<String> = serde_json::from_value(targets.0).unwrap_or_default();
+        let targets: Vec<String> = targets.decode("target markets")?;
         Ok(MyProgress {
             courses,
             competencies: competency_list(&levels, None),

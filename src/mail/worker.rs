@@ -108,50 +108,34 @@ pub struct OutboxRow {
     pub attempts: i32,
 }
 
-/// Reserves up to `BATCH` due messages for this worker.
+/// Reserves up to `BATCH` due messages for this worker: marks them leased in one transaction,
+/// then reads them. The query is written once; PostgreSQL adds `FOR UPDATE SKIP LOCKED` so
+/// workers on several instances take different rows, SQLite needs nothing more, since its
+/// `BEGIN IMMEDIATE` lets one writer in at a time.
 fn claim(conn: &mut DbConn) -> QueryResult<Vec<OutboxRow>> {
     let now = Timestamp::now();
     let lease = now.plus(chrono::Duration::seconds(CLAIM_LEASE_SECS));
-    let ids: Vec<Id> = match conn {
-        DbConn::Pg(c) => c.transaction(|c| {
-            let ids: Vec<Id> = outbox::table
-                .filter(outbox::status.eq("pending"))
-                .filter(outbox::next_attempt_at.le(now))
-                .filter(
-                    outbox::locked_until
-                        .is_null()
-                        .or(outbox::locked_until.lt(now)),
-                )
-                .order(outbox::next_attempt_at)
-                .limit(BATCH)
-                .select(outbox::id)
-                .for_update()
-                .skip_locked()
-                .load(c)?;
-            diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-                .set(outbox::locked_until.eq(lease))
-                .execute(c)?;
-            Ok::<_, diesel::result::Error>(ids)
-        })?,
-        DbConn::Sqlite(c) => c.immediate_transaction(|c| {
-            let ids: Vec<Id> = outbox::table
-                .filter(outbox::status.eq("pending"))
-                .filter(outbox::next_attempt_at.le(now))
-                .filter(
-                    outbox::locked_until
-                        .is_null()
-                        .or(outbox::locked_until.lt(now)),
-                )
-                .order(outbox::next_attempt_at)
-                .limit(BATCH)
-                .select(outbox::id)
-                .load(c)?;
-            diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-                .set(outbox::locked_until.eq(lease))
-                .execute(c)?;
-            Ok::<_, diesel::result::Error>(ids)
-        })?,
-    };
+    let due = outbox::table
+        .filter(outbox::status.eq("pending"))
+        .filter(outbox::next_attempt_at.le(now))
+        .filter(
+            outbox::locked_until
+                .is_null()
+                .or(outbox::locked_until.lt(now)),
+        )
+        .order(outbox::next_attempt_at)
+        .limit(BATCH)
+        .select(outbox::id);
+    let ids: Vec<Id> = db::in_transaction(conn, |conn| {
+        let ids: Vec<Id> = match conn {
+            DbConn::Pg(c) => due.for_update().skip_locked().load(c)?,
+            DbConn::Sqlite(c) => due.load(c)?,
+        };
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+            .set(outbox::locked_until.eq(lease))
+            .execute(conn)?;
+        Ok::<_, diesel::result::Error>(ids)
+    })?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -79,7 +79,7 @@ pub fn import_tree(
             progress(done + 1, total, &slug, outcome);
             results.push((slug, outcome));
         }
-        Ok(results)
+        Ok::<_, ApiError>(results)
     })
     .map_err(|e| ImportTreeError::Database(e.to_string()))
 }

@@ -198,11 +198,11 @@ fn rows(
     let ids: Vec<Id> = people.iter().map(|p| p.0).collect();
     let levels = org_levels(conn, scope.org, &ids)?;
     let empty = BTreeMap::new();
-    Ok(people
+    people
         .into_iter()
         .map(|(user_id, email, display_name, targets)| {
             let mine = levels.get(&user_id).unwrap_or(&empty);
-            let target_markets: Vec<String> = serde_json::from_value(targets.0).unwrap_or_default();
+            let target_markets: Vec<String> = targets.decode("target markets")?;
             let ready_markets = framework()
                 .markets
                 .iter()
@@ -213,7 +213,7 @@ fn rows(
                 Some(m) => vec![m],
                 None => target_markets.iter().collect(),
             };
-            CompetencyRow {
+            Ok(CompetencyRow {
                 user_id,
                 email,
                 display_name,
@@ -224,9 +224,9 @@ fn rows(
                     .collect(),
                 ready_markets,
                 target_markets,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 fn header(market: Option<&str>) -> Vec<String> {

@@ -6,6 +6,8 @@
 use crate::api_routes::ApiRoutes;
 use std::collections::BTreeMap;
 
+use serde_json::Value;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::csv_stream::{self, opt};
 use super::filters::{parse_day, parse_id, wants_csv};
 use super::stats::{correlation, mean};
-use crate::attempts::snapshot::quiz_of;
+use crate::attempts::snapshot::{quiz_of, Snapshot};
 use crate::attempts::store::quiz_home;
 use crate::attempts::store::AttemptRow;
 use crate::auth::AuthUser;
@@ -164,7 +166,7 @@ pub async fn quiz_report(
         )?;
         let quiz = quiz_of(&file, &slug).cloned().ok_or(ApiError::NotFound)?;
         let attempts = org_attempts(conn, org_id, quiz_id, cohort, from, to)?;
-        Ok(build(quiz_id, &quiz, &attempts))
+        Ok(build(quiz_id, &quiz, &attempts)?)
     })
     .await?;
     if csv {
@@ -205,18 +207,27 @@ fn questions_csv(report: &QuizReport) -> ApiResult<HttpResponse> {
     )
 }
 
-fn build(quiz_id: Id, quiz: &crate::courses::format::Quiz, attempts: &[AttemptRow]) -> QuizReport {
-    let graded: Vec<(&AttemptRow, QuizGrade)> = attempts
-        .iter()
-        .filter_map(|a| {
-            a.result
-                .as_ref()
-                .and_then(|r| serde_json::from_value(r.0.clone()).ok())
-                .map(|g| (a, g))
-        })
-        .collect();
-    let shares: Vec<f64> = graded.iter().map(|(_, g)| g.share).collect();
-    let mut students: Vec<Id> = graded.iter().map(|(a, _)| a.user_id).collect();
+/// A closed attempt with its stored grade, questions and answers decoded.
+type Graded<'a> = (
+    &'a AttemptRow,
+    QuizGrade,
+    Vec<Snapshot>,
+    BTreeMap<String, Value>,
+);
+
+fn build(
+    quiz_id: Id,
+    quiz: &crate::courses::format::Quiz,
+    attempts: &[AttemptRow],
+) -> QueryResult<QuizReport> {
+    let mut graded: Vec<Graded> = Vec::new();
+    for a in attempts {
+        if let Some(g) = a.grade()? {
+            graded.push((a, g, a.snapshots()?, a.saved()?));
+        }
+    }
+    let shares: Vec<f64> = graded.iter().map(|(_, g, _, _)| g.share).collect();
+    let mut students: Vec<Id> = graded.iter().map(|(a, _, _, _)| a.user_id).collect();
     students.sort();
     students.dedup();
     let passing = quiz.settings.passing_score;
@@ -225,8 +236,8 @@ fn build(quiz_id: Id, quiz: &crate::courses::format::Quiz, attempts: &[AttemptRo
         .filter(|student| {
             let mut mine: Vec<(&AttemptRow, f64)> = graded
                 .iter()
-                .filter(|(a, _)| a.user_id == **student)
-                .map(|(a, g)| (*a, g.share))
+                .filter(|(a, _, _, _)| a.user_id == **student)
+                .map(|(a, g, _, _)| (*a, g.share))
                 .collect();
             mine.sort_by_key(|(a, _)| a.number);
             let shares: Vec<f64> = mine.iter().map(|(_, s)| *s).collect();
@@ -240,7 +251,7 @@ fn build(quiz_id: Id, quiz: &crate::courses::format::Quiz, attempts: &[AttemptRo
         .map(|q| {
             let mut item = Vec::new();
             let mut frequencies: BTreeMap<String, usize> = BTreeMap::new();
-            for (attempt, g) in &graded {
+            for (_, g, snapshots, saved) in &graded {
                 let Some(p) = g.per_question.iter().find(|p| p.question_id == q.id) else {
                     continue;
                 };
@@ -258,11 +269,8 @@ fn build(quiz_id: Id, quiz: &crate::courses::format::Quiz, attempts: &[AttemptRo
                 if let (
                     QuestionKind::SingleChoice { .. } | QuestionKind::MultipleChoice { .. },
                     Some(snap),
-                ) = (
-                    &q.kind,
-                    attempt.snapshots().into_iter().find(|s| s.key == q.id),
-                ) {
-                    let saved = attempt.saved();
+                ) = (&q.kind, snapshots.iter().find(|s| s.key == q.id))
+                {
                     let response = saved.get(&snap.question_id.to_string());
                     let picks: Vec<String> = match response {
                         Some(v) if v.get("choice").is_some() => v["choice"]
@@ -298,7 +306,7 @@ fn build(quiz_id: Id, quiz: &crate::courses::format::Quiz, attempts: &[AttemptRo
             }
         })
         .collect();
-    QuizReport {
+    Ok(QuizReport {
         quiz_id,
         title: quiz.settings.title.clone(),
         attempts: graded.len(),
@@ -312,5 +320,5 @@ fn build(quiz_id: Id, quiz: &crate::courses::format::Quiz, attempts: &[AttemptRo
                 .collect::<Vec<_>>(),
         ),
         questions,
-    }
+    })
 }

@@ -256,7 +256,7 @@ async fn every_documented_operation_is_served_and_nothing_else_is() {
 #[test]
 fn routes_are_registered_only_through_the_one_list() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let allowed = ["api_routes.rs", "ops.rs", "startup.rs", "webapp.rs"];
+    let allowed = ["api_routes.rs", "openapi.rs", "startup.rs", "webapp.rs"];
     let registering = [
         "web::resource(",
         "web::scope(",
