@@ -6,7 +6,7 @@
 //! - a module using one of a higher tier (foundation < web < areas < composition), or a module
 //!   no tier names;
 //! - anything but the binary using `startup`;
-//! - a store using HTTP (actix, handlers), or a pure rules module using the database or HTTP;
+//! - a store (`store.rs`, `store/`, `queries.rs`) using HTTP (actix, handlers), or a pure rules module using the database or HTTP;
 //! - a handler file with diesel code that is not on the shrinking list of files still to split.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,12 +61,6 @@ const RULES: &[&str] = &["src/quizzes/", "src/courses/format/", "src/domain/"];
 /// only shrinks: a new handler file with diesel code fails, and so does a file listed here that
 /// no longer needs to be.
 const HANDLERS_STILL_WITH_DIESEL: &[&str] = &[
-    "src/attempts/manual.rs",
-    "src/attempts/regrade.rs",
-    "src/attempts/routes.rs",
-    "src/auth/routes.rs",
-    "src/courses/authoring.rs",
-    "src/courses/catalog.rs",
     "src/learning/enrollments.rs",
     "src/learning/progress_views.rs",
     "src/orgs/cohorts.rs",
@@ -75,8 +69,6 @@ const HANDLERS_STILL_WITH_DIESEL: &[&str] = &[
     "src/orgs/members.rs",
     "src/orgs/pending.rs",
     "src/orgs/routes.rs",
-    "src/publishing/publish.rs",
-    "src/publishing/transfer.rs",
     "src/reports/competencies.rs",
     "src/reports/progress.rs",
     "src/reports/quiz.rs",
@@ -413,7 +405,11 @@ fn assert_none_uses(
 fn stores_know_nothing_of_http() {
     assert_none_uses(
         "a store",
-        |f| f.path.ends_with("/store.rs") || f.path.ends_with("/queries.rs"),
+        |f| {
+            f.path.ends_with("/store.rs")
+                || f.path.contains("/store/")
+                || f.path.ends_with("/queries.rs")
+        },
         4,
         &[
             "actix_web",

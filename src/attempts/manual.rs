@@ -4,12 +4,11 @@
 
 use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::store::quiz_home;
-use super::store::{self, questions_of, AttemptRow};
+use super::store::{self, questions_of};
 use super::view::{attempt_view, AttemptView};
 use crate::auth::AuthUser;
 use crate::courses::access;
@@ -18,7 +17,6 @@ use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::learning::progress::Cause;
 use crate::quizzes::{Correctness, QuizGrade};
-use crate::schema::{attempt_grade_events, quiz_attempts, users};
 use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
@@ -67,14 +65,7 @@ pub async fn grading_queue(
     let quiz_id = path.into_inner();
     let queue = db::run(&state.pool, move |conn| {
         let slug = authored_quiz(conn, user.id, quiz_id)?;
-        let rows: Vec<(AttemptRow, String)> = quiz_attempts::table
-            .inner_join(users::table)
-            .filter(quiz_attempts::quiz_id.eq(quiz_id))
-            .filter(quiz_attempts::status.eq("needs_grading"))
-            .order(quiz_attempts::submitted_at)
-            .limit(200)
-            .select((AttemptRow::as_select(), users::display_name))
-            .load(conn)?;
+        let rows = store::awaiting_grading(conn, quiz_id, 200)?;
         let mut items = Vec::with_capacity(rows.len());
         for (attempt, student_name) in rows {
             let (_, quiz) = store::source(conn, &attempt, &slug)?;
@@ -188,18 +179,15 @@ pub async fn grade_by_hand(
         };
         grade.retotal();
         super::graded::store_grade(conn, attempt.id, &grade)?;
-        diesel::insert_into(attempt_grade_events::table)
-            .values((
-                attempt_grade_events::id.eq(Id::new()),
-                attempt_grade_events::attempt_id.eq(attempt.id),
-                attempt_grade_events::actor_id.eq(user.id),
-                attempt_grade_events::question_key.eq(&question.id),
-                attempt_grade_events::old_score.eq(old_score),
-                attempt_grade_events::new_score.eq(b.score),
-                attempt_grade_events::comment.eq(&b.comment),
-                attempt_grade_events::created_at.eq(Timestamp::now()),
-            ))
-            .execute(conn)?;
+        let event = store::GradeEvent {
+            attempt_id: attempt.id,
+            actor_id: user.id,
+            question_key: &question.id,
+            old_score,
+            new_score: b.score,
+            comment: &b.comment,
+        };
+        store::record_grade_event(conn, &event)?;
         super::graded::grade_changed(conn, &ctx, &attempt, &quiz, &grade, Cause::Grading)?;
         let attempt = store::readable_attempt(conn, user.id, attempt_id)?;
         Ok(attempt_view(&attempt, &quiz, true)?)

@@ -5,22 +5,20 @@
 
 use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::snapshot::quiz_of;
 use super::store::quiz_home;
-use super::store::AttemptRow;
+use super::store::{closed_attempts, record_grade_event, AttemptRow, GradeEvent};
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::store::{parse_stored, version_files};
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::Id;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::learning::progress::Cause;
 use crate::quizzes::{grade, grade_missing, parse_response, Draw};
-use crate::schema::{attempt_grade_events, quiz_attempts};
 use crate::state::AppState;
 use crate::state::Ctx;
 
@@ -75,18 +73,15 @@ fn regrade_attempt(
             _ => grade_missing(question),
         };
         if (fresh.score - entry.grade.score).abs() > 1e-9 || fresh.correct != entry.grade.correct {
-            diesel::insert_into(attempt_grade_events::table)
-                .values((
-                    attempt_grade_events::id.eq(Id::new()),
-                    attempt_grade_events::attempt_id.eq(attempt.id),
-                    attempt_grade_events::actor_id.eq(actor),
-                    attempt_grade_events::question_key.eq(&snap.key),
-                    attempt_grade_events::old_score.eq(entry.grade.score),
-                    attempt_grade_events::new_score.eq(fresh.score),
-                    attempt_grade_events::comment.eq("regrade after an answer-key change"),
-                    attempt_grade_events::created_at.eq(Timestamp::now()),
-                ))
-                .execute(conn)?;
+            let event = GradeEvent {
+                attempt_id: attempt.id,
+                actor_id: actor,
+                question_key: &snap.key,
+                old_score: entry.grade.score,
+                new_score: fresh.score,
+                comment: "regrade after an answer-key change",
+            };
+            record_grade_event(conn, &event)?;
             entry.grade = fresh;
             changed += 1;
         }
@@ -116,11 +111,7 @@ pub async fn regrade_quiz(
         let version = course.published_version_id.ok_or(ApiError::NotFound)?;
         let file = parse_stored(&version_files(conn, version)?.1)?;
         let quiz = quiz_of(&file, &slug).cloned().ok_or(ApiError::NotFound)?;
-        let attempts: Vec<AttemptRow> = quiz_attempts::table
-            .filter(quiz_attempts::quiz_id.eq(quiz_id))
-            .filter(quiz_attempts::status.ne("open"))
-            .select(AttemptRow::as_select())
-            .load(conn)?;
+        let attempts = closed_attempts(conn, quiz_id)?;
         let mut report = RegradeReport {
             attempts_checked: attempts.len(),
             attempts_changed: 0,

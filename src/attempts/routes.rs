@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use chrono::Duration;
-use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -20,11 +19,10 @@ use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::access::is_enrolled;
 use crate::courses::store::{parse_stored, version_files};
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{Id, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::quizzes::parse_response;
-use crate::schema::quiz_attempts;
 use crate::state::AppState;
 use crate::state::Ctx;
 
@@ -165,11 +163,7 @@ pub async fn start_attempt(
         let quiz = quiz_of(&file, &module_slug)
             .cloned()
             .ok_or(ApiError::NotFound)?;
-        let earlier: Vec<(Id, String)> = quiz_attempts::table
-            .filter(quiz_attempts::quiz_id.eq(quiz_id))
-            .filter(quiz_attempts::user_id.eq(user.id))
-            .select((quiz_attempts::id, quiz_attempts::status))
-            .load(conn)?;
+        let earlier = store::attempts_of(conn, user.id, quiz_id)?;
         for (id, status) in &earlier {
             if status == "open" {
                 let row = own_attempt(conn, user.id, *id)?;
@@ -217,30 +211,26 @@ pub async fn start_attempt(
         };
         let snapshots = build(course_id, &module_slug, &quiz, seed);
         let id = Id::new();
-        diesel::insert_into(quiz_attempts::table)
-            .values((
-                quiz_attempts::id.eq(id),
-                quiz_attempts::quiz_id.eq(quiz_id),
-                quiz_attempts::course_id.eq(course_id),
-                quiz_attempts::version_id.eq(version),
-                quiz_attempts::user_id.eq(user.id),
-                quiz_attempts::number.eq(earlier.len() as i32 + 1),
-                quiz_attempts::status.eq("open"),
-                quiz_attempts::seed.eq(seed as i64),
-                quiz_attempts::questions.eq(JsonValue::of(&snapshots)?),
-                quiz_attempts::answers.eq(JsonValue(serde_json::json!({}))),
-                quiz_attempts::started_at.eq(now),
-                quiz_attempts::deadline.eq(deadline),
-            ))
-            .execute(conn)
-            .map_err(|e| match ApiError::from(e) {
-                // A parallel start took this attempt number first.
-                ApiError::Conflict { .. } => ApiError::conflict(
-                    "attempt_in_progress",
-                    "Another attempt was started at the same time.",
-                ),
-                other => other,
-            })?;
+        let new = store::NewAttempt {
+            id,
+            quiz_id,
+            course_id,
+            version_id: version,
+            user_id: user.id,
+            number: earlier.len() as i32 + 1,
+            seed,
+            snapshots: &snapshots,
+            started_at: now,
+            deadline,
+        };
+        store::insert_attempt(conn, &new).map_err(|e| match ApiError::from(e) {
+            // A parallel start took this attempt number first.
+            ApiError::Conflict { .. } => ApiError::conflict(
+                "attempt_in_progress",
+                "Another attempt was started at the same time.",
+            ),
+            other => other,
+        })?;
         let attempt = own_attempt(conn, user.id, id)?;
         let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)?)
             .map_err(anyhow::Error::from)?;
@@ -318,14 +308,7 @@ pub async fn save_answers(
             return Ok(Err(closed_error(&attempt)));
         }
         let saved = merge_answers(conn, &attempt, &slug, input)?;
-        let n = diesel::update(
-            quiz_attempts::table
-                .find(attempt.id)
-                .filter(quiz_attempts::status.eq("open")),
-        )
-        .set(quiz_attempts::answers.eq(JsonValue::of(&saved)?))
-        .execute(conn)?;
-        if n != 1 {
+        if !store::save_answers_if_open(conn, attempt.id, &saved)? {
             let now = own_attempt(conn, user.id, attempt_id)?;
             return Err(closed_error(&now));
         }

@@ -304,3 +304,119 @@ pub fn settle(
             .first(conn)?),
     }
 }
+
+/// Every attempt of `user` at `quiz_id` (id and status), in no particular order.
+pub fn attempts_of(conn: &mut DbConn, user: Id, quiz_id: Id) -> QueryResult<Vec<(Id, String)>> {
+    quiz_attempts::table
+        .filter(quiz_attempts::quiz_id.eq(quiz_id))
+        .filter(quiz_attempts::user_id.eq(user))
+        .select((quiz_attempts::id, quiz_attempts::status))
+        .load(conn)
+}
+
+/// A new open attempt, before it is stored.
+pub struct NewAttempt<'a> {
+    pub id: Id,
+    pub quiz_id: Id,
+    pub course_id: Id,
+    pub version_id: Id,
+    pub user_id: Id,
+    pub number: i32,
+    pub seed: u64,
+    pub snapshots: &'a [Snapshot],
+    pub started_at: Timestamp,
+    pub deadline: Option<Timestamp>,
+}
+
+/// Stores a new open attempt with no answers yet. A unique violation means a parallel start
+/// took the same attempt number.
+pub fn insert_attempt(conn: &mut DbConn, new: &NewAttempt) -> QueryResult<()> {
+    diesel::insert_into(quiz_attempts::table)
+        .values((
+            quiz_attempts::id.eq(new.id),
+            quiz_attempts::quiz_id.eq(new.quiz_id),
+            quiz_attempts::course_id.eq(new.course_id),
+            quiz_attempts::version_id.eq(new.version_id),
+            quiz_attempts::user_id.eq(new.user_id),
+            quiz_attempts::number.eq(new.number),
+            quiz_attempts::status.eq("open"),
+            quiz_attempts::seed.eq(new.seed as i64),
+            quiz_attempts::questions.eq(JsonValue::of(&new.snapshots)?),
+            quiz_attempts::answers.eq(JsonValue(serde_json::json!({}))),
+            quiz_attempts::started_at.eq(new.started_at),
+            quiz_attempts::deadline.eq(new.deadline),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Replaces the saved answers of attempt `id` if it is still open; false when it was not.
+pub fn save_answers_if_open(
+    conn: &mut DbConn,
+    id: Id,
+    saved: &BTreeMap<String, Value>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        quiz_attempts::table
+            .find(id)
+            .filter(quiz_attempts::status.eq("open")),
+    )
+    .set(quiz_attempts::answers.eq(JsonValue::of(saved)?))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Up to `limit` attempts of `quiz_id` waiting for a hand grade, oldest submission first, with
+/// the student's display name.
+pub fn awaiting_grading(
+    conn: &mut DbConn,
+    quiz_id: Id,
+    limit: i64,
+) -> QueryResult<Vec<(AttemptRow, String)>> {
+    use crate::schema::users;
+    quiz_attempts::table
+        .inner_join(users::table)
+        .filter(quiz_attempts::quiz_id.eq(quiz_id))
+        .filter(quiz_attempts::status.eq("needs_grading"))
+        .order(quiz_attempts::submitted_at)
+        .limit(limit)
+        .select((AttemptRow::as_select(), users::display_name))
+        .load(conn)
+}
+
+/// Every closed attempt of `quiz_id`, of every student.
+pub fn closed_attempts(conn: &mut DbConn, quiz_id: Id) -> QueryResult<Vec<AttemptRow>> {
+    quiz_attempts::table
+        .filter(quiz_attempts::quiz_id.eq(quiz_id))
+        .filter(quiz_attempts::status.ne("open"))
+        .select(AttemptRow::as_select())
+        .load(conn)
+}
+
+/// One changed question score, for the audit trail of grades.
+pub struct GradeEvent<'a> {
+    pub attempt_id: Id,
+    pub actor_id: Id,
+    pub question_key: &'a str,
+    pub old_score: f64,
+    pub new_score: f64,
+    pub comment: &'a str,
+}
+
+/// Appends a changed question score to the attempt's audit trail.
+pub fn record_grade_event(conn: &mut DbConn, event: &GradeEvent) -> QueryResult<()> {
+    use crate::schema::attempt_grade_events;
+    diesel::insert_into(attempt_grade_events::table)
+        .values((
+            attempt_grade_events::id.eq(Id::new()),
+            attempt_grade_events::attempt_id.eq(event.attempt_id),
+            attempt_grade_events::actor_id.eq(event.actor_id),
+            attempt_grade_events::question_key.eq(event.question_key),
+            attempt_grade_events::old_score.eq(event.old_score),
+            attempt_grade_events::new_score.eq(event.new_score),
+            attempt_grade_events::comment.eq(event.comment),
+            attempt_grade_events::created_at.eq(Timestamp::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -232,3 +232,66 @@ pub fn set_password(conn: &mut DbConn, user_id: Id, password_hash: &str) -> Quer
         ))
         .execute(conn)
 }
+
+/// The session family of a refresh token, if the token exists (used or not).
+pub fn family_of(conn: &mut DbConn, hash: &str) -> QueryResult<Option<Id>> {
+    refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(hash))
+        .select(refresh_tokens::family_id)
+        .first(conn)
+        .optional()
+}
+
+/// Marks the user's email verified, keeping the first time it was.
+pub fn mark_email_verified(conn: &mut DbConn, user_id: Id) -> QueryResult<usize> {
+    diesel::update(
+        users::table
+            .find(user_id)
+            .filter(users::email_verified_at.is_null()),
+    )
+    .set(users::email_verified_at.eq(Timestamp::now()))
+    .execute(conn)
+}
+
+/// What a profile update changes; a field left `None` keeps its value.
+#[derive(AsChangeset)]
+#[diesel(table_name = users)]
+pub struct ProfileChanges {
+    pub display_name: Option<String>,
+    pub locale: Option<String>,
+    pub target_markets: Option<JsonValue>,
+    pub languages: Option<JsonValue>,
+    pub updated_at: Timestamp,
+}
+
+/// Applies a profile update in one statement.
+pub fn update_profile(
+    conn: &mut DbConn,
+    user_id: Id,
+    changes: &ProfileChanges,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(user_id))
+        .set(changes)
+        .execute(conn)
+}
+
+/// The user's memberships with their organizations, by organization name: (org id, name, slug,
+/// kind, role).
+pub fn memberships_of(
+    conn: &mut DbConn,
+    user_id: Id,
+) -> QueryResult<Vec<(Id, String, String, String, String)>> {
+    use crate::schema::{memberships, organizations};
+    memberships::table
+        .inner_join(organizations::table)
+        .filter(memberships::user_id.eq(user_id))
+        .order(organizations::name)
+        .select((
+            organizations::id,
+            organizations::name,
+            organizations::slug,
+            organizations::kind,
+            memberships::role,
+        ))
+        .load(conn)
+}

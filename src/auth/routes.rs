@@ -4,7 +4,6 @@
 use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
-use diesel::prelude::*;
 
 use super::dto::*;
 use super::extractor::AuthUser;
@@ -15,7 +14,6 @@ use crate::db::{self, DbConn};
 use crate::domain::{parse_name, Checker, Email, LanguageTag, Password, Role, PASSWORD_MAX_CHARS};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::mail::{self, templates};
-use crate::schema::{memberships, organizations, users};
 use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
@@ -225,13 +223,7 @@ pub async fn logout(
 ) -> ApiResult<HttpResponse> {
     let hash = crate::security::tokens::token_hash(&body.into_inner().refresh_token);
     db::run(&state.pool, move |conn| {
-        use crate::schema::refresh_tokens;
-        let family: Option<Id> = refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(&hash))
-            .select(refresh_tokens::family_id)
-            .first(conn)
-            .optional()?;
-        if let Some(family) = family {
+        if let Some(family) = queries::family_of(conn, &hash)? {
             queries::revoke_family(conn, family)?;
         }
         Ok(())
@@ -249,13 +241,7 @@ pub async fn verify_email(
     let token = body.into_inner().token;
     db::transaction(&state.pool, move |conn| {
         let user_id = queries::spend_one_time_token(conn, &token, VERIFY_EMAIL)?;
-        diesel::update(
-            users::table
-                .find(user_id)
-                .filter(users::email_verified_at.is_null()),
-        )
-        .set(users::email_verified_at.eq(Timestamp::now()))
-        .execute(conn)?;
+        queries::mark_email_verified(conn, user_id)?;
         Ok(())
     })
     .await?;
@@ -367,13 +353,7 @@ pub async fn confirm_password_reset(
         queries::set_password(conn, user_id, &hash)?;
         queries::revoke_all_sessions(conn, user_id)?;
         // Receiving the reset email proves the address too.
-        diesel::update(
-            users::table
-                .find(user_id)
-                .filter(users::email_verified_at.is_null()),
-        )
-        .set(users::email_verified_at.eq(Timestamp::now()))
-        .execute(conn)?;
+        queries::mark_email_verified(conn, user_id)?;
         Ok(())
     })
     .await?;
@@ -382,18 +362,7 @@ pub async fn confirm_password_reset(
 
 pub(crate) fn me_view(conn: &mut DbConn, user_id: Id) -> ApiResult<MeView> {
     let user = queries::find_user(conn, user_id)?;
-    let rows: Vec<(Id, String, String, String, String)> = memberships::table
-        .inner_join(organizations::table)
-        .filter(memberships::user_id.eq(user_id))
-        .order(organizations::name)
-        .select((
-            organizations::id,
-            organizations::name,
-            organizations::slug,
-            organizations::kind,
-            memberships::role,
-        ))
-        .load(conn)?;
+    let rows = queries::memberships_of(conn, user_id)?;
     let memberships = rows
         .into_iter()
         .filter_map(|(org_id, org_name, org_slug, org_kind, role)| {
@@ -446,31 +415,14 @@ pub async fn update_me(
     let languages = c.check("languages", body.languages.map(parse_languages).transpose());
     c.finish()?;
     let me = db::transaction(&state.pool, move |conn| {
-        let now = Timestamp::now();
-        let target = users::table.find(user.id);
-        if let Some(Some(name)) = name {
-            diesel::update(target)
-                .set(users::display_name.eq(name))
-                .execute(conn)?;
-        }
-        if let Some(Some(locale)) = locale {
-            diesel::update(target)
-                .set(users::locale.eq(locale.as_str()))
-                .execute(conn)?;
-        }
-        if let Some(Some(markets)) = markets {
-            diesel::update(target)
-                .set(users::target_markets.eq(JsonValue(markets.into())))
-                .execute(conn)?;
-        }
-        if let Some(Some(languages)) = languages {
-            diesel::update(target)
-                .set(users::languages.eq(JsonValue(languages.into())))
-                .execute(conn)?;
-        }
-        diesel::update(target)
-            .set(users::updated_at.eq(now))
-            .execute(conn)?;
+        let changes = queries::ProfileChanges {
+            display_name: name.flatten(),
+            locale: locale.flatten().map(|l| l.as_str().to_owned()),
+            target_markets: markets.flatten().map(|m| JsonValue(m.into())),
+            languages: languages.flatten().map(|l| JsonValue(l.into())),
+            updated_at: Timestamp::now(),
+        };
+        queries::update_profile(conn, user.id, &changes)?;
         me_view(conn, user.id)
     })
     .await?;

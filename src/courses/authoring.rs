@@ -4,7 +4,6 @@
 
 use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -20,7 +19,6 @@ use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::orgs::access::{is_platform_admin, require_role};
-use crate::schema::{course_instructors, courses, memberships};
 use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
@@ -229,28 +227,19 @@ fn set_co_instructors(conn: &mut DbConn, course: &CourseRow, ids: &[Id]) -> ApiR
             "platform-wide courses have no co-instructors",
         ));
     };
-    let staff: Vec<Id> = memberships::table
-        .filter(memberships::org_id.eq(org))
-        .filter(memberships::role.eq_any([Role::Instructor.as_str(), Role::OrgAdmin.as_str()]))
-        .filter(memberships::user_id.eq_any(ids))
-        .select(memberships::user_id)
-        .load(conn)?;
+    let staff = store::staff_among(conn, org, ids)?;
     if let Some(stranger) = ids.iter().find(|id| !staff.contains(id)) {
         return Err(ApiError::invalid(
             "co_instructor_ids",
             format!("{stranger} is not an instructor of this course's organization"),
         ));
     }
-    diesel::delete(course_instructors::table.filter(course_instructors::course_id.eq(course.id)))
-        .execute(conn)?;
-    for id in ids.iter().filter(|id| Some(**id) != course.owner_id) {
-        diesel::insert_into(course_instructors::table)
-            .values((
-                course_instructors::course_id.eq(course.id),
-                course_instructors::user_id.eq(*id),
-            ))
-            .execute(conn)?;
-    }
+    let co: Vec<Id> = ids
+        .iter()
+        .copied()
+        .filter(|id| Some(*id) != course.owner_id)
+        .collect();
+    store::replace_co_instructors(conn, course.id, &co)?;
     Ok(())
 }
 
@@ -478,13 +467,7 @@ pub async fn delete_course(
                 "A course that was published is archived, not deleted.",
             ));
         }
-        // SQLite's search table is virtual, without a foreign key to cascade.
-        diesel::delete(
-            crate::schema::course_search::table
-                .filter(crate::schema::course_search::course_id.eq(course.id)),
-        )
-        .execute(conn)?;
-        diesel::delete(courses::table.find(course.id)).execute(conn)?;
+        store::delete_course(conn, course.id)?;
         Ok(())
     })
     .await?;
@@ -503,9 +486,7 @@ pub async fn archive_course(
     let course_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {
         let course = access::owned(conn, user.id, course_id)?;
-        diesel::update(courses::table.find(course.id))
-            .set(courses::status.eq("archived"))
-            .execute(conn)?;
+        store::set_status(conn, course.id, "archived")?;
         Ok(())
     })
     .await?;

@@ -2,10 +2,10 @@
 
 use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 
 use super::access;
 use super::dto::*;
+use super::store::catalog::{self as catalog_store, CatalogFilter, CatalogRows};
 use super::store::{self, item_id, lesson_path, CourseRow};
 use super::views;
 use crate::auth::{AuthUser, MaybeAuthUser};
@@ -15,10 +15,6 @@ use crate::domain::LanguageTag;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::orgs::access::is_platform_admin;
 use crate::pagination::{self, parse_page};
-use crate::schema::{
-    course_competencies, course_instructors, course_items, course_markets, course_search, courses,
-    memberships,
-};
 use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
@@ -86,129 +82,54 @@ pub async fn list_courses(
         crate::domain::no_control_chars(q)
             .map_err(|m| ApiError::bad_request("invalid_query", format!("q {m}")))?;
     }
-    let terms = query.q.as_deref().map(search_terms).unwrap_or_default();
+    let terms: Vec<(String, bool)> = query
+        .q
+        .as_deref()
+        .map(search_terms)
+        .unwrap_or_default()
+        .iter()
+        .map(|term| like_pattern(term))
+        .collect();
     let caller = user.0.map(|u| u.id);
+    if status != "published" && caller.is_none() {
+        return Err(ApiError::unauthorized(
+            "invalid_token",
+            "Sign in to list drafts.",
+        ));
+    }
     let header_preference = preferred_languages(&req, None);
     let rows = db::run(&state.pool, move |conn| {
         // The reader's locale matters only when no language is asked for.
-        let locale: Option<String> = match caller.filter(|_| language.is_none()) {
-            Some(id) => crate::schema::users::table
-                .find(id)
-                .select(crate::schema::users::locale)
-                .first(conn)
-                .optional()?,
+        let locale = match caller.filter(|_| language.is_none()) {
+            Some(id) => catalog_store::locale_of(conn, id)?,
             None => None,
         };
         let preference: Vec<String> = locale.into_iter().chain(header_preference).collect();
-        let mut q = courses::table
-            .filter(courses::status.eq(&status))
-            .select(CourseRow::as_select())
-            .order(courses::id)
-            .limit(page.limit + 1)
-            .into_boxed();
         let admin = match caller {
             Some(id) => is_platform_admin(conn, id)?,
             None => false,
         };
-        if status == "published" {
-            // Platform-wide courses for everyone; an organization's own courses for its members.
-            match caller {
-                Some(id) if !admin => {
-                    let mine = memberships::table
-                        .filter(memberships::user_id.eq(id))
-                        .select(memberships::org_id);
-                    q = q.filter(
-                        courses::org_id
-                            .is_null()
-                            .or(courses::org_id.eq_any(mine.nullable())),
-                    );
-                }
-                Some(_) => {}
-                None => q = q.filter(courses::org_id.is_null()),
-            }
-        } else if !admin {
-            // Drafts and archived courses: only the caller's own.
-            let Some(id) = caller else {
-                return Err(ApiError::unauthorized(
-                    "invalid_token",
-                    "Sign in to list drafts.",
-                ));
-            };
-            let co = course_instructors::table
-                .filter(course_instructors::user_id.eq(id))
-                .select(course_instructors::course_id);
-            q = q.filter(courses::owner_id.eq(id).or(courses::id.eq_any(co)));
-        }
-        if let Some(code) = &query.competency {
-            let ids = course_competencies::table
-                .filter(course_competencies::code.eq(code.clone()))
-                .select(course_competencies::course_id);
-            q = q.filter(courses::id.eq_any(ids));
-        }
-        if let Some(country) = &market {
-            let ids = course_markets::table
-                .filter(course_markets::country.eq(country.clone()))
-                .select(course_markets::course_id);
-            q = q.filter(courses::id.eq_any(ids));
-        }
-        if let Some(tag) = &language {
-            let tag = tag.as_str().to_owned();
-            q = q.filter(
-                courses::language
-                    .eq(tag.clone())
-                    .or(courses::language.like(format!("{tag}-%"))),
-            );
-        }
-        if let Some(level) = &query.level {
-            q = q.filter(courses::level.eq(level.clone()));
-        }
-        for term in &terms {
-            // Course text and lesson text, through the trigram-indexed search table.
-            let (pattern, escaped) = like_pattern(term);
-            if escaped {
-                let matching = course_search::table
-                    .filter(course_search::body.like(pattern).escape('\\'))
-                    .select(course_search::course_id);
-                q = q.filter(courses::id.eq_any(matching));
-            } else {
-                let matching = course_search::table
-                    .filter(course_search::body.like(pattern))
-                    .select(course_search::course_id);
-                q = q.filter(courses::id.eq_any(matching));
-            }
-        }
-        if status != "published" {
-            // An author's own drafts and archived courses: each edition is its own piece of work.
-            if let Some(after) = page.after {
-                q = q.filter(courses::id.gt(after));
-            }
-            let rows: Vec<CourseRow> = q.load(conn)?;
-            return Ok(views::summaries(conn, rows)?);
-        }
-        // The published catalog has one entry per course: the groups with an edition that
-        // matches the filters, in course order, then the edition each shows.
-        if let Some(after) = page.after {
-            q = q.filter(courses::course_key.gt(after));
-        }
-        let keys: Vec<Id> = q
-            .select(courses::course_key)
-            .distinct()
-            .order(courses::course_key)
-            .limit(page.limit + 1)
-            .load(conn)?;
-        let editions: Vec<CourseRow> = courses::table
-            .filter(courses::course_key.eq_any(&keys))
-            .filter(courses::status.eq("published"))
-            .select(CourseRow::as_select())
-            .order((courses::course_key, courses::id))
-            .load(conn)?;
-        let visible_orgs: Vec<Id> = match caller {
-            Some(id) if !admin => memberships::table
-                .filter(memberships::user_id.eq(id))
-                .select(memberships::org_id)
-                .load(conn)?,
-            _ => Vec::new(),
+        let filter = CatalogFilter {
+            status,
+            caller,
+            admin,
+            competency: query.competency.clone(),
+            market,
+            language: language.as_ref().map(|tag| tag.as_str().to_owned()),
+            level: query.level.clone(),
+            terms,
+            after: page.after,
+            limit: page.limit,
         };
+        let (keys, editions, visible_orgs) = match catalog_store::page(conn, &filter)? {
+            CatalogRows::Own(rows) => return Ok(views::summaries(conn, rows)?),
+            CatalogRows::Published {
+                keys,
+                editions,
+                visible_orgs,
+            } => (keys, editions, visible_orgs),
+        };
+        // Then the edition each course shows.
         let visible = |c: &CourseRow| match c.org_id {
             None => true,
             Some(org) => admin || visible_orgs.contains(&org),
@@ -376,11 +297,7 @@ pub async fn get_lesson(
     let lesson_id = path.into_inner();
     let want_draft = query.version.as_deref() == Some("draft");
     let lesson = db::run(&state.pool, move |conn| {
-        let course_id: Id = course_items::table
-            .find(lesson_id)
-            .filter(course_items::kind.eq("lesson"))
-            .select(course_items::course_id)
-            .first(conn)?;
+        let course_id = catalog_store::course_of_lesson(conn, lesson_id)?;
         let course = access::viewable(conn, Some(user.id), course_id)?;
         // Lesson text is for the course's authors and its enrolled trainees (who read the
         // published version).

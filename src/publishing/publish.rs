@@ -1,14 +1,12 @@
 //! `POST /courses/{course_id}/publish`: the draft becomes the version trainees see.
 
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 
 use crate::auth::AuthUser;
 use crate::courses::dto::CourseView;
 use crate::courses::{access, store, views};
 use crate::db::{self, sql_types::Id};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::schema::courses;
 use crate::state::AppState;
 
 /// Publishes the draft: it becomes the version students see. A draft is published when nothing
@@ -37,9 +35,7 @@ pub async fn publish_course(
         let course = access::owned(conn, user.id, course_id)?;
         if !store::publish_draft(conn, &course)? {
             if course.status == "archived" && course.published_version_id.is_some() {
-                diesel::update(courses::table.find(course.id))
-                    .set(courses::status.eq("published"))
-                    .execute(conn)?;
+                store::set_status(conn, course.id, "published")?;
             } else {
                 return Err(ApiError::conflict(
                     "nothing_to_publish",

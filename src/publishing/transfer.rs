@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 
 use crate::auth::AuthUser;
 use crate::courses::access;
@@ -18,7 +17,6 @@ use crate::courses::views;
 use crate::db::sql_types::Id;
 use crate::db::{self, DbConn, Pool};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::schema::courses;
 use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
@@ -93,7 +91,7 @@ pub enum ImportTreeError {
 /// Imports `dir` when the database has no course yet, so a fresh server shows a real catalog.
 pub fn import_if_empty(pool: &Pool, dir: &Path) -> anyhow::Result<Option<usize>> {
     let mut conn = pool.get()?;
-    let existing: i64 = courses::table.count().get_result(&mut **conn)?;
+    let existing = store::count_courses(&mut conn)?;
     drop(conn);
     if existing > 0 || !dir.is_dir() {
         return Ok(None);
@@ -117,12 +115,7 @@ pub fn import_if_empty(pool: &Pool, dir: &Path) -> anyhow::Result<Option<usize>>
 /// own namespace and are exported over HTTP. Refuses a folder that already holds a course.
 pub fn export_tree(pool: &Pool, dir: &Path) -> anyhow::Result<usize> {
     let mut conn = pool.get()?;
-    let published: Vec<(String, Option<Id>)> = courses::table
-        .filter(courses::published_version_id.is_not_null())
-        .filter(courses::org_id.is_null())
-        .order(courses::slug)
-        .select((courses::slug, courses::published_version_id))
-        .load(&mut **conn)?;
+    let published = store::published_platform_courses(&mut conn)?;
     for (slug, version) in &published {
         let Some(version) = version else { continue };
         let (_, files) = store::version_files(&mut conn, *version)?;

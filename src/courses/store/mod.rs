@@ -4,12 +4,14 @@
 //! draft version until it is published. Module, lesson, quiz and question ids are derived from the
 //! course id and the item's slugs, so they stay the same from one version to the next.
 
+pub mod catalog;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use diesel::prelude::*;
 
-use super::format::{parse_course_from_files, CourseFile};
+use crate::courses::format::{parse_course_from_files, CourseFile};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -158,7 +160,7 @@ pub fn parsed_version(conn: &mut DbConn, version_id: Id) -> Result<Arc<CourseFil
 }
 
 /// Problems as the API reports them: file, line where there is one, field and message.
-pub fn problems_report(problems: &[super::format::Diagnostic]) -> serde_json::Value {
+pub fn problems_report(problems: &[crate::courses::format::Diagnostic]) -> serde_json::Value {
     serde_json::Value::Array(
         problems
             .iter()
@@ -177,7 +179,7 @@ pub fn problems_report(problems: &[super::format::Diagnostic]) -> serde_json::Va
 /// Parses stored files; they were a well-formed draft (or a publishable course) when stored, so
 /// a failure here is a defect, not input.
 pub fn parse_stored(files: &Files) -> Result<CourseFile, ApiError> {
-    super::format::parse_draft_from_files(files)
+    crate::courses::format::parse_draft_from_files(files)
         .map(|(file, _)| file)
         .map_err(|d| {
             ApiError::Internal(anyhow::anyhow!(
@@ -278,7 +280,8 @@ fn course_key_of(
     if let Some(version) = original.published_version_id.filter(|_| publishing) {
         let (_, files) = version_files(conn, version)?;
         let original_file = parse_stored(&files)?;
-        if let Some(d) = super::format::editions::differences(&original_file, file).first() {
+        if let Some(d) = crate::courses::format::editions::differences(&original_file, file).first()
+        {
             return Err(refuse_at(&d.file, d.key, d.message.clone()));
         }
     }
@@ -558,4 +561,65 @@ pub fn authors(conn: &mut DbConn, course: &CourseRow) -> QueryResult<Vec<Id>> {
         ids.insert(0, owner);
     }
     Ok(ids)
+}
+
+/// How many courses exist (of every organization and status).
+pub fn count_courses(conn: &mut DbConn) -> QueryResult<i64> {
+    courses::table.count().get_result(conn)
+}
+
+/// Slug and published version of every published platform-wide course, by slug.
+pub fn published_platform_courses(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<Id>)>> {
+    courses::table
+        .filter(courses::published_version_id.is_not_null())
+        .filter(courses::org_id.is_null())
+        .order(courses::slug)
+        .select((courses::slug, courses::published_version_id))
+        .load(conn)
+}
+
+/// Sets the course's status (`published`, `archived`).
+pub fn set_status(conn: &mut DbConn, course_id: Id, status: &str) -> QueryResult<()> {
+    diesel::update(courses::table.find(course_id))
+        .set(courses::status.eq(status))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Which of `ids` are instructors or org admins of `org`.
+pub fn staff_among(conn: &mut DbConn, org: Id, ids: &[Id]) -> QueryResult<Vec<Id>> {
+    use crate::domain::Role;
+    use crate::schema::memberships;
+    memberships::table
+        .filter(memberships::org_id.eq(org))
+        .filter(memberships::role.eq_any([Role::Instructor.as_str(), Role::OrgAdmin.as_str()]))
+        .filter(memberships::user_id.eq_any(ids))
+        .select(memberships::user_id)
+        .load(conn)
+}
+
+/// Makes `ids` the course's co-instructors, replacing the earlier ones.
+pub fn replace_co_instructors(conn: &mut DbConn, course_id: Id, ids: &[Id]) -> QueryResult<()> {
+    use crate::schema::course_instructors;
+    diesel::delete(course_instructors::table.filter(course_instructors::course_id.eq(course_id)))
+        .execute(conn)?;
+    for id in ids {
+        diesel::insert_into(course_instructors::table)
+            .values((
+                course_instructors::course_id.eq(course_id),
+                course_instructors::user_id.eq(*id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Deletes a course with its versions, items and catalog rows.
+pub fn delete_course(conn: &mut DbConn, course_id: Id) -> QueryResult<()> {
+    use crate::schema::course_search;
+    // SQLite's search table is virtual, without a foreign key to cascade.
+    diesel::delete(course_search::table.filter(course_search::course_id.eq(course_id)))
+        .execute(conn)?;
+    diesel::delete(courses::table.find(course_id)).execute(conn)?;
+    Ok(())
 }
