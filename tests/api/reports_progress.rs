@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use crate::progress::{answer_quiz, course_with_quiz, small_course};
+use crate::support::courses::{answer_quiz, course_with_quiz, small_course};
 
 /// Adds `email` to `org` with `role` and returns (token, user id).
 async fn member(
