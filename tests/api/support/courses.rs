@@ -6,6 +6,30 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
+/// The competency the Incoterms fixtures of the authoring and attempt tests assess.
+pub const COMPETENCY: &str = "trade.incoterms";
+
+/// The `id` of a created resource.
+pub fn id_of(reply: &Reply) -> String {
+    reply.body["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {}", reply.body))
+        .to_owned()
+}
+
+/// Publishes the course's draft; the reply is returned for tests that read the published version.
+pub async fn publish(app: &TestApp, token: &str, course: &str) -> Reply {
+    let published = app
+        .post(
+            &format!("/courses/{course}/publish"),
+            Some(token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(published.status, 200, "{}", published.body);
+    published
+}
+
 /// A published course `slug` with one module of two lessons and a quiz of two true/false
 /// questions (one point each, passing at `passing`), both assessing `law.product_safety`.
 pub async fn small_course(

@@ -2,5 +2,10 @@
 //! (spawn_app, TestApp, Reply, the SMTP inbox) is in `helpers`; test files import builders from
 //! here or from `helpers`, never from one another.
 
+pub mod accounts;
+pub mod attempts;
+pub mod authoring;
 pub mod certificates;
 pub mod courses;
+pub mod leaks;
+pub mod quizzes;
