@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod attempts;
 pub mod authoring;
+pub mod catalog;
 pub mod certificates;
 pub mod courses;
 pub mod leaks;
