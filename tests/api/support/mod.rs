@@ -10,3 +10,4 @@ pub mod certificates;
 pub mod courses;
 pub mod leaks;
 pub mod quizzes;
+pub mod reports;
