@@ -3,19 +3,17 @@
 //! only by the course organization's admins.
 
 mod keys;
-mod support;
 
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use support::*;
-pub(crate) use support::{course, earn, join};
+use crate::support::certificates::*;
 
 #[tokio::test]
 async fn completing_a_course_issues_a_signed_certificate_listed_for_its_holder_and_emailed() {
     let s = scene().await;
     let c = &s.certificate;
-    let id = id_of(c);
+    let id = certificate_id(c);
     assert_eq!(c["course_title"], "Course <gpsr-basics>");
     assert_eq!(c["org_id"], s.college.as_str());
     assert_eq!(c["revoked"], false);
@@ -49,7 +47,7 @@ async fn completing_a_course_issues_a_signed_certificate_listed_for_its_holder_a
 #[tokio::test]
 async fn anyone_verifies_a_certificate_without_a_token_and_a_changed_byte_reports_tampered() {
     let s = scene().await;
-    let id = id_of(&s.certificate);
+    let id = certificate_id(&s.certificate);
     let public = s.app.get(&format!("/certificates/{id}"), None).await;
     assert_eq!(public.status, 200, "{}", public.body);
     assert_eq!(public.body["status"], "valid");
@@ -76,7 +74,10 @@ async fn anyone_verifies_a_certificate_without_a_token_and_a_changed_byte_report
         .await;
     let after = s
         .app
-        .get(&format!("/certificates/{}", id_of(&s.certificate)), None)
+        .get(
+            &format!("/certificates/{}", certificate_id(&s.certificate)),
+            None,
+        )
         .await;
     assert_eq!(after.status, 200, "{}", after.body);
     assert_eq!(after.body["status"], "tampered");
@@ -133,7 +134,7 @@ async fn a_presented_credential_verifies_unless_altered_or_not_a_jws() {
 #[tokio::test]
 async fn the_course_organizations_admin_revokes_a_certificate_once() {
     let s = scene().await;
-    let id = id_of(&s.certificate);
+    let id = certificate_id(&s.certificate);
     let revoked = s
         .app
         .post(
@@ -198,7 +199,7 @@ async fn the_course_organizations_admin_revokes_a_certificate_once() {
 #[tokio::test]
 async fn another_colleges_admin_and_students_cannot_revoke() {
     let s = scene().await;
-    let id = id_of(&s.certificate);
+    let id = certificate_id(&s.certificate);
     let (_, other_admin) = s.app.org_with_admin(&s.root, "south").await;
     s.app
         .post(
@@ -255,7 +256,7 @@ async fn a_platform_wide_course_certificate_is_revoked_by_a_platform_admin_not_b
     let built = course(&app, &root, "open-course", None).await;
     let certificate = earn(&app, &trainee, &built).await;
     assert!(certificate["org_id"].is_null());
-    let id = id_of(&certificate);
+    let id = certificate_id(&certificate);
 
     let jws = certificate["credential"].as_str().unwrap();
     let payload: Value = {

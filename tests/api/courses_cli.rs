@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::catalog::copy_dir;
+
 fn validate(dir: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_caravan"))
         .args(["courses", "validate"])
@@ -11,19 +13,6 @@ fn validate(dir: &Path) -> std::process::Output {
         .env("RUST_LOG", "warn")
         .output()
         .expect("caravan runs")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::certificates::{course, earn, join};
 use crate::helpers::*;
+use crate::support::certificates::{course, earn, join};
 
 /// The digests in the outbox as (recipient, text body), sorted by recipient.
 async fn digests(app: &TestApp) -> Vec<(String, String)> {

@@ -6,6 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::helpers::*;
+use crate::support::catalog::entries;
 
 struct Draft {
     course: String,
@@ -176,10 +177,6 @@ async fn an_editor_saves_every_step_and_publish_lists_what_is_missing_until_noth
     .await
     .assert_status(200);
     assert_eq!(entries(&app.get("/courses", None).await).len(), 1);
-}
-
-fn entries(reply: &Reply) -> Vec<Value> {
-    reply.body["items"].as_array().cloned().unwrap_or_default()
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
+use crate::support::catalog::entries;
 
 /// A small course's files: one module, one lesson, a quiz of two true/false questions. `extra`
 /// is appended to course.toml (`edition_of = ...`, `prerequisites` are set by `prerequisites`).
@@ -89,10 +90,6 @@ async fn course_in_two_languages(app: &TestApp, root: &str) -> (String, String) 
         en.body["course"]["id"].as_str().unwrap().to_owned(),
         zh.body["course"]["id"].as_str().unwrap().to_owned(),
     )
-}
-
-fn entries(reply: &Reply) -> Vec<Value> {
-    reply.body["items"].as_array().cloned().unwrap_or_default()
 }
 
 #[tokio::test]

@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
-use crate::grading_queue::essay_course;
 use crate::helpers::*;
+use crate::support::courses::essay_course;
 
 #[tokio::test]
 async fn an_org_admin_enrolls_a_whole_cohort_and_a_trainee_can_withdraw_and_return() {

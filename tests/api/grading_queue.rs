@@ -4,64 +4,7 @@
 use serde_json::json;
 
 use crate::helpers::*;
-
-/// A published platform-wide course with one quiz of an essay and a true/false question; returns
-/// (course id, quiz id).
-pub(crate) async fn essay_course(app: &TestApp, root: &str) -> (String, String) {
-    let course = app
-        .post(
-            "/courses",
-            Some(root),
-            json!({"slug": "essay-course", "title": "Writing to buyers", "summary": "Short replies.",
-                   "language": "en", "level": "beginner", "estimated_hours": 1,
-                   "competencies": ["ecommerce.customer_service"]}),
-        )
-        .await;
-    assert_eq!(course.status, 201, "{}", course.body);
-    let course_id = course.body["id"].as_str().unwrap().to_owned();
-    let module = app
-        .post(
-            &format!("/courses/{course_id}/modules"),
-            Some(root),
-            json!({"slug": "replies", "title": "Replies"}),
-        )
-        .await;
-    let module_id = module.body["id"].as_str().unwrap().to_owned();
-    let lesson = app
-        .post(
-            &format!("/modules/{module_id}/lessons"),
-            Some(root),
-            json!({"slug": "tone", "title": "Tone", "minutes": 5, "competencies": ["ecommerce.customer_service"],
-                   "body": "# Tone\n\nAnswer within 24 hours.\n\n## Sources\n\n- Caravan course team, 2026.\n"}),
-        )
-        .await;
-    assert_eq!(lesson.status, 201, "{}", lesson.body);
-    let quiz = app
-        .post(
-            &format!("/modules/{module_id}/quizzes"),
-            Some(root),
-            json!({"slug": "replies-quiz", "title": "Check", "passing_score": 0.5, "attempt_limit": 2,
-                   "time_limit_minutes": 0, "shuffle_questions": false, "shuffle_options": false,
-                   "grading_method": "highest", "review": "immediately", "draw": 0,
-                   "questions": [
-                     {"id": "apology", "kind": "essay", "prompt": "Write a short apology for a late parcel.",
-                      "points": 4, "competencies": ["ecommerce.customer_service"], "rubric": "Apology, reason, new date."},
-                     {"id": "fast", "kind": "true_false", "prompt": "Fast replies help account health.",
-                      "points": 1, "competencies": ["ecommerce.customer_service"], "answer": true}
-                   ]}),
-        )
-        .await;
-    assert_eq!(quiz.status, 201, "{}", quiz.body);
-    let published = app
-        .post(
-            &format!("/courses/{course_id}/publish"),
-            Some(root),
-            json!({}),
-        )
-        .await;
-    assert_eq!(published.status, 200, "{}", published.body);
-    (course_id, quiz.body["id"].as_str().unwrap().to_owned())
-}
+use crate::support::courses::essay_course;
 
 #[tokio::test]
 async fn an_essay_waits_in_the_queue_until_an_author_grades_it_and_each_grade_is_audited() {

@@ -26,6 +26,7 @@ mod reports;
 mod reports_progress;
 mod schema_check;
 mod submit_body;
+mod support;
 mod tokens;
 mod verification_resend;
 mod webapp;

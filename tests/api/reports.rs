@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
-use crate::grading_queue::essay_course;
 use crate::helpers::*;
+use crate::support::courses::essay_course;
 
 /// Enrolls `token`, takes the quiz answering the true/false question `value`, and submits.
 async fn take(

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use crate::progress::small_course;
+use crate::support::courses::small_course;
 
 /// A student with an open attempt of a two-question true/false quiz, one answer autosaved.
 /// Returns (token, attempt id, the autosaved question id).

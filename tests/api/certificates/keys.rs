@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
-use super::support::*;
 use crate::helpers::*;
+use crate::support::certificates::*;
 
 #[tokio::test]
 async fn the_served_key_set_verifies_the_credential_offline() {
@@ -39,7 +39,7 @@ async fn the_served_key_set_verifies_the_credential_offline() {
         vc["id"],
         format!(
             "http://caravan.test/api/v1/certificates/{}",
-            id_of(&s.certificate)
+            certificate_id(&s.certificate)
         )
     );
     assert_eq!(vc["issuer"]["name"], "College north");

@@ -4,10 +4,11 @@
 use serde_json::{json, Value};
 
 use crate::helpers::*;
+use crate::support::courses::{answer_quiz, course_with_quiz};
 
 /// A published course `slug` of `org_id` (None: platform-wide) with one module of two lessons and
-/// a quiz of two true/false questions (see `progress::course_with_quiz`). Returns (course id, lesson ids, quiz id).
-pub(crate) async fn course(
+/// a quiz of two true/false questions (see `courses::course_with_quiz`). Returns (course id, lesson ids, quiz id).
+pub async fn course(
     app: &TestApp,
     root: &str,
     slug: &str,
@@ -19,11 +20,11 @@ pub(crate) async fn course(
     if let Some(org) = org_id {
         body["org_id"] = json!(org);
     }
-    crate::progress::course_with_quiz(app, root, body, "immediately", 1.0).await
+    course_with_quiz(app, root, body, "immediately", 1.0).await
 }
 
 /// Adds the user `email` to `org_id` as a student.
-pub(crate) async fn join(app: &TestApp, root: &str, org_id: &str, email: &str) {
+pub async fn join(app: &TestApp, root: &str, org_id: &str, email: &str) {
     let added = app
         .add_member(
             &format!("/orgs/{org_id}/members"),
@@ -36,11 +37,7 @@ pub(crate) async fn join(app: &TestApp, root: &str, org_id: &str, email: &str) {
 
 /// Earns the certificate of a course the way a trainee does: enroll, complete every lesson and
 /// pass the quiz. Returns the certificate as listed in /me/certificates.
-pub(crate) async fn earn(
-    app: &TestApp,
-    token: &str,
-    built: &(String, Vec<String>, String),
-) -> Value {
+pub async fn earn(app: &TestApp, token: &str, built: &(String, Vec<String>, String)) -> Value {
     let (course_id, lessons, quiz_id) = built;
     let enrolled = app
         .post(
@@ -60,7 +57,7 @@ pub(crate) async fn earn(
             .await;
         assert_eq!(done.status, 200, "{}", done.body);
     }
-    let submitted = crate::progress::answer_quiz(app, token, quiz_id, true).await;
+    let submitted = answer_quiz(app, token, quiz_id, true).await;
     assert_eq!(submitted.status, 200, "{}", submitted.body);
 
     let mine = app.get("/me/certificates", Some(token)).await;
@@ -75,16 +72,16 @@ pub(crate) async fn earn(
 }
 
 /// A college with its admin, a trainee of that college, and the certificate of one of its courses.
-pub(crate) struct Scene {
-    pub(crate) app: TestApp,
-    pub(crate) root: String,
-    pub(crate) college: String,
-    pub(crate) college_admin: String,
-    pub(crate) trainee: String,
-    pub(crate) certificate: Value,
+pub struct Scene {
+    pub app: TestApp,
+    pub root: String,
+    pub college: String,
+    pub college_admin: String,
+    pub trainee: String,
+    pub certificate: Value,
 }
 
-pub(crate) async fn scene() -> Scene {
+pub async fn scene() -> Scene {
     let app = spawn_app().await;
     let root = app.platform_admin().await;
     let (college, college_admin) = app.org_with_admin(&root, "north").await;
@@ -102,12 +99,12 @@ pub(crate) async fn scene() -> Scene {
     }
 }
 
-pub(crate) fn id_of(certificate: &Value) -> String {
+pub fn certificate_id(certificate: &Value) -> String {
     certificate["id"].as_str().unwrap().to_owned()
 }
 
 /// `jws` with one character of its payload changed.
-pub(crate) fn altered(jws: &str) -> String {
+pub fn altered(jws: &str) -> String {
     let mut bytes = jws.as_bytes().to_vec();
     let at = jws.find('.').unwrap() + 10;
     bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
