@@ -6,7 +6,6 @@ use crate::auth::queries::{find_user_by_email, insert_user, NewAccount};
 use crate::db::sql_types::Timestamp;
 use crate::db::Pool;
 use crate::domain::{Email, Password};
-use crate::error::ApiError;
 use crate::schema::users;
 use crate::security::password::hash_blocking;
 
@@ -50,6 +49,6 @@ pub fn create_platform_admin(
             platform_admin: true,
         },
     )
-    .map_err(|e: ApiError| anyhow::anyhow!("cannot create the account: {e}"))?;
+    .map_err(|e| anyhow::anyhow!("cannot create the account: {e}"))?;
     Ok(AdminOutcome::Created)
 }

@@ -2,6 +2,7 @@
 //! single-use email tokens, login throttling, and the `AuthUser` extractor every protected route uses.
 
 pub mod dto;
+pub mod error;
 pub mod extractor;
 pub mod models;
 pub mod queries;

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::models::{NewOneTimeToken, NewRefreshToken, NewUser, RefreshToken, User};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::DbConn;
-use crate::error::ApiError;
+use super::error::AuthError;
 use crate::schema::{one_time_tokens, refresh_tokens, users};
 use crate::security::tokens::{random_token, token_hash};
 
@@ -35,8 +35,8 @@ pub struct NewAccount<'a> {
     pub platform_admin: bool,
 }
 
-/// Inserts a user; a taken email is a 409 `email_taken`.
-pub fn insert_user(conn: &mut DbConn, account: NewAccount<'_>) -> Result<User, ApiError> {
+/// Inserts a user; a taken email is `EmailTaken` (409 `email_taken`).
+pub fn insert_user(conn: &mut DbConn, account: NewAccount<'_>) -> Result<User, AuthError> {
     let now = Timestamp::now();
     let id = Id::new();
     let row = NewUser {
@@ -55,11 +55,12 @@ pub fn insert_user(conn: &mut DbConn, account: NewAccount<'_>) -> Result<User, A
     diesel::insert_into(users::table)
         .values(&row)
         .execute(conn)
-        .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict { .. } => {
-                ApiError::conflict("email_taken", "An account with this email already exists.")
-            }
-            other => other,
+        .map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => AuthError::EmailTaken,
+            other => other.into(),
         })?;
     Ok(find_user(conn, id)?)
 }
@@ -89,7 +90,7 @@ pub fn issue_refresh_token(
 /// Spends a refresh token and returns its row. The conditional update settles races: of two
 /// requests presenting the same token, exactly one spends it. Presenting a spent or revoked token
 /// revokes its whole family, since either the legitimate client or a thief has a copy.
-pub fn spend_refresh_token(conn: &mut DbConn, token: &str) -> Result<RefreshToken, ApiError> {
+pub fn spend_refresh_token(conn: &mut DbConn, token: &str) -> Result<RefreshToken, AuthError> {
     let hash = token_hash(token);
     let now = Timestamp::now();
     let spent = diesel::update(
@@ -111,15 +112,9 @@ pub fn spend_refresh_token(conn: &mut DbConn, token: &str) -> Result<RefreshToke
         (_, Some(row)) if row.used_at.is_some() && row.revoked_at.is_none() => {
             revoke_family(conn, row.family_id)?;
             tracing::warn!(user_id = %row.user_id, family_id = %row.family_id, "refresh token reused; family revoked");
-            Err(ApiError::unauthorized(
-                "refresh_token_reused",
-                "This refresh token was already used; every session it started has been signed out.",
-            ))
+            Err(AuthError::RefreshReused)
         }
-        _ => Err(ApiError::unauthorized(
-            "invalid_refresh_token",
-            "The refresh token is invalid, expired or revoked.",
-        )),
+        _ => Err(AuthError::RefreshInvalid),
     }
 }
 
@@ -168,7 +163,7 @@ pub fn create_one_time_token(
 
 /// Spends a single-use token and returns its user. Reused, expired, unknown or wrong-purpose
 /// tokens are all the same 400 `invalid_token`.
-pub fn spend_one_time_token(conn: &mut DbConn, token: &str, purpose: &str) -> Result<Id, ApiError> {
+pub fn spend_one_time_token(conn: &mut DbConn, token: &str, purpose: &str) -> Result<Id, AuthError> {
     let hash = token_hash(token);
     let now = Timestamp::now();
     let filter = one_time_tokens::table
@@ -185,16 +180,13 @@ pub fn spend_one_time_token(conn: &mut DbConn, token: &str, purpose: &str) -> Re
         .execute(conn)?;
     match user_id {
         Some(id) if spent == 1 => Ok(id),
-        _ => Err(ApiError::bad_request(
-            "invalid_token",
-            "The link is invalid, expired or was already used.",
-        )),
+        _ => Err(AuthError::LinkInvalid),
     }
 }
 
 /// The user a still-valid one-time `token` of `purpose` belongs to, without spending it: checked
 /// before any expensive work (hashing a new password) so an invalid link costs nothing.
-pub fn user_of_valid_token(conn: &mut DbConn, token: &str, purpose: &str) -> Result<Id, ApiError> {
+pub fn user_of_valid_token(conn: &mut DbConn, token: &str, purpose: &str) -> Result<Id, AuthError> {
     one_time_tokens::table
         .filter(one_time_tokens::token_hash.eq(token_hash(token)))
         .filter(one_time_tokens::purpose.eq(purpose))
@@ -203,12 +195,7 @@ pub fn user_of_valid_token(conn: &mut DbConn, token: &str, purpose: &str) -> Res
         .select(one_time_tokens::user_id)
         .first(conn)
         .optional()?
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_token",
-                "The link is invalid, expired or was already used.",
-            )
-        })
+        .ok_or(AuthError::LinkInvalid)
 }
 
 /// Spends every unused one-time token of `purpose` that `user` holds: once a password changed,

@@ -5,6 +5,7 @@ use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
 
+use super::error::AuthError;
 use super::dto::*;
 use super::extractor::AuthUser;
 use super::queries::{self, NewAccount, PASSWORD_RESET, VERIFY_EMAIL};
@@ -204,8 +205,10 @@ pub async fn refresh(
     let outcome = db::transaction(&state.pool, move |conn| {
         let spent = match queries::spend_refresh_token(conn, &token) {
             Ok(row) => row,
-            Err(e @ ApiError::Unauthorized { .. }) => return Ok(Err(e)),
-            Err(e) => return Err(e),
+            Err(e @ (AuthError::RefreshReused | AuthError::RefreshInvalid)) => {
+                return Ok(Err(ApiError::from(e)))
+            }
+            Err(e) => return Err(e.into()),
         };
         let new_token = queries::issue_refresh_token(conn, spent.user_id, spent.family_id, ttl)?;
         Ok(Ok((new_token, queries::find_user(conn, spent.user_id)?)))

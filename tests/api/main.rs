@@ -25,6 +25,7 @@ mod quiz_settings;
 mod reports;
 mod reports_progress;
 mod schema_check;
+mod stored_data;
 mod submit_body;
 mod support;
 mod tokens;
