@@ -17,6 +17,7 @@ use diesel::prelude::*;
 use super::store::{questions_of, AttemptRow};
 use crate::courses::format::Quiz;
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::error::ApiResult;
 use crate::learning::progress::{refresh_course, Cause};
@@ -87,7 +88,7 @@ pub fn grade_changed(
     };
     crate::learning::mastery::record_evidence(conn, user, attempt.id, observed, &evidence)?;
 
-    let rows: Vec<(String, Option<f64>, Option<f64>)> = quiz_attempts::table
+    let rows: Vec<(AttemptStatus, Option<f64>, Option<f64>)> = quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(attempt.quiz_id))
         .filter(quiz_attempts::user_id.eq(user))
         .order(quiz_attempts::number)
@@ -99,13 +100,16 @@ pub fn grade_changed(
         .load(conn)?;
     let shares: Vec<f64> = rows
         .iter()
-        .filter(|(status, _, _)| status == "graded")
+        .filter(|(status, _, _)| *status == AttemptStatus::Graded)
         .map(|(_, score, max)| match (score, max) {
             (Some(s), Some(m)) if *m > 0.0 => (s / m).clamp(0.0, 1.0),
             _ => 0.0,
         })
         .collect();
-    let pending = rows.iter().filter(|(s, _, _)| s == "needs_grading").count() as i32;
+    let pending = rows
+        .iter()
+        .filter(|(s, _, _)| *s == AttemptStatus::NeedsGrading)
+        .count() as i32;
     let share = final_share(quiz.settings.grading_method, &shares);
     let passed = share.is_some_and(|s| s + 1e-9 >= quiz.settings.passing_score);
     let now = Timestamp::now();

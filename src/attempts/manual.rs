@@ -13,6 +13,7 @@ use super::view::{attempt_view, AttemptView};
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::db::sql_types::{Id, Timestamp};
+use crate::db::status::AttemptStatus;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::learning::progress::Cause;
@@ -140,7 +141,7 @@ pub async fn grade_by_hand(
     let view = db::transaction(&state.pool, move |conn| {
         let attempt = store::readable_attempt(conn, user.id, attempt_id)?;
         let slug = authored_quiz(conn, user.id, attempt.quiz_id)?;
-        if attempt.status == "open" {
+        if attempt.status == AttemptStatus::Open {
             return Err(ApiError::conflict(
                 "attempt_open",
                 "The attempt is still open.",

@@ -20,6 +20,7 @@ use crate::courses::access;
 use crate::courses::access::is_enrolled;
 use crate::courses::store::{parse_stored, version_files};
 use crate::db::sql_types::{Id, Timestamp};
+use crate::db::status::AttemptStatus;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::quizzes::parse_response;
@@ -165,10 +166,10 @@ pub async fn start_attempt(
             .ok_or(ApiError::NotFound)?;
         let earlier = store::attempts_of(conn, user.id, quiz_id)?;
         for (id, status) in &earlier {
-            if status == "open" {
+            if *status == AttemptStatus::Open {
                 let row = own_attempt(conn, user.id, *id)?;
                 let open = settle(conn, &ctx, row, &module_slug)?;
-                if open.status == "open" {
+                if open.status == AttemptStatus::Open {
                     return Err(ApiError::conflict(
                         "attempt_in_progress",
                         format!("Attempt {id} is still open; continue or submit it first."),
@@ -278,7 +279,7 @@ pub async fn get_attempt(
 /// Why a closed attempt takes no more answers: its deadline (also when the deadline closed and
 /// graded it, on this request or before), or the student's own submit.
 fn closed_error(attempt: &AttemptRow) -> ApiError {
-    if attempt.status == "open" {
+    if attempt.status == AttemptStatus::Open {
         ApiError::conflict("deadline_passed", "The attempt's deadline has passed.")
     } else if attempt.submitted_at.is_some_and(|at| attempt.expired(at)) {
         ApiError::conflict(
@@ -304,7 +305,7 @@ pub async fn save_answers(
     let ctx = state.progress_ctx();
     let view = db::transaction(&state.pool, move |conn| {
         let (attempt, slug) = current(conn, &ctx, user.id, attempt_id)?;
-        if attempt.status != "open" {
+        if attempt.status != AttemptStatus::Open {
             return Ok(Err(closed_error(&attempt)));
         }
         let saved = merge_answers(conn, &attempt, &slug, input)?;
@@ -354,7 +355,7 @@ pub async fn submit_attempt(
                 return Ok(Ok(replayed));
             }
         }
-        if attempt.status != "open" {
+        if attempt.status != AttemptStatus::Open {
             return Ok(Err(closed_error(&attempt)));
         }
         let saved = match body.answers {

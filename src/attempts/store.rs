@@ -15,7 +15,9 @@ use crate::courses::content::locate;
 use crate::courses::format::{CourseFile, Question, Quiz};
 use crate::courses::store::parsed_version;
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
+use crate::domain::Role;
 use crate::error::ApiError;
 use crate::learning::progress::Cause;
 use crate::quizzes::{grade_quiz, parse_response, Draw, QuizGrade, Response};
@@ -34,7 +36,7 @@ pub struct AttemptRow {
     pub version_id: Id,
     pub user_id: Id,
     pub number: i32,
-    pub status: String,
+    pub status: AttemptStatus,
     pub questions: JsonValue,
     pub answers: JsonValue,
     pub started_at: Timestamp,
@@ -72,7 +74,7 @@ impl AttemptRow {
 
 /// The attempt `id` for reading: its student, the course's authors, and org admins of an
 /// organization the student belongs to. Anyone else gets not found.
-pub fn readable_attempt(conn: &mut DbConn, caller: Id, id: Id) -> Result<AttemptRow, ApiError> {
+pub fn readable_attempt(conn: &mut DbConn, caller: Id, id: Id) -> QueryResult<AttemptRow> {
     use crate::schema::memberships;
     let attempt: AttemptRow = quiz_attempts::table
         .find(id)
@@ -90,7 +92,7 @@ pub fn readable_attempt(conn: &mut DbConn, caller: Id, id: Id) -> Result<Attempt
     // keys) stays that organization's business, whoever the student's other orgs are.
     let admin_orgs: Vec<Id> = memberships::table
         .filter(memberships::user_id.eq(caller))
-        .filter(memberships::role.eq("org_admin"))
+        .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
         .select(memberships::org_id)
         .load(conn)?;
     let shared_orgs: Vec<Id> = memberships::table
@@ -105,14 +107,14 @@ pub fn readable_attempt(conn: &mut DbConn, caller: Id, id: Id) -> Result<Attempt
     if course_belongs {
         Ok(attempt)
     } else {
-        Err(ApiError::NotFound)
+        Err(diesel::result::Error::NotFound)
     }
 }
 
 /// The module slug of a quiz id, and its course. A quiz id is derived from its course id and
 /// module slug, so the answer for an id never changes: it is remembered (bounded) and the
 /// attempt paths skip a query per request.
-pub fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> Result<(Id, String), ApiError> {
+pub fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> QueryResult<(Id, String)> {
     static HOMES: OnceLock<Mutex<HashMap<Id, (Id, String)>>> = OnceLock::new();
     let homes = HOMES.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(hit) = homes.lock().ok().and_then(|h| h.get(&quiz_id).cloned()) {
@@ -137,7 +139,7 @@ pub fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> Result<(Id, String), ApiErro
 pub fn sweep_expired(conn: &mut DbConn, ctx: &Ctx) -> Result<usize, ApiError> {
     let cutoff = Timestamp::now().plus(Duration::seconds(-GRACE_SECS));
     let expired: Vec<AttemptRow> = quiz_attempts::table
-        .filter(quiz_attempts::status.eq("open"))
+        .filter(quiz_attempts::status.eq(AttemptStatus::Open))
         .filter(quiz_attempts::deadline.lt(cutoff))
         .select(AttemptRow::as_select())
         .limit(200)
@@ -145,7 +147,7 @@ pub fn sweep_expired(conn: &mut DbConn, ctx: &Ctx) -> Result<usize, ApiError> {
     let mut closed = 0;
     for attempt in expired {
         let (_, slug) = quiz_home(conn, attempt.quiz_id)?;
-        if settle(conn, ctx, attempt, &slug)?.status != "open" {
+        if settle(conn, ctx, attempt, &slug)?.status != AttemptStatus::Open {
             closed += 1;
         }
     }
@@ -156,7 +158,7 @@ pub fn sweep_expired(conn: &mut DbConn, ctx: &Ctx) -> Result<usize, ApiError> {
 /// lock; SQLite needs none, since every write transaction there begins immediately and runs
 /// alone. Without it, two autosaves that each read-merge-write the answers could lose one
 /// another's work. Anyone else's attempt is not found.
-pub fn lock_own_attempt(conn: &mut DbConn, user: Id, id: Id) -> Result<AttemptRow, ApiError> {
+pub fn lock_own_attempt(conn: &mut DbConn, user: Id, id: Id) -> QueryResult<AttemptRow> {
     let mine = quiz_attempts::table
         .find(id)
         .filter(quiz_attempts::user_id.eq(user));
@@ -182,7 +184,7 @@ pub fn lock_enrollment(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResul
 }
 
 /// The attempt `id` of `user`; anyone else's is not found.
-pub fn own_attempt(conn: &mut DbConn, user: Id, id: Id) -> Result<AttemptRow, ApiError> {
+pub fn own_attempt(conn: &mut DbConn, user: Id, id: Id) -> QueryResult<AttemptRow> {
     Ok(quiz_attempts::table
         .find(id)
         .filter(quiz_attempts::user_id.eq(user))
@@ -247,7 +249,7 @@ pub fn close(
     grade: &QuizGrade,
 ) -> Result<Option<AttemptRow>, ApiError> {
     let mut closed = attempt.clone();
-    closed.status = grade.status().to_owned();
+    closed.status = grade.status();
     closed.answers = JsonValue::of(answers)?;
     closed.submitted_at = Some(Timestamp::now());
     closed.score = Some(grade.score);
@@ -256,7 +258,7 @@ pub fn close(
     let n = diesel::update(
         quiz_attempts::table
             .find(attempt.id)
-            .filter(quiz_attempts::status.eq("open")),
+            .filter(quiz_attempts::status.eq(AttemptStatus::Open)),
     )
     .set((
         quiz_attempts::status.eq(&closed.status),
@@ -283,7 +285,7 @@ pub fn settle(
     attempt: AttemptRow,
     module_slug: &str,
 ) -> Result<AttemptRow, ApiError> {
-    if attempt.status != "open" || !attempt.expired(Timestamp::now()) {
+    if attempt.status != AttemptStatus::Open || !attempt.expired(Timestamp::now()) {
         return Ok(attempt);
     }
     let (_, quiz) = source(conn, &attempt, module_slug)?;
@@ -306,7 +308,11 @@ pub fn settle(
 }
 
 /// Every attempt of `user` at `quiz_id` (id and status), in no particular order.
-pub fn attempts_of(conn: &mut DbConn, user: Id, quiz_id: Id) -> QueryResult<Vec<(Id, String)>> {
+pub fn attempts_of(
+    conn: &mut DbConn,
+    user: Id,
+    quiz_id: Id,
+) -> QueryResult<Vec<(Id, AttemptStatus)>> {
     quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
         .filter(quiz_attempts::user_id.eq(user))
@@ -339,7 +345,7 @@ pub fn insert_attempt(conn: &mut DbConn, new: &NewAttempt) -> QueryResult<()> {
             quiz_attempts::version_id.eq(new.version_id),
             quiz_attempts::user_id.eq(new.user_id),
             quiz_attempts::number.eq(new.number),
-            quiz_attempts::status.eq("open"),
+            quiz_attempts::status.eq(AttemptStatus::Open),
             quiz_attempts::seed.eq(new.seed as i64),
             quiz_attempts::questions.eq(JsonValue::of(&new.snapshots)?),
             quiz_attempts::answers.eq(JsonValue(serde_json::json!({}))),
@@ -359,7 +365,7 @@ pub fn save_answers_if_open(
     let n = diesel::update(
         quiz_attempts::table
             .find(id)
-            .filter(quiz_attempts::status.eq("open")),
+            .filter(quiz_attempts::status.eq(AttemptStatus::Open)),
     )
     .set(quiz_attempts::answers.eq(JsonValue::of(saved)?))
     .execute(conn)?;
@@ -377,7 +383,7 @@ pub fn awaiting_grading(
     quiz_attempts::table
         .inner_join(users::table)
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
-        .filter(quiz_attempts::status.eq("needs_grading"))
+        .filter(quiz_attempts::status.eq(AttemptStatus::NeedsGrading))
         .order(quiz_attempts::submitted_at)
         .limit(limit)
         .select((AttemptRow::as_select(), users::display_name))
@@ -388,7 +394,7 @@ pub fn awaiting_grading(
 pub fn closed_attempts(conn: &mut DbConn, quiz_id: Id) -> QueryResult<Vec<AttemptRow>> {
     quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
-        .filter(quiz_attempts::status.ne("open"))
+        .filter(quiz_attempts::status.ne(AttemptStatus::Open))
         .select(AttemptRow::as_select())
         .load(conn)
 }

@@ -13,6 +13,7 @@ use crate::courses::format::{Quiz, Review};
 use diesel::QueryResult;
 
 use crate::db::sql_types::{Id, Timestamp};
+use crate::db::status::AttemptStatus;
 use crate::quizzes::wire::CorrectAnswer;
 use crate::quizzes::Correctness;
 
@@ -68,7 +69,7 @@ pub struct QuestionResult {
 
 /// Whether the student may see results now.
 pub fn reveals(review: Review, attempt: &AttemptRow, now: Timestamp) -> bool {
-    if attempt.status == "open" {
+    if attempt.status == AttemptStatus::Open {
         return false;
     }
     match review {
@@ -85,7 +86,7 @@ pub fn attempt_view(attempt: &AttemptRow, quiz: &Quiz, staff: bool) -> QueryResu
     let questions = questions_of(quiz, &attempt.snapshots()?);
     let result = match attempt.grade()? {
         Some(g)
-            if (staff && attempt.status != "open")
+            if (staff && attempt.status != AttemptStatus::Open)
                 || reveals(quiz.settings.review, attempt, Timestamp::now()) =>
         {
             Some(ResultView {
@@ -117,7 +118,7 @@ pub fn attempt_view(attempt: &AttemptRow, quiz: &Quiz, staff: bool) -> QueryResu
         quiz_id: attempt.quiz_id,
         course_id: attempt.course_id,
         number: attempt.number,
-        status: attempt.status.clone(),
+        status: attempt.status.as_str().to_owned(),
         started_at: attempt.started_at,
         deadline: attempt.deadline,
         submitted_at: attempt.submitted_at,

@@ -4,10 +4,10 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
+use super::error::AuthError;
 use super::models::{NewOneTimeToken, NewRefreshToken, NewUser, RefreshToken, User};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
 use crate::db::DbConn;
-use super::error::AuthError;
 use crate::schema::{one_time_tokens, refresh_tokens, users};
 use crate::security::tokens::{random_token, token_hash};
 
@@ -163,7 +163,11 @@ pub fn create_one_time_token(
 
 /// Spends a single-use token and returns its user. Reused, expired, unknown or wrong-purpose
 /// tokens are all the same 400 `invalid_token`.
-pub fn spend_one_time_token(conn: &mut DbConn, token: &str, purpose: &str) -> Result<Id, AuthError> {
+pub fn spend_one_time_token(
+    conn: &mut DbConn,
+    token: &str,
+    purpose: &str,
+) -> Result<Id, AuthError> {
     let hash = token_hash(token);
     let now = Timestamp::now();
     let filter = one_time_tokens::table

@@ -5,8 +5,8 @@ use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Duration;
 
-use super::error::AuthError;
 use super::dto::*;
+use super::error::AuthError;
 use super::extractor::AuthUser;
 use super::queries::{self, NewAccount, PASSWORD_RESET, VERIFY_EMAIL};
 use super::throttle;

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::credential::RowKey;
 use crate::db::sql_types::{Id, Timestamp};
 use crate::db::DbConn;
+use crate::domain::Role;
 use crate::schema::{certificates, courses, memberships, users};
 
 /// A certificate row joined with its course and holder.
@@ -99,7 +100,7 @@ pub fn revocable(conn: &mut DbConn, caller: Id, id: Id) -> QueryResult<Option<bo
     } else {
         let admin_orgs: Vec<Id> = memberships::table
             .filter(memberships::user_id.eq(caller))
-            .filter(memberships::role.eq("org_admin"))
+            .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
             .select(memberships::org_id)
             .load(conn)?;
         if admin_orgs.is_empty() {

@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use super::store::{find_course, CourseRow};
 use crate::db::sql_types::Id;
+use crate::db::status::CourseStatus;
+use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::ApiError;
@@ -39,7 +41,7 @@ pub fn is_author(conn: &mut DbConn, user: Id, course: &CourseRow) -> QueryResult
 /// drafts and archived courses by their authors and the organization's staff.
 pub fn can_view(conn: &mut DbConn, user: Option<Id>, course: &CourseRow) -> QueryResult<bool> {
     let Some(user) = user else {
-        return Ok(course.status == "published" && course.org_id.is_none());
+        return Ok(course.status == CourseStatus::Published && course.org_id.is_none());
     };
     if is_author(conn, user, course)? {
         return Ok(true);
@@ -48,8 +50,8 @@ pub fn can_view(conn: &mut DbConn, user: Option<Id>, course: &CourseRow) -> Quer
         Some(org) => role_in(conn, user, org)?,
         None => None,
     };
-    Ok(match course.status.as_str() {
-        "published" => course.org_id.is_none() || role.is_some(),
+    Ok(match course.status {
+        CourseStatus::Published => course.org_id.is_none() || role.is_some(),
         _ => role.is_some_and(|r| r >= Role::Instructor),
     })
 }
@@ -89,7 +91,7 @@ pub fn is_enrolled(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<bo
     let n: i64 = enrollments::table
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::course_id.eq(course_id))
-        .filter(enrollments::status.eq_any(["active", "completed"]))
+        .filter(enrollments::status.eq_any([EnrollmentStatus::Active, EnrollmentStatus::Completed]))
         .count()
         .get_result(conn)?;
     Ok(n > 0)

@@ -15,6 +15,7 @@ use super::store::{self, CourseRow, Files};
 use super::views;
 use crate::auth::AuthUser;
 use crate::db::sql_types::Id;
+use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -486,7 +487,7 @@ pub async fn archive_course(
     let course_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {
         let course = access::owned(conn, user.id, course_id)?;
-        store::set_status(conn, course.id, "archived")?;
+        store::set_status(conn, course.id, CourseStatus::Archived)?;
         Ok(())
     })
     .await?;

@@ -10,6 +10,7 @@ use super::store::{self, item_id, lesson_path, CourseRow};
 use super::views;
 use crate::auth::{AuthUser, MaybeAuthUser};
 use crate::db::sql_types::Id;
+use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::LanguageTag;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -56,13 +57,15 @@ pub async fn list_courses(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let page = parse_page(query.limit, query.cursor.as_deref())?;
-    let status = query.status.clone().unwrap_or_else(|| "published".into());
-    if !["published", "draft", "archived"].contains(&status.as_str()) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            "status must be published, draft or archived",
-        ));
-    }
+    let status = match query.status.as_deref() {
+        None => CourseStatus::Published,
+        Some(s) => CourseStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_query",
+                "status must be published, draft or archived",
+            )
+        })?,
+    };
     if let Some(level) = &query.level {
         if !["beginner", "intermediate", "advanced"].contains(&level.as_str()) {
             return Err(ApiError::bad_request(
@@ -91,7 +94,7 @@ pub async fn list_courses(
         .map(|term| like_pattern(term))
         .collect();
     let caller = user.0.map(|u| u.id);
-    if status != "published" && caller.is_none() {
+    if status != CourseStatus::Published && caller.is_none() {
         return Err(ApiError::unauthorized(
             "invalid_token",
             "Sign in to list drafts.",

@@ -43,7 +43,7 @@ pub fn summaries(conn: &mut DbConn, rows: Vec<CourseRow>) -> QueryResult<Vec<Cou
             summary: r.summary,
             level: r.level,
             estimated_hours: r.estimated_hours,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             org_id: r.org_id,
             course_key: r.course_key,
             languages: vec![r.language.clone()],

@@ -7,6 +7,7 @@
 //! `FOR UPDATE SKIP LOCKED`) use [`per_backend!`].
 
 pub mod sql_types;
+pub mod status;
 
 use std::ops::{Deref, DerefMut};
 use std::time::{Duration, Instant};

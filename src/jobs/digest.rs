@@ -8,7 +8,9 @@ use diesel::prelude::*;
 
 use super::digest_email::{digest_message, OrgDigest, RecentTrainee};
 use crate::db::sql_types::{Id, Timestamp};
+use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
+use crate::domain::Role;
 use crate::error::ApiResult;
 use crate::schema::{certificates, courses, enrollments, memberships, organizations, users};
 
@@ -54,7 +56,7 @@ pub fn queue_weekly(conn: &mut DbConn, base: &str, now: Timestamp) -> ApiResult<
         let admins: Vec<(String, String)> = memberships::table
             .inner_join(users::table.on(users::id.eq(memberships::user_id)))
             .filter(memberships::org_id.eq(org_id))
-            .filter(memberships::role.eq("org_admin"))
+            .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
             .select((users::email, users::display_name))
             .order(users::email)
             .load(conn)?;
@@ -81,7 +83,7 @@ pub fn gather(
     let trainees = || {
         memberships::table
             .filter(memberships::org_id.eq(org_id))
-            .filter(memberships::role.eq("student"))
+            .filter(memberships::role.eq(Role::Student.as_str()))
             .select(memberships::user_id)
     };
     // The organization's trainees' enrollments in its own and platform-wide courses.
@@ -90,7 +92,7 @@ pub fn gather(
             .inner_join(courses::table)
             .filter(enrollments::user_id.eq_any(trainees()))
             .filter(courses::org_id.eq(org_id).or(courses::org_id.is_null()))
-            .filter(enrollments::status.ne("withdrawn"))
+            .filter(enrollments::status.ne(EnrollmentStatus::Withdrawn))
     };
     let enrollment_count: i64 = scoped().count().get_result(conn)?;
     let active_trainees = scoped()

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::db::sql_types::{Id, Timestamp};
+use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -217,7 +218,7 @@ pub async fn enroll(
     let base = state.settings.public_url.clone();
     let view = db::transaction(&state.pool, move |conn| {
         let course = access::viewable(conn, Some(user.id), course_id)?;
-        if course.status != "published" {
+        if course.status != CourseStatus::Published {
             return Err(ApiError::NotFound);
         }
         let missing = missing_prerequisites(conn, user.id, course.id)?;
@@ -324,7 +325,7 @@ pub async fn enroll_cohort(
             crate::orgs::access::require_cohort_role(conn, user.id, cohort_id, Role::Instructor)?;
         let course = access::viewable(conn, Some(user.id), course_id)?;
         // Platform-wide courses or the organization's own; never another organization's course.
-        if course.status != "published" || course.org_id.is_some_and(|o| o != org_id) {
+        if course.status != CourseStatus::Published || course.org_id.is_some_and(|o| o != org_id) {
             return Err(ApiError::NotFound);
         }
         let members: Vec<Id> = cohort_members::table

@@ -23,6 +23,7 @@ use crate::courses::format::{Completion, CourseFile};
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, lesson_path, quiz_path};
 use crate::db::sql_types::{Id, Timestamp};
+use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{courses, enrollments, lesson_completions, quiz_results};
@@ -108,7 +109,7 @@ pub fn issue_held_certificates(conn: &mut DbConn, ctx: &Ctx, limit: i64) -> ApiR
     let certified = diesel::alias!(courses as certified);
     let waiting: Vec<(Id, Id, Option<Timestamp>)> = enrollments::table
         .inner_join(courses::table)
-        .filter(enrollments::status.eq("completed"))
+        .filter(enrollments::status.eq(EnrollmentStatus::Completed))
         .filter(diesel::dsl::not(diesel::dsl::exists(
             certificates::table
                 .inner_join(certified.on(certified.field(courses::id).eq(certificates::course_id)))
@@ -141,7 +142,7 @@ pub fn issue_held_certificates(conn: &mut DbConn, ctx: &Ctx, limit: i64) -> ApiR
 pub fn course_republished(conn: &mut DbConn, ctx: &Ctx, course_id: Id) -> ApiResult<usize> {
     let users: Vec<Id> = enrollments::table
         .filter(enrollments::course_id.eq(course_id))
-        .filter(enrollments::status.ne("withdrawn"))
+        .filter(enrollments::status.ne(EnrollmentStatus::Withdrawn))
         .select(enrollments::user_id)
         .load(conn)?;
     for user in &users {
@@ -281,7 +282,7 @@ pub fn refresh_course(
             enrollments::last_activity_at,
             courses::published_version_id,
         ))
-        .first::<(Id, String, Option<Timestamp>, Option<Id>)>(conn)
+        .first::<(Id, EnrollmentStatus, Option<Timestamp>, Option<Id>)>(conn)
         .optional()?
     else {
         return Ok(());
@@ -289,8 +290,9 @@ pub fn refresh_course(
     let file = parsed_version(conn, version.ok_or(ApiError::NotFound)?)?;
     let f = figures_of(conn, user, course_id, &file, &BTreeSet::new())?;
     let now = Timestamp::now();
-    let newly_complete = f.complete && status == "active";
-    let no_longer_complete = !f.complete && status == "completed" && cause != Cause::Republish;
+    let newly_complete = f.complete && status == EnrollmentStatus::Active;
+    let no_longer_complete =
+        !f.complete && status == EnrollmentStatus::Completed && cause != Cause::Republish;
     diesel::update(enrollments::table.find(enrollment))
         .set((
             enrollments::lessons_done.eq(f.lessons_done),
@@ -309,7 +311,7 @@ pub fn refresh_course(
     if newly_complete {
         diesel::update(enrollments::table.find(enrollment))
             .set((
-                enrollments::status.eq("completed"),
+                enrollments::status.eq(EnrollmentStatus::Completed),
                 enrollments::completed_at.eq(now),
             ))
             .execute(conn)?;
@@ -321,7 +323,7 @@ pub fn refresh_course(
     } else if no_longer_complete {
         diesel::update(enrollments::table.find(enrollment))
             .set((
-                enrollments::status.eq("active"),
+                enrollments::status.eq(EnrollmentStatus::Active),
                 enrollments::completed_at.eq(None::<Timestamp>),
             ))
             .execute(conn)?;

@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use crate::auth::AuthUser;
 use crate::courses::dto::CourseView;
 use crate::courses::{access, store, views};
+use crate::db::status::CourseStatus;
 use crate::db::{self, sql_types::Id};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -34,8 +35,8 @@ pub async fn publish_course(
     let view = db::transaction(&state.pool, move |conn| {
         let course = access::owned(conn, user.id, course_id)?;
         if !store::publish_draft(conn, &course)? {
-            if course.status == "archived" && course.published_version_id.is_some() {
-                store::set_status(conn, course.id, "published")?;
+            if course.status == CourseStatus::Archived && course.published_version_id.is_some() {
+                store::set_status(conn, course.id, CourseStatus::Published)?;
             } else {
                 return Err(ApiError::conflict(
                     "nothing_to_publish",

@@ -15,6 +15,7 @@ use super::draw::Draw;
 use super::grading::{grade, grade_missing, Correctness, Grade};
 use super::response::Response;
 use crate::courses::format::Question;
+use crate::db::status::AttemptStatus;
 
 /// The grade of one question of an attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,12 +90,12 @@ impl QuizGrade {
         *self = QuizGrade::of(std::mem::take(&mut self.per_question));
     }
 
-    /// What the attempt's `status` column says of this grade.
-    pub fn status(&self) -> &'static str {
+    /// The status of an attempt closed with this grade.
+    pub fn status(&self) -> AttemptStatus {
         if self.needs_grading {
-            "needs_grading"
+            AttemptStatus::NeedsGrading
         } else {
-            "graded"
+            AttemptStatus::Graded
         }
     }
 }

@@ -43,12 +43,12 @@ pub fn routes(r: &mut ApiRoutes) {
 }
 
 /// The course and index path of an item id of `kind`.
-pub fn locate(conn: &mut DbConn, id: Id, kind: &str) -> ApiResult<(Id, String)> {
-    Ok(course_items::table
+pub fn locate(conn: &mut DbConn, id: Id, kind: &str) -> QueryResult<(Id, String)> {
+    course_items::table
         .find(id)
         .filter(course_items::kind.eq(kind))
         .select((course_items::course_id, course_items::path))
-        .first(conn)?)
+        .first(conn)
 }
 
 /// The folder (`NN-slug`) of module `slug` in `files`, as the files name it.

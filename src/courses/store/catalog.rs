@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::CourseRow;
 use crate::db::sql_types::Id;
+use crate::db::status::CourseStatus;
 use crate::db::DbConn;
 use crate::schema::{
     course_competencies, course_instructors, course_markets, course_search, courses, memberships,
@@ -14,8 +15,7 @@ use crate::schema::{
 
 /// What a catalog page asks for; the handler has checked the values.
 pub struct CatalogFilter {
-    /// `published`, `draft` or `archived`.
-    pub status: String,
+    pub status: CourseStatus,
     /// The signed-in caller, if any.
     pub caller: Option<Id>,
     /// The caller is the platform admin (sees every organization's courses).
@@ -65,7 +65,7 @@ pub fn page(conn: &mut DbConn, filter: &CatalogFilter) -> QueryResult<CatalogRow
         .order(courses::id)
         .limit(filter.limit + 1)
         .into_boxed();
-    let published = filter.status == "published";
+    let published = filter.status == CourseStatus::Published;
     if published {
         // Platform-wide courses for everyone; an organization's own courses for its members.
         match filter.caller {
@@ -146,7 +146,7 @@ pub fn page(conn: &mut DbConn, filter: &CatalogFilter) -> QueryResult<CatalogRow
         .load(conn)?;
     let editions: Vec<CourseRow> = courses::table
         .filter(courses::course_key.eq_any(&keys))
-        .filter(courses::status.eq("published"))
+        .filter(courses::status.eq(CourseStatus::Published))
         .select(CourseRow::as_select())
         .order((courses::course_key, courses::id))
         .load(conn)?;

@@ -13,6 +13,7 @@ use diesel::prelude::*;
 
 use crate::courses::format::{parse_course_from_files, CourseFile};
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::status::CourseStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{
@@ -48,7 +49,7 @@ pub struct CourseRow {
     pub slug: String,
     pub org_id: Option<Id>,
     pub owner_id: Option<Id>,
-    pub status: String,
+    pub status: CourseStatus,
     pub published_version_id: Option<Id>,
     pub draft_version_id: Option<Id>,
     pub title: String,
@@ -419,7 +420,11 @@ pub fn create_course(
             courses::slug.eq(&c.slug),
             courses::org_id.eq(org_id),
             courses::owner_id.eq(owner),
-            courses::status.eq(if publish { "published" } else { "draft" }),
+            courses::status.eq(if publish {
+                CourseStatus::Published
+            } else {
+                CourseStatus::Draft
+            }),
             courses::title.eq(&c.title),
             courses::summary.eq(&c.summary),
             courses::language.eq(&c.language),
@@ -511,7 +516,7 @@ pub fn publish_draft(conn: &mut DbConn, course: &CourseRow) -> Result<bool, ApiE
         .set((
             courses::published_version_id.eq(draft),
             courses::draft_version_id.eq(None::<Id>),
-            courses::status.eq("published"),
+            courses::status.eq(CourseStatus::Published),
             courses::published_at.eq(now),
         ))
         .execute(conn)?;
@@ -579,7 +584,7 @@ pub fn published_platform_courses(conn: &mut DbConn) -> QueryResult<Vec<(String,
 }
 
 /// Sets the course's status (`published`, `archived`).
-pub fn set_status(conn: &mut DbConn, course_id: Id, status: &str) -> QueryResult<()> {
+pub fn set_status(conn: &mut DbConn, course_id: Id, status: CourseStatus) -> QueryResult<()> {
     diesel::update(courses::table.find(course_id))
         .set(courses::status.eq(status))
         .execute(conn)?;
