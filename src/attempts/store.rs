@@ -185,11 +185,11 @@ pub fn lock_enrollment(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResul
 
 /// The attempt `id` of `user`; anyone else's is not found.
 pub fn own_attempt(conn: &mut DbConn, user: Id, id: Id) -> QueryResult<AttemptRow> {
-    Ok(quiz_attempts::table
+    quiz_attempts::table
         .find(id)
         .filter(quiz_attempts::user_id.eq(user))
         .select(AttemptRow::as_select())
-        .first(conn)?)
+        .first(conn)
 }
 
 /// The course file and quiz an attempt was started from (an immutable published version).

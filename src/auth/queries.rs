@@ -266,12 +266,11 @@ pub fn update_profile(
         .execute(conn)
 }
 
-/// The user's memberships with their organizations, by organization name: (org id, name, slug,
-/// kind, role).
-pub fn memberships_of(
-    conn: &mut DbConn,
-    user_id: Id,
-) -> QueryResult<Vec<(Id, String, String, String, String)>> {
+/// One membership with its organization: (org id, name, slug, kind, role).
+pub type MembershipRow = (Id, String, String, String, String);
+
+/// The user's memberships with their organizations, by organization name.
+pub fn memberships_of(conn: &mut DbConn, user_id: Id) -> QueryResult<Vec<MembershipRow>> {
     use crate::schema::{memberships, organizations};
     memberships::table
         .inner_join(organizations::table)
