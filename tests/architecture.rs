@@ -63,12 +63,6 @@ const RULES: &[&str] = &["src/quizzes/", "src/courses/format/", "src/domain/"];
 const HANDLERS_STILL_WITH_DIESEL: &[&str] = &[
     "src/learning/enrollments.rs",
     "src/learning/progress_views.rs",
-    "src/orgs/cohorts.rs",
-    "src/orgs/import.rs",
-    "src/orgs/invitations.rs",
-    "src/orgs/members.rs",
-    "src/orgs/pending.rs",
-    "src/orgs/routes.rs",
     "src/reports/competencies.rs",
     "src/reports/progress.rs",
     "src/reports/quiz.rs",

@@ -8,7 +8,7 @@ use crate::db::sql_types::Id;
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::ApiError;
-use crate::schema::{cohorts, memberships, users};
+use crate::schema::{cohorts, users};
 
 pub fn is_platform_admin(conn: &mut DbConn, user_id: Id) -> QueryResult<bool> {
     Ok(users::table
@@ -29,13 +29,7 @@ pub fn role_in(conn: &mut DbConn, user_id: Id, org_id: Id) -> QueryResult<Option
             .get_result(conn)?;
         return Ok((exists > 0).then_some(Role::OrgAdmin));
     }
-    let role: Option<String> = memberships::table
-        .filter(memberships::org_id.eq(org_id))
-        .filter(memberships::user_id.eq(user_id))
-        .select(memberships::role)
-        .first(conn)
-        .optional()?;
-    Ok(role.and_then(|r| Role::parse(&r).ok()))
+    super::store::members::role(conn, org_id, user_id)
 }
 
 /// Requires at least `min` in `org_id`.

@@ -4,17 +4,14 @@
 use std::collections::{BTreeMap, HashSet};
 
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 
-use super::access;
 use super::dto::{ImportReport, ImportRow};
-use super::members::invite;
+use super::{access, store};
 use crate::auth::AuthUser;
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::Id;
 use crate::db::{self, DbConn};
 use crate::domain::{parse_name, Email, Role};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::schema::{cohorts, memberships, users};
 use crate::state::AppState;
 
 /// Rows in one file at most; larger rosters are split by the client.
@@ -145,37 +142,6 @@ fn file_error(line: usize, message: String) -> ImportRow {
     }
 }
 
-fn cohort_id(
-    conn: &mut DbConn,
-    org_id: Id,
-    name: &str,
-    created: &mut Vec<String>,
-) -> QueryResult<Id> {
-    let existing: Option<Id> = cohorts::table
-        .filter(cohorts::org_id.eq(org_id))
-        .filter(cohorts::name.eq(name))
-        .select(cohorts::id)
-        .first(conn)
-        .optional()?;
-    if let Some(id) = existing {
-        return Ok(id);
-    }
-    let id = Id::new();
-    let now = Timestamp::now();
-    diesel::insert_into(cohorts::table)
-        .values((
-            cohorts::id.eq(id),
-            cohorts::org_id.eq(org_id),
-            cohorts::name.eq(name),
-            cohorts::description.eq(""),
-            cohorts::created_at.eq(now),
-            cohorts::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    created.push(name.to_owned());
-    Ok(id)
-}
-
 fn apply(
     conn: &mut DbConn,
     base: &str,
@@ -196,7 +162,10 @@ fn apply(
             Some(name) => match cohort_ids.get(name) {
                 Some(id) => Some(*id),
                 None => {
-                    let id = cohort_id(conn, org_id, name, &mut report.cohorts_created)?;
+                    let (id, created) = store::cohorts::find_or_create(conn, org_id, name)?;
+                    if created {
+                        report.cohorts_created.push(name.clone());
+                    }
                     cohort_ids.insert(name.clone(), id);
                     Some(id)
                 }
@@ -205,35 +174,24 @@ fn apply(
         };
         // Someone who is not a member yet is invited, registered or not: joining takes their
         // consent, and the report must not tell which addresses have an account.
-        let member: Option<(Id, String)> = memberships::table
-            .inner_join(users::table)
-            .filter(memberships::org_id.eq(org_id))
-            .filter(users::email.eq(row.email.as_str()))
-            .select((memberships::user_id, memberships::role))
-            .first(conn)
-            .optional()?;
-        let status = match member {
+        let status = match store::members::by_email(conn, org_id, &row.email)? {
             None => {
-                invite(conn, base, org_id, &row.email, row.role, cohort, caller)?;
+                store::invitations::create(
+                    conn, base, org_id, &row.email, row.role, cohort, caller,
+                )?;
                 report.invited += 1;
                 "invited"
             }
-            Some((user_id, current)) => {
-                let status = if current == row.role.as_str() {
+            Some(member) => {
+                let status = if member.role == row.role {
                     report.unchanged += 1;
                     "unchanged"
                 } else {
-                    diesel::update(
-                        memberships::table
-                            .filter(memberships::org_id.eq(org_id))
-                            .filter(memberships::user_id.eq(user_id)),
-                    )
-                    .set(memberships::role.eq(row.role.as_str()))
-                    .execute(conn)?;
+                    store::members::set_role(conn, org_id, member.user_id, row.role)?;
                     report.updated += 1;
                     "updated"
                 };
-                super::routes::join(conn, org_id, user_id, row.role, cohort)?;
+                store::members::join(conn, org_id, member.user_id, row.role, cohort)?;
                 status
             }
         };
@@ -244,12 +202,8 @@ fn apply(
             error: None,
         });
     }
-    let admins: i64 = memberships::table
-        .filter(memberships::org_id.eq(org_id))
-        .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
-        .count()
-        .get_result(conn)?;
-    if admins == 0 && !access::is_platform_admin(conn, caller)? {
+    if store::members::admin_count(conn, org_id)? == 0 && !access::is_platform_admin(conn, caller)?
+    {
         return Err(ApiError::conflict(
             "last_org_admin",
             "The import would leave the organization without an org admin.",

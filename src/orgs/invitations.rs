@@ -8,17 +8,16 @@
 
 use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::dto::MeInvitation;
+use super::store;
 use crate::auth::AuthUser;
-use crate::db::sql_types::{Id, Timestamp};
-use crate::db::{self, DbConn};
+use crate::db;
+use crate::db::sql_types::Id;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::schema::{invitations, memberships, organizations, users};
 use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
@@ -26,21 +25,6 @@ pub fn routes(r: &mut ApiRoutes) {
         .add(__path_accept_my_invitation, accept_my_invitation)
         .add(__path_decline_my_invitation, decline_my_invitation)
         .add(__path_leave_org, leave_org);
-}
-
-/// The caller's email if it is verified; otherwise 403 `email_not_verified`.
-fn verified_email(conn: &mut DbConn, user: Id) -> ApiResult<String> {
-    let (email, verified): (String, Option<Timestamp>) = users::table
-        .find(user)
-        .select((users::email, users::email_verified_at))
-        .first(conn)?;
-    if verified.is_none() {
-        return Err(ApiError::forbidden_because(
-            "email_not_verified",
-            "Verify your email address first: invitations are addressed to it.",
-        ));
-    }
-    Ok(email)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,69 +37,11 @@ pub struct MyInvitations {
         (status = 401, body = Problem), (status = 403, body = Problem, description = "`email_not_verified`")))]
 pub async fn my_invitations(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let items = db::run(&state.pool, move |conn| {
-        let email = verified_email(conn, user.id)?;
-        let rows: Vec<(Id, Id, String, String, Timestamp, Timestamp)> = invitations::table
-            .inner_join(organizations::table)
-            .filter(invitations::email.eq(&email))
-            .filter(invitations::accepted_at.is_null())
-            .filter(invitations::expires_at.gt(Timestamp::now()))
-            .select((
-                invitations::id,
-                invitations::org_id,
-                organizations::name,
-                invitations::role,
-                invitations::created_at,
-                invitations::expires_at,
-            ))
-            .order(invitations::created_at.desc())
-            .limit(100)
-            .load(conn)?;
-        rows.into_iter()
-            .map(|(id, org_id, org_name, role, invited_at, expires_at)| {
-                Ok(MeInvitation {
-                    id,
-                    org_id,
-                    org_name,
-                    role: Role::parse(&role).map_err(corrupt_role)?,
-                    invited_at,
-                    expires_at,
-                })
-            })
-            .collect::<ApiResult<Vec<_>>>()
+        let email = store::invitations::verified_email(conn, user.id)?;
+        store::invitations::addressed_to(conn, &email)
     })
     .await?;
     Ok(HttpResponse::Ok().json(MyInvitations { items }))
-}
-
-fn corrupt_role(message: String) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("stored invitation role: {message}"))
-}
-
-/// Spends the pending invitation `id` addressed to `email` (conditionally, so two parallel
-/// answers cannot both count); returns its (org, role, cohort), or 404.
-fn spend(conn: &mut DbConn, id: Id, email: &str) -> ApiResult<(Id, Role, Option<Id>)> {
-    let now = Timestamp::now();
-    let spent = diesel::update(
-        invitations::table
-            .filter(invitations::id.eq(id))
-            .filter(invitations::email.eq(email))
-            .filter(invitations::accepted_at.is_null())
-            .filter(invitations::expires_at.gt(now)),
-    )
-    .set(invitations::accepted_at.eq(now))
-    .execute(conn)?;
-    if spent != 1 {
-        return Err(ApiError::NotFound);
-    }
-    let (org_id, role, cohort_id): (Id, String, Option<Id>) = invitations::table
-        .find(id)
-        .select((
-            invitations::org_id,
-            invitations::role,
-            invitations::cohort_id,
-        ))
-        .first(conn)?;
-    Ok((org_id, Role::parse(&role).map_err(corrupt_role)?, cohort_id))
 }
 
 #[utoipa::path(post, path = "/api/v1/me/invitations/{invitation_id}/accept", tag = "me", security(("bearer" = [])),
@@ -130,9 +56,15 @@ pub async fn accept_my_invitation(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let me = db::transaction(&state.pool, move |conn| {
-        let email = verified_email(conn, user.id)?;
-        let (org_id, role, cohort_id) = spend(conn, id, &email)?;
-        super::routes::join(conn, org_id, user.id, role, cohort_id)?;
+        let email = store::invitations::verified_email(conn, user.id)?;
+        let invitation = store::invitations::spend(conn, id, &email)?.ok_or(ApiError::NotFound)?;
+        store::members::join(
+            conn,
+            invitation.org_id,
+            user.id,
+            invitation.role,
+            invitation.cohort_id,
+        )?;
         crate::auth::routes::me_view(conn, user.id)
     })
     .await?;
@@ -151,15 +83,8 @@ pub async fn decline_my_invitation(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     db::transaction(&state.pool, move |conn| {
-        let email = verified_email(conn, user.id)?;
-        let gone = diesel::delete(
-            invitations::table
-                .filter(invitations::id.eq(id))
-                .filter(invitations::email.eq(&email))
-                .filter(invitations::accepted_at.is_null()),
-        )
-        .execute(conn)?;
-        if gone == 0 {
+        let email = store::invitations::verified_email(conn, user.id)?;
+        if !store::invitations::decline(conn, id, &email)? {
             return Err(ApiError::NotFound);
         }
         Ok(())
@@ -180,16 +105,11 @@ pub async fn leave_org(
 ) -> ApiResult<HttpResponse> {
     let org_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {
-        let role: String = memberships::table
-            .filter(memberships::org_id.eq(org_id))
-            .filter(memberships::user_id.eq(user.id))
-            .select(memberships::role)
-            .first(conn)?;
-        if role == Role::OrgAdmin.as_str() {
-            super::members::ensure_other_admin(conn, org_id, user.id)?;
+        let role = store::members::role(conn, org_id, user.id)?.ok_or(ApiError::NotFound)?;
+        if role == Role::OrgAdmin {
+            store::members::ensure_other_admin(conn, org_id, user.id)?;
         }
-        super::members::drop_membership(conn, org_id, user.id)?;
-        Ok(())
+        Ok(store::members::remove(conn, org_id, user.id)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -3,11 +3,10 @@
 //! and can withdraw one sent to a wrong address. The invitee's side is `invitations.rs`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::access;
+use super::{access, store};
 use crate::api_routes::ApiRoutes;
 use crate::auth::AuthUser;
 use crate::db;
@@ -15,7 +14,6 @@ use crate::db::sql_types::{Id, Timestamp};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{self, PageParams};
-use crate::schema::{cohorts, invitations};
 use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
@@ -41,8 +39,6 @@ pub struct PendingInvitation {
     pub expired: bool,
 }
 
-type PendingRow = (Id, String, String, Option<String>, Timestamp, Timestamp);
-
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/invitations", tag = "members", security(("bearer" = [])),
     params(("org_id" = String, Path), PageParams),
     responses((status = 200, body = inline(pagination::Page<PendingInvitation>), description = "The organization's invitations not yet accepted, oldest first, expired ones included and marked"),
@@ -58,25 +54,7 @@ pub async fn list_pending(
     let page = page.parse()?;
     let rows = db::run(&state.pool, move |conn| {
         access::require_role(conn, user.id, org_id, Role::OrgAdmin)?;
-        let mut q = invitations::table
-            .left_join(cohorts::table)
-            .filter(invitations::org_id.eq(org_id))
-            .filter(invitations::accepted_at.is_null())
-            .select((
-                invitations::id,
-                invitations::email,
-                invitations::role,
-                cohorts::name.nullable(),
-                invitations::created_at,
-                invitations::expires_at,
-            ))
-            .order(invitations::id)
-            .limit(page.limit + 1)
-            .into_boxed();
-        if let Some(after) = page.after {
-            q = q.filter(invitations::id.gt(after));
-        }
-        let rows: Vec<PendingRow> = q.load(conn)?;
+        let rows = store::invitations::pending(conn, org_id, page)?;
         let now = Timestamp::now();
         rows.into_iter()
             .map(|(id, email, role, cohort, invited_at, expires_at)| {
@@ -112,14 +90,7 @@ pub async fn withdraw(
     let (org_id, invitation_id) = path.into_inner();
     db::transaction(&state.pool, move |conn| {
         access::require_role(conn, user.id, org_id, Role::OrgAdmin)?;
-        let gone = diesel::delete(
-            invitations::table
-                .filter(invitations::id.eq(invitation_id))
-                .filter(invitations::org_id.eq(org_id))
-                .filter(invitations::accepted_at.is_null()),
-        )
-        .execute(conn)?;
-        if gone == 0 {
+        if !store::invitations::withdraw(conn, org_id, invitation_id)? {
             return Err(ApiError::NotFound);
         }
         tracing::info!(org_id = %org_id, invitation = %invitation_id, "invitation withdrawn");

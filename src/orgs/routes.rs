@@ -1,20 +1,19 @@
-//! Organization endpoints: create (platform admins), list, read, update; accepting an invitation.
+//! Organization endpoints: create (platform admins), list, read, update; accepting an invitation
+//! by its emailed link, which creates the account when the address has none.
 
 use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 
-use super::access;
 use super::dto::*;
+use super::{access, store};
 use crate::auth::dto::{AcceptInvitationRequest, MeView};
 use crate::auth::queries::{find_user_by_email, insert_user, NewAccount};
 use crate::auth::AuthUser;
-use crate::db::sql_types::{Id, Timestamp};
-use crate::db::{self, DbConn};
+use crate::db;
+use crate::db::sql_types::Id;
 use crate::domain::{parse_name, Checker, Password, Role, Slug};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{self, PageParams};
-use crate::schema::{cohort_members, invitations, memberships, organizations, users};
 use crate::security::tokens::token_hash;
 use crate::state::AppState;
 
@@ -24,55 +23,6 @@ pub fn routes(r: &mut ApiRoutes) {
         .add(__path_get_org, get_org)
         .add(__path_update_org, update_org)
         .add(__path_accept_invitation, accept_invitation);
-}
-
-type OrgRow = (Id, String, String, String, Timestamp, bool);
-
-fn org_columns() -> (
-    organizations::id,
-    organizations::name,
-    organizations::slug,
-    organizations::kind,
-    organizations::created_at,
-    organizations::weekly_digest,
-) {
-    (
-        organizations::id,
-        organizations::name,
-        organizations::slug,
-        organizations::kind,
-        organizations::created_at,
-        organizations::weekly_digest,
-    )
-}
-
-fn view(
-    (id, name, slug, kind, created_at, weekly_digest): OrgRow,
-    my_role: Option<Role>,
-) -> OrgView {
-    OrgView {
-        id,
-        name,
-        slug,
-        kind,
-        weekly_digest,
-        my_role,
-        created_at,
-    }
-}
-
-fn load_org(conn: &mut DbConn, caller: Id, org_id: Id) -> ApiResult<OrgView> {
-    let row: OrgRow = organizations::table
-        .find(org_id)
-        .select(org_columns())
-        .first(conn)?;
-    let my_role: Option<String> = memberships::table
-        .filter(memberships::org_id.eq(org_id))
-        .filter(memberships::user_id.eq(caller))
-        .select(memberships::role)
-        .first(conn)
-        .optional()?;
-    Ok(view(row, my_role.and_then(|r| Role::parse(&r).ok())))
 }
 
 #[utoipa::path(post, path = "/api/v1/orgs", tag = "organizations", request_body = CreateOrgRequest, security(("bearer" = [])),
@@ -96,26 +46,8 @@ pub async fn create_org(
         if !access::is_platform_admin(conn, user.id)? {
             return Err(ApiError::Forbidden);
         }
-        let id = Id::new();
-        let now = Timestamp::now();
-        diesel::insert_into(organizations::table)
-            .values((
-                organizations::id.eq(id),
-                organizations::name.eq(&name),
-                organizations::slug.eq(slug.as_str()),
-                organizations::kind.eq(body.kind.as_str()),
-                organizations::created_at.eq(now),
-                organizations::updated_at.eq(now),
-            ))
-            .execute(conn)
-            .map_err(|e| match ApiError::from(e) {
-                ApiError::Conflict { .. } => ApiError::conflict(
-                    "slug_taken",
-                    "An organization with this slug already exists.",
-                ),
-                other => other,
-            })?;
-        load_org(conn, user.id, id)
+        let id = store::orgs::create(conn, &name, &slug, body.kind)?;
+        Ok(store::orgs::view_for(conn, user.id, id)?)
     })
     .await?;
     tracing::info!(org_id = %org.id, "organization created");
@@ -133,27 +65,7 @@ pub async fn list_orgs(
     let page = page.parse()?;
     let rows = db::run(&state.pool, move |conn| {
         let all = access::is_platform_admin(conn, user.id)?;
-        let mut q = organizations::table
-            .left_join(
-                memberships::table.on(memberships::org_id
-                    .eq(organizations::id)
-                    .and(memberships::user_id.eq(user.id))),
-            )
-            .select((org_columns(), memberships::role.nullable()))
-            .order(organizations::id)
-            .limit(page.limit + 1)
-            .into_boxed();
-        if !all {
-            q = q.filter(memberships::user_id.is_not_null());
-        }
-        if let Some(after) = page.after {
-            q = q.filter(organizations::id.gt(after));
-        }
-        let rows: Vec<(OrgRow, Option<String>)> = q.load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(|(row, role)| view(row, role.and_then(|r| Role::parse(&r).ok())))
-            .collect::<Vec<_>>())
+        Ok(store::orgs::page_for(conn, user.id, all, page)?)
     })
     .await?;
     Ok(pagination::respond(&req, rows, page, |o| o.id))
@@ -169,7 +81,7 @@ pub async fn get_org(
     let org_id = path.into_inner();
     let org = db::run(&state.pool, move |conn| {
         access::require_role(conn, user.id, org_id, Role::Student)?;
-        load_org(conn, user.id, org_id)
+        Ok(store::orgs::view_for(conn, user.id, org_id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(org))
@@ -193,87 +105,11 @@ pub async fn update_org(
         .map_err(|m| ApiError::invalid("name", m))?;
     let org = db::transaction(&state.pool, move |conn| {
         access::require_role(conn, user.id, org_id, Role::OrgAdmin)?;
-        let target = organizations::table.find(org_id);
-        if let Some(name) = name {
-            diesel::update(target)
-                .set(organizations::name.eq(name))
-                .execute(conn)?;
-        }
-        if let Some(kind) = body.kind {
-            diesel::update(target)
-                .set(organizations::kind.eq(kind.as_str()))
-                .execute(conn)?;
-        }
-        if let Some(on) = body.weekly_digest {
-            diesel::update(target)
-                .set(organizations::weekly_digest.eq(on))
-                .execute(conn)?;
-        }
-        diesel::update(target)
-            .set(organizations::updated_at.eq(Timestamp::now()))
-            .execute(conn)?;
-        load_org(conn, user.id, org_id)
+        store::orgs::update(conn, org_id, name, body.kind, body.weekly_digest)?;
+        Ok(store::orgs::view_for(conn, user.id, org_id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(org))
-}
-
-/// Adds `user_id` to an organization (and a cohort) as the invitation says; an existing membership
-/// keeps the higher of the two roles.
-pub(crate) fn join(
-    conn: &mut DbConn,
-    org_id: Id,
-    user_id: Id,
-    role: Role,
-    cohort_id: Option<Id>,
-) -> QueryResult<()> {
-    let existing: Option<String> = memberships::table
-        .filter(memberships::org_id.eq(org_id))
-        .filter(memberships::user_id.eq(user_id))
-        .select(memberships::role)
-        .first(conn)
-        .optional()?;
-    let now = Timestamp::now();
-    match existing.and_then(|r| Role::parse(&r).ok()) {
-        None => {
-            diesel::insert_into(memberships::table)
-                .values((
-                    memberships::id.eq(Id::new()),
-                    memberships::org_id.eq(org_id),
-                    memberships::user_id.eq(user_id),
-                    memberships::role.eq(role.as_str()),
-                    memberships::created_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-        Some(current) if current < role => {
-            diesel::update(
-                memberships::table
-                    .filter(memberships::org_id.eq(org_id))
-                    .filter(memberships::user_id.eq(user_id)),
-            )
-            .set(memberships::role.eq(role.as_str()))
-            .execute(conn)?;
-        }
-        Some(_) => {}
-    }
-    if let Some(cohort_id) = cohort_id {
-        let present: i64 = cohort_members::table
-            .filter(cohort_members::cohort_id.eq(cohort_id))
-            .filter(cohort_members::user_id.eq(user_id))
-            .count()
-            .get_result(conn)?;
-        if present == 0 {
-            diesel::insert_into(cohort_members::table)
-                .values((
-                    cohort_members::cohort_id.eq(cohort_id),
-                    cohort_members::user_id.eq(user_id),
-                    cohort_members::added_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-    }
-    Ok(())
 }
 
 #[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "organizations", request_body = AcceptInvitationRequest,
@@ -293,18 +129,10 @@ pub async fn accept_invitation(
         )
     };
     // Look the invitation up first so a new account's password can be hashed outside the transaction.
-    let lookup_hash = hash.clone();
-    let (email, has_account) = db::run(&state.pool, move |conn| {
-        let email: Option<String> = invitations::table
-            .filter(invitations::token_hash.eq(&lookup_hash))
-            .filter(invitations::accepted_at.is_null())
-            .filter(invitations::expires_at.gt(Timestamp::now()))
-            .select(invitations::email)
-            .first(conn)
-            .optional()?;
-        let email = email.ok_or_else(invalid)?;
+    let (invitation_id, email, has_account) = db::run(&state.pool, move |conn| {
+        let (id, email) = store::invitations::by_link(conn, &hash)?.ok_or_else(invalid)?;
         let has_account = find_user_by_email(conn, &email)?.is_some();
-        Ok((email, has_account))
+        Ok((id, email, has_account))
     })
     .await?;
     let new_account = if has_account {
@@ -348,37 +176,13 @@ pub async fn accept_invitation(
         }
     };
     let me = db::transaction(&state.pool, move |conn| {
-        let now = Timestamp::now();
         // Spending the invitation is conditional, so two parallel accepts cannot both succeed.
-        let spent = diesel::update(
-            invitations::table
-                .filter(invitations::token_hash.eq(&hash))
-                .filter(invitations::accepted_at.is_null())
-                .filter(invitations::expires_at.gt(now)),
-        )
-        .set(invitations::accepted_at.eq(now))
-        .execute(conn)?;
-        if spent != 1 {
-            return Err(invalid());
-        }
-        let (org_id, role, cohort_id): (Id, String, Option<Id>) = invitations::table
-            .filter(invitations::token_hash.eq(&hash))
-            .select((
-                invitations::org_id,
-                invitations::role,
-                invitations::cohort_id,
-            ))
-            .first(conn)?;
+        let invitation =
+            store::invitations::spend(conn, invitation_id, &email)?.ok_or_else(invalid)?;
         let user_id = match find_user_by_email(conn, &email)? {
             Some(u) => {
                 // The link arrived at this address, which proves it.
-                diesel::update(
-                    users::table
-                        .find(u.id)
-                        .filter(users::email_verified_at.is_null()),
-                )
-                .set(users::email_verified_at.eq(now))
-                .execute(conn)?;
+                store::invitations::prove_email(conn, u.id)?;
                 u.id
             }
             None => {
@@ -397,12 +201,12 @@ pub async fn accept_invitation(
                 .id
             }
         };
-        join(
+        store::members::join(
             conn,
-            org_id,
+            invitation.org_id,
             user_id,
-            Role::parse(&role).map_err(|m| ApiError::Internal(anyhow::anyhow!(m)))?,
-            cohort_id,
+            invitation.role,
+            invitation.cohort_id,
         )?;
         crate::auth::routes::me_view(conn, user_id)
     })

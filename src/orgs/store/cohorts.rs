@@ -1,0 +1,225 @@
+//! Cohorts and who is in them. A cohort's name is unique in its organization (409
+//! `cohort_name_taken`); the handlers find a cohort's organization first (`access.rs`), so these
+//! queries take the cohort by id.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use crate::db::sql_types::{Id, Timestamp};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::orgs::dto::{CohortMemberView, CohortView};
+use crate::pagination::PageRequest;
+use crate::schema::{cohort_members, cohorts, users};
+
+type CohortColumns = (Id, Id, String, String, Timestamp);
+
+fn cohort_columns() -> (
+    cohorts::id,
+    cohorts::org_id,
+    cohorts::name,
+    cohorts::description,
+    cohorts::created_at,
+) {
+    (
+        cohorts::id,
+        cohorts::org_id,
+        cohorts::name,
+        cohorts::description,
+        cohorts::created_at,
+    )
+}
+
+fn view_of(
+    (id, org_id, name, description, created_at): CohortColumns,
+    member_count: i64,
+) -> CohortView {
+    CohortView {
+        id,
+        org_id,
+        name,
+        description,
+        member_count,
+        created_at,
+    }
+}
+
+fn name_taken(e: diesel::result::Error) -> ApiError {
+    match ApiError::from(e) {
+        ApiError::Conflict { .. } => ApiError::conflict(
+            "cohort_name_taken",
+            "A cohort with this name already exists.",
+        ),
+        other => other,
+    }
+}
+
+/// The cohort `cohort_id` with its member count.
+pub fn view(conn: &mut DbConn, cohort_id: Id) -> QueryResult<CohortView> {
+    let row: CohortColumns = cohorts::table
+        .find(cohort_id)
+        .select(cohort_columns())
+        .first(conn)?;
+    let member_count = cohort_members::table
+        .filter(cohort_members::cohort_id.eq(cohort_id))
+        .count()
+        .get_result(conn)?;
+    Ok(view_of(row, member_count))
+}
+
+/// A page of the cohorts of `org_id`, in two queries whatever the page size: the rows, then every
+/// member count at once.
+pub fn page(conn: &mut DbConn, org_id: Id, page: PageRequest) -> QueryResult<Vec<CohortView>> {
+    let mut q = cohorts::table
+        .filter(cohorts::org_id.eq(org_id))
+        .select(cohort_columns())
+        .order(cohorts::id)
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(after) = page.after {
+        q = q.filter(cohorts::id.gt(after));
+    }
+    let rows: Vec<CohortColumns> = q.load(conn)?;
+    let ids: Vec<Id> = rows.iter().map(|r| r.0).collect();
+    let counts: HashMap<Id, i64> = cohort_members::table
+        .filter(cohort_members::cohort_id.eq_any(&ids))
+        .group_by(cohort_members::cohort_id)
+        .select((cohort_members::cohort_id, diesel::dsl::count_star()))
+        .load::<(Id, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let count = counts.get(&row.0).copied().unwrap_or(0);
+            view_of(row, count)
+        })
+        .collect())
+}
+
+fn insert(conn: &mut DbConn, org_id: Id, name: &str, description: &str) -> QueryResult<Id> {
+    let id = Id::new();
+    let now = Timestamp::now();
+    diesel::insert_into(cohorts::table)
+        .values((
+            cohorts::id.eq(id),
+            cohorts::org_id.eq(org_id),
+            cohorts::name.eq(name),
+            cohorts::description.eq(description),
+            cohorts::created_at.eq(now),
+            cohorts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Creates a cohort in `org_id`; returns its id.
+pub fn create(conn: &mut DbConn, org_id: Id, name: &str, description: &str) -> ApiResult<Id> {
+    insert(conn, org_id, name, description).map_err(name_taken)
+}
+
+/// The id of the cohort of `org_id` named `name`, created (with no description) when there is
+/// none; `true` when it was created.
+pub fn find_or_create(conn: &mut DbConn, org_id: Id, name: &str) -> QueryResult<(Id, bool)> {
+    let existing: Option<Id> = cohorts::table
+        .filter(cohorts::org_id.eq(org_id))
+        .filter(cohorts::name.eq(name))
+        .select(cohorts::id)
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some(id) => Ok((id, false)),
+        None => Ok((insert(conn, org_id, name, "")?, true)),
+    }
+}
+
+/// Changes the given fields of `cohort_id` and stamps it updated.
+pub fn update(
+    conn: &mut DbConn,
+    cohort_id: Id,
+    name: Option<String>,
+    description: Option<String>,
+) -> ApiResult<()> {
+    let target = cohorts::table.find(cohort_id);
+    if let Some(name) = name {
+        diesel::update(target)
+            .set(cohorts::name.eq(name))
+            .execute(conn)
+            .map_err(name_taken)?;
+    }
+    if let Some(description) = description {
+        diesel::update(target)
+            .set(cohorts::description.eq(description))
+            .execute(conn)?;
+    }
+    diesel::update(target)
+        .set(cohorts::updated_at.eq(Timestamp::now()))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes `cohort_id`; its members stay members of the organization.
+pub fn delete(conn: &mut DbConn, cohort_id: Id) -> QueryResult<()> {
+    diesel::delete(cohort_members::table.filter(cohort_members::cohort_id.eq(cohort_id)))
+        .execute(conn)?;
+    diesel::delete(cohorts::table.find(cohort_id)).execute(conn)?;
+    Ok(())
+}
+
+/// The members of `cohort_id`, by display name.
+pub fn members(conn: &mut DbConn, cohort_id: Id) -> QueryResult<Vec<CohortMemberView>> {
+    let rows: Vec<(Id, String, String, Timestamp)> = cohort_members::table
+        .inner_join(users::table)
+        .filter(cohort_members::cohort_id.eq(cohort_id))
+        .order(users::display_name)
+        .select((
+            users::id,
+            users::email,
+            users::display_name,
+            cohort_members::added_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(user_id, email, display_name, added_at)| CohortMemberView {
+                user_id,
+                email,
+                display_name,
+                added_at,
+            },
+        )
+        .collect())
+}
+
+/// Puts `user_ids` in `cohort_id`; those already in it stay as they were.
+pub fn add_members(conn: &mut DbConn, cohort_id: Id, user_ids: &[Id]) -> QueryResult<()> {
+    let present: Vec<Id> = cohort_members::table
+        .filter(cohort_members::cohort_id.eq(cohort_id))
+        .filter(cohort_members::user_id.eq_any(user_ids))
+        .select(cohort_members::user_id)
+        .load(conn)?;
+    let now = Timestamp::now();
+    for id in user_ids.iter().filter(|id| !present.contains(id)) {
+        diesel::insert_into(cohort_members::table)
+            .values((
+                cohort_members::cohort_id.eq(cohort_id),
+                cohort_members::user_id.eq(*id),
+                cohort_members::added_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Takes `user_id` out of `cohort_id`; `false` when they were not in it.
+pub fn remove_member(conn: &mut DbConn, cohort_id: Id, user_id: Id) -> QueryResult<bool> {
+    let removed = diesel::delete(
+        cohort_members::table
+            .filter(cohort_members::cohort_id.eq(cohort_id))
+            .filter(cohort_members::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
+    Ok(removed > 0)
+}
