@@ -67,8 +67,6 @@ const HANDLERS_STILL_WITH_DIESEL: &[&str] = &[
     "src/auth/routes.rs",
     "src/courses/authoring.rs",
     "src/courses/catalog.rs",
-    "src/learning/enrollments.rs",
-    "src/learning/progress_views.rs",
     "src/orgs/cohorts.rs",
     "src/orgs/import.rs",
     "src/orgs/invitations.rs",
@@ -77,9 +75,6 @@ const HANDLERS_STILL_WITH_DIESEL: &[&str] = &[
     "src/orgs/routes.rs",
     "src/publishing/publish.rs",
     "src/publishing/transfer.rs",
-    "src/reports/competencies.rs",
-    "src/reports/progress.rs",
-    "src/reports/quiz.rs",
 ];
 
 struct SourceFile {
