@@ -1,12 +1,13 @@
-//! Enrollment: a trainee joins a published course they can see; withdrawing keeps the row (and
-//! with it the history of attempts) and enrolling again reactivates it.
+//! The enrollment endpoints: a trainee joins a published course they can see once its
+//! prerequisites are completed, an instructor enrolls a cohort; withdrawing keeps the row (and
+//! with it the history of attempts) and enrolling again reactivates it (see `store::enroll`).
 
 use crate::api_routes::ApiRoutes;
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::store::{self, EnrollmentRow};
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::db::sql_types::{Id, Timestamp};
@@ -14,7 +15,6 @@ use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::schema::{cohort_members, courses, enrollments, users};
 use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
@@ -22,119 +22,6 @@ pub fn routes(r: &mut ApiRoutes) {
         .add(__path_withdraw, withdraw)
         .add(__path_my_enrollments, my_enrollments)
         .add(__path_enroll_cohort, enroll_cohort);
-}
-
-/// Enrolls `user` (or reactivates a withdrawn enrollment) and queues the welcome email; returns
-/// false when already enrolled.
-fn enroll_one(
-    conn: &mut DbConn,
-    base: &str,
-    user: Id,
-    course: &crate::courses::store::CourseRow,
-    source: &str,
-) -> ApiResult<bool> {
-    let now = Timestamp::now();
-    let existing: Option<(Id, String)> = enrollments::table
-        .filter(enrollments::user_id.eq(user))
-        .filter(enrollments::course_id.eq(course.id))
-        .select((enrollments::id, enrollments::status))
-        .first(conn)
-        .optional()?;
-    match existing {
-        Some((_, status)) if status != "withdrawn" => return Ok(false),
-        Some((id, _)) => {
-            diesel::update(enrollments::table.find(id))
-                .set((
-                    enrollments::status.eq("active"),
-                    enrollments::enrolled_at.eq(now),
-                    enrollments::withdrawn_at.eq(None::<Timestamp>),
-                ))
-                .execute(conn)?;
-        }
-        None => {
-            // Totals from the start, so reports show "0 of 12 lessons" before any activity.
-            let (lessons, quizzes) = match super::progress::published_file(conn, course.id)? {
-                Some(file) => super::progress::items_of(course.id, &file),
-                None => (Vec::new(), Vec::new()),
-            };
-            diesel::insert_into(enrollments::table)
-                .values((
-                    enrollments::id.eq(Id::new()),
-                    enrollments::user_id.eq(user),
-                    enrollments::course_id.eq(course.id),
-                    enrollments::status.eq("active"),
-                    enrollments::source.eq(source),
-                    enrollments::enrolled_at.eq(now),
-                    enrollments::lessons_total.eq(lessons.len() as i32),
-                    enrollments::quizzes_total.eq(quizzes.len() as i32),
-                ))
-                .execute(conn)?;
-        }
-    }
-    let (email, name): (String, String) = users::table
-        .find(user)
-        .select((users::email, users::display_name))
-        .first(conn)?;
-    crate::mail::enqueue(
-        conn,
-        &crate::mail::templates::enrolled(
-            base,
-            &email,
-            &name,
-            &course.title,
-            &course.id.to_string(),
-        ),
-    )?;
-    Ok(true)
-}
-
-/// The prerequisite courses (slug, title) of `course_id` that `user` has not completed.
-pub fn missing_prerequisites(
-    conn: &mut DbConn,
-    user: Id,
-    course_id: Id,
-) -> ApiResult<Vec<(String, String)>> {
-    let Some(file) = super::progress::published_file(conn, course_id)? else {
-        return Ok(Vec::new());
-    };
-    let required = &file.course.prerequisites;
-    if required.is_empty() {
-        return Ok(Vec::new());
-    }
-    // A prerequisite names a course as the course's authors see it (their organization's own
-    // course of that slug, else the platform-wide one); completing any edition of it (the same
-    // course in another language) satisfies it.
-    let org: Option<Id> = courses::table
-        .find(course_id)
-        .select(courses::org_id)
-        .first(conn)?;
-    let mut resolved: Vec<(String, Option<(Id, String)>)> = Vec::with_capacity(required.len());
-    for slug in required {
-        let course = crate::courses::store::resolve_slug(conn, org, slug)?;
-        resolved.push((slug.clone(), course.map(|c| (c.course_key, c.title))));
-    }
-    let keys: Vec<Id> = resolved
-        .iter()
-        .filter_map(|(_, c)| c.as_ref().map(|(key, _)| *key))
-        .collect();
-    let completed_keys: Vec<Id> = enrollments::table
-        .inner_join(courses::table)
-        .filter(enrollments::user_id.eq(user))
-        .filter(enrollments::status.eq("completed"))
-        .filter(courses::course_key.eq_any(&keys))
-        .select(courses::course_key)
-        .load(conn)?;
-    Ok(resolved
-        .into_iter()
-        .filter(|(_, c)| {
-            !c.as_ref()
-                .is_some_and(|(key, _)| completed_keys.contains(key))
-        })
-        .map(|(slug, c)| {
-            let title = c.map_or_else(|| slug.clone(), |(_, title)| title);
-            (slug, title)
-        })
-        .collect())
 }
 
 fn prerequisites_error(missing: &[(String, String)]) -> ApiError {
@@ -172,37 +59,21 @@ pub struct EnrollmentView {
     pub enrolled_at: Timestamp,
 }
 
-fn load(conn: &mut DbConn, user: Id, course_id: Option<Id>) -> QueryResult<Vec<EnrollmentView>> {
-    let mut q = enrollments::table
-        .inner_join(courses::table)
-        .filter(enrollments::user_id.eq(user))
-        .select((
-            enrollments::id,
-            enrollments::course_id,
-            courses::title,
-            enrollments::status,
-            enrollments::source,
-            enrollments::enrolled_at,
-        ))
-        .order(enrollments::enrolled_at.desc())
-        .into_boxed();
-    if let Some(c) = course_id {
-        q = q.filter(enrollments::course_id.eq(c));
+fn view(row: EnrollmentRow) -> EnrollmentView {
+    EnrollmentView {
+        id: row.id,
+        course_id: row.course_id,
+        course_title: row.course_title,
+        status: row.status,
+        source: row.source,
+        enrolled_at: row.enrolled_at,
     }
-    let rows: Vec<(Id, Id, String, String, String, Timestamp)> = q.load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, course_id, course_title, status, source, enrolled_at)| EnrollmentView {
-                id,
-                course_id,
-                course_title,
-                status,
-                source,
-                enrolled_at,
-            },
-        )
-        .collect())
+}
+
+/// `user`'s enrollments (in `course_id` only, when given), newest first.
+fn load(conn: &mut DbConn, user: Id, course_id: Option<Id>) -> ApiResult<Vec<EnrollmentView>> {
+    let rows = store::enrollments_of(conn, user, course_id)?;
+    Ok(rows.into_iter().map(view).collect())
 }
 
 #[utoipa::path(post, path = "/api/v1/courses/{course_id}/enroll", tag = "learning", security(("bearer" = [])),
@@ -221,11 +92,11 @@ pub async fn enroll(
         if course.status != CourseStatus::Published {
             return Err(ApiError::NotFound);
         }
-        let missing = missing_prerequisites(conn, user.id, course.id)?;
+        let missing = store::missing_prerequisites(conn, user.id, course.id)?;
         if !missing.is_empty() {
             return Err(prerequisites_error(&missing));
         }
-        if !enroll_one(conn, &base, user.id, &course, "self")? {
+        if !store::enroll(conn, &base, user.id, &course, "self")? {
             return Err(ApiError::conflict(
                 "already_enrolled",
                 "You are already enrolled in this course.",
@@ -271,18 +142,7 @@ pub async fn withdraw(
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {
-        let n = diesel::update(
-            enrollments::table
-                .filter(enrollments::user_id.eq(user.id))
-                .filter(enrollments::course_id.eq(course_id))
-                .filter(enrollments::status.eq("active")),
-        )
-        .set((
-            enrollments::status.eq("withdrawn"),
-            enrollments::withdrawn_at.eq(Timestamp::now()),
-        ))
-        .execute(conn)?;
-        if n == 0 {
+        if store::withdraw(conn, user.id, course_id)? == 0 {
             return Err(ApiError::NotFound);
         }
         Ok(())
@@ -328,19 +188,16 @@ pub async fn enroll_cohort(
         if course.status != CourseStatus::Published || course.org_id.is_some_and(|o| o != org_id) {
             return Err(ApiError::NotFound);
         }
-        let members: Vec<Id> = cohort_members::table
-            .filter(cohort_members::cohort_id.eq(cohort_id))
-            .select(cohort_members::user_id)
-            .load(conn)?;
+        let members = store::cohort_member_ids(conn, cohort_id)?;
         let mut report = CohortEnrollmentReport {
             enrolled: 0,
             already_enrolled: 0,
             missing_prerequisites: Vec::new(),
         };
         for member in members {
-            if !missing_prerequisites(conn, member, course.id)?.is_empty() {
+            if !store::missing_prerequisites(conn, member, course.id)?.is_empty() {
                 report.missing_prerequisites.push(member);
-            } else if enroll_one(conn, &base, member, &course, "cohort")? {
+            } else if store::enroll(conn, &base, member, &course, "cohort")? {
                 report.enrolled += 1;
             } else {
                 report.already_enrolled += 1;

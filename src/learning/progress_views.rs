@@ -1,5 +1,6 @@
 //! The progress endpoints: completing a lesson, and a trainee's own progress (all courses, or one
-//! course per module, lesson and quiz) with their competency mastery and market readiness.
+//! course per module, lesson and quiz) with their competency mastery and market readiness, read
+//! from the figures and facts the store finds and shaped here.
 //!
 //! Quiz results follow each quiz's review policy here as everywhere: while a student may not see
 //! an attempt's score, their progress shows the quiz as submitted without share or pass, and every
@@ -10,12 +11,12 @@ use crate::api_routes::ApiRoutes;
 use std::collections::{BTreeMap, BTreeSet};
 
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::mastery::{self, AreaMastery, CompetencyLevel, MarketReadiness};
 use super::progress::{self, published_file};
+use super::store::{self, CourseActivity, EnrollmentFigures};
 use super::visibility::{hidden_results, student_figures, visible_levels, Hidden};
 use crate::auth::AuthUser;
 use crate::courses::access;
@@ -23,10 +24,9 @@ use crate::courses::access::is_enrolled;
 use crate::courses::content::locate;
 use crate::courses::format::CourseFile;
 use crate::courses::store::{item_id, lesson_path, module_path, quiz_path};
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{Id, Timestamp};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::schema::{courses, enrollments, lesson_completions, quiz_attempts, quiz_results, users};
 use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
@@ -133,63 +133,26 @@ pub struct LessonCompleted {
     pub course: CourseProgress,
 }
 
-type EnrollmentFigures = (
-    Id,
-    String,
-    String,
-    f64,
-    Option<f64>,
-    i32,
-    i32,
-    i32,
-    i32,
-    Option<Timestamp>,
-    Option<Timestamp>,
-);
-
-fn course_rows(
-    conn: &mut DbConn,
-    user: Id,
-    course: Option<Id>,
-) -> QueryResult<Vec<CourseProgress>> {
-    let mut q = enrollments::table
-        .inner_join(courses::table)
-        .filter(enrollments::user_id.eq(user))
-        .select((
-            enrollments::course_id,
-            courses::title,
-            enrollments::status,
-            enrollments::percent,
-            enrollments::score,
-            enrollments::lessons_done,
-            enrollments::lessons_total,
-            enrollments::quizzes_passed,
-            enrollments::quizzes_total,
-            enrollments::last_activity_at,
-            enrollments::completed_at,
-        ))
-        .order(enrollments::enrolled_at.desc())
-        .into_boxed();
-    if let Some(c) = course {
-        q = q.filter(enrollments::course_id.eq(c));
+fn course_view(row: EnrollmentFigures) -> CourseProgress {
+    CourseProgress {
+        course_id: row.course_id,
+        title: row.title,
+        status: row.status,
+        percent: row.percent,
+        score: row.score,
+        lessons_done: row.lessons_done,
+        lessons_total: row.lessons_total,
+        quizzes_passed: row.quizzes_passed,
+        quizzes_total: row.quizzes_total,
+        last_activity_at: row.last_activity_at,
+        completed_at: row.completed_at,
     }
-    let rows: Vec<EnrollmentFigures> = q.load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| CourseProgress {
-            course_id: r.0,
-            title: r.1,
-            status: r.2,
-            percent: r.3,
-            score: r.4,
-            lessons_done: r.5,
-            lessons_total: r.6,
-            quizzes_passed: r.7,
-            quizzes_total: r.8,
-            last_activity_at: r.9,
-            completed_at: r.10,
-        })
-        .collect())
+}
+
+/// `user`'s course figures (in `course` only, when given) as stored, newest enrollment first.
+fn course_rows(conn: &mut DbConn, user: Id, course: Option<Id>) -> ApiResult<Vec<CourseProgress>> {
+    let rows = store::enrollment_figures(conn, user, course)?;
+    Ok(rows.into_iter().map(course_view).collect())
 }
 
 /// Applies the student's view to their stored course figures: a course with a hidden result is
@@ -285,11 +248,7 @@ pub async fn my_progress(state: web::Data<AppState>, user: AuthUser) -> ApiResul
         let hidden = hidden_results(conn, user.id, None)?;
         as_student_sees(conn, user.id, &mut courses, &hidden)?;
         let levels = visible_levels(conn, user.id, &hidden)?;
-        let targets: JsonValue = users::table
-            .find(user.id)
-            .select(users::target_markets)
-            .first(conn)?;
-        let targets: Vec<String> = targets.decode("target markets")?;
+        let targets = store::target_markets(conn, user.id)?;
         Ok(MyProgress {
             courses,
             competencies: competency_list(&levels, None),
@@ -306,57 +265,14 @@ pub async fn my_progress(state: web::Data<AppState>, user: AuthUser) -> ApiResul
 
 /// Per module: lessons with their completion and the quiz with the student's visible result.
 fn modules_of(
-    conn: &mut DbConn,
-    user: Id,
+    activity: &CourseActivity,
     course_id: Id,
     file: &CourseFile,
     hidden: &Hidden,
-) -> ApiResult<Vec<ModuleProgress>> {
-    let done: BTreeMap<Id, Timestamp> = lesson_completions::table
-        .filter(lesson_completions::user_id.eq(user))
-        .filter(lesson_completions::course_id.eq(course_id))
-        .select((
-            lesson_completions::lesson_id,
-            lesson_completions::completed_at,
-        ))
-        .load::<(Id, Timestamp)>(conn)?
-        .into_iter()
-        .collect();
-    let results: BTreeMap<Id, (Option<f64>, bool)> = quiz_results::table
-        .filter(quiz_results::user_id.eq(user))
-        .filter(quiz_results::course_id.eq(course_id))
-        .select((
-            quiz_results::quiz_id,
-            quiz_results::share,
-            quiz_results::passed,
-        ))
-        .load::<(Id, Option<f64>, bool)>(conn)?
-        .into_iter()
-        .map(|(q, s, p)| (q, (s, p)))
-        .collect();
-    // Per quiz and status, how many attempts: a few rows however long the history is (the
-    // attempts' questions and answers are never read here).
-    let counts: Vec<(Id, String, i64)> = quiz_attempts::table
-        .filter(quiz_attempts::user_id.eq(user))
-        .filter(quiz_attempts::course_id.eq(course_id))
-        .group_by((quiz_attempts::quiz_id, quiz_attempts::status))
-        .select((
-            quiz_attempts::quiz_id,
-            quiz_attempts::status,
-            diesel::dsl::count_star(),
-        ))
-        .load(conn)?;
-    // A student has at most one open attempt per quiz.
-    let open: BTreeMap<Id, Id> = quiz_attempts::table
-        .filter(quiz_attempts::user_id.eq(user))
-        .filter(quiz_attempts::course_id.eq(course_id))
-        .filter(quiz_attempts::status.eq("open"))
-        .select((quiz_attempts::quiz_id, quiz_attempts::id))
-        .load::<(Id, Id)>(conn)?
-        .into_iter()
-        .collect();
+) -> Vec<ModuleProgress> {
     let attempts_of = |quiz_id: Id| -> BTreeMap<&str, usize> {
-        counts
+        activity
+            .attempt_counts
             .iter()
             .filter(|(q, _, _)| *q == quiz_id)
             .map(|(_, status, n)| (status.as_str(), usize::try_from(*n).unwrap_or(usize::MAX)))
@@ -372,7 +288,7 @@ fn modules_of(
                 LessonProgress {
                     lesson_id: id,
                     title: l.lesson.title.clone(),
-                    completed_at: done.get(&id).copied(),
+                    completed_at: activity.lessons_done.get(&id).copied(),
                 }
             })
             .collect();
@@ -382,7 +298,7 @@ fn modules_of(
                 let quiz_id = item_id(course_id, &quiz_path(&m.module.slug));
                 let mine = attempts_of(quiz_id);
                 let visible = !hidden.quizzes.contains(&quiz_id);
-                let result = results.get(&quiz_id).copied();
+                let result = activity.results.get(&quiz_id).copied();
                 let status = if mine.contains_key("open") {
                     "in_progress"
                 } else if mine.is_empty() {
@@ -400,7 +316,7 @@ fn modules_of(
                     title: quiz.settings.title.clone(),
                     status: status.to_owned(),
                     attempts: mine.values().sum(),
-                    open_attempt_id: open.get(&quiz_id).copied(),
+                    open_attempt_id: activity.open_attempts.get(&quiz_id).copied(),
                     share: shown.and_then(|(s, _)| s),
                     passed: shown.filter(|(s, _)| s.is_some()).map(|(_, p)| p),
                     passing_score: quiz.settings.passing_score,
@@ -411,7 +327,7 @@ fn modules_of(
         let quiz_id = item_id(course_id, &quiz_path(&m.module.slug));
         let quiz_passed = m.quiz.is_none()
             || (!hidden.quizzes.contains(&quiz_id)
-                && results.get(&quiz_id).is_some_and(|(_, p)| *p));
+                && activity.results.get(&quiz_id).is_some_and(|(_, p)| *p));
         modules.push(ModuleProgress {
             module_id: item_id(course_id, &module_path(&m.module.slug)),
             title: m.module.title.clone(),
@@ -420,7 +336,7 @@ fn modules_of(
             quiz,
         });
     }
-    Ok(modules)
+    modules
 }
 
 #[utoipa::path(get, path = "/api/v1/me/courses/{course_id}/progress", tag = "learning", security(("bearer" = [])),
@@ -438,7 +354,8 @@ pub async fn my_course_progress(
         as_student_sees(conn, user.id, &mut course, &hidden)?;
         let course = course.pop().ok_or(ApiError::NotFound)?;
         let file = published_file(conn, course_id)?.ok_or(ApiError::NotFound)?;
-        let modules = modules_of(conn, user.id, course_id, &file, &hidden)?;
+        let activity = store::course_activity(conn, user.id, course_id)?;
+        let modules = modules_of(&activity, course_id, &file, &hidden);
         let mut codes: BTreeSet<String> = file.course.competencies.iter().cloned().collect();
         for m in &file.modules {
             for l in &m.lessons {

@@ -1,35 +1,28 @@
 //! The competencies report: a row per trainee of the organization with their mastery per area of
 //! the framework and their readiness for each of their target markets (or, with `?market=XX`, for
 //! that market), and every destination market they are ready for. Levels are computed from the
-//! evidence of the organization's own and platform-wide courses only; a page is two queries (the
-//! trainees in user id order, then their evidence). An instructor sees the trainees enrolled in a course they own or co-teach, and
-//! a `course_id` filter counts only this organization's own or platform-wide courses (for an
-//! instructor, only their own), so another organization's course finds nobody.
+//! evidence of the organization's own and platform-wide courses only; a page is two queries of
+//! the store (the trainees in user id order, then their evidence), and the readiness figures are
+//! computed here from the levels. An instructor sees the trainees enrolled in a course they own or
+//! co-teach, and a `course_id` filter counts only this organization's own or platform-wide courses
+//! (for an instructor, only their own), so another organization's course finds nobody.
 
 use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::csv_stream::{self, CsvPage, PAGE_ROWS};
 use super::filters::{self, Report, ReportQuery, Scope};
+use super::store;
 use crate::auth::AuthUser;
 use crate::catalog::framework;
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::Id;
 use crate::db::{self, DbConn};
 use crate::error::{ApiResult, Problem};
-use crate::learning::mastery::{
-    area_summaries, level_from_evidence, market_readiness, AreaMastery, CompetencyLevel,
-    MarketReadiness,
-};
+use crate::learning::mastery::{area_summaries, market_readiness, AreaMastery, MarketReadiness};
 use crate::pagination::{self, Page};
-use crate::schema::{
-    cohort_members, competency_evidence, competency_mastery, course_instructors, courses,
-    enrollments, memberships, quiz_attempts, users,
-};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,155 +41,16 @@ pub struct CompetencyRow {
     pub ready_markets: Vec<String>,
 }
 
-type TraineeRow = (Id, String, String, JsonValue);
-
-/// Up to `limit` trainees after the user id `after`, in user id order (driven by the
-/// organization's memberships, unique on (org_id, user_id)).
-fn trainees(
-    conn: &mut DbConn,
-    scope: &Scope,
-    after: Option<Id>,
-    limit: i64,
-) -> QueryResult<Vec<TraineeRow>> {
-    let f = &scope.filters;
-    let mut q = memberships::table
-        .inner_join(users::table)
-        .filter(memberships::org_id.eq(scope.org))
-        .filter(memberships::role.eq("student"))
-        .select((
-            memberships::user_id,
-            users::email,
-            users::display_name,
-            users::target_markets,
-        ))
-        .order(memberships::user_id)
-        .limit(limit)
-        .into_boxed();
-    if let Some(cohort) = f.cohort {
-        let members = cohort_members::table
-            .filter(cohort_members::cohort_id.eq(cohort))
-            .select(cohort_members::user_id);
-        q = q.filter(memberships::user_id.eq_any(members));
-    }
-    // Enrolled in the course asked for and/or in one the instructor authors; only the
-    // organization's own or platform-wide courses say anything here. (One statement shape per
-    // case: a boxed subquery cannot run on the multi-backend connection.)
-    macro_rules! enrolled {
-        () => {
-            enrollments::table
-                .inner_join(courses::table)
-                .filter(courses::org_id.eq(scope.org).or(courses::org_id.is_null()))
-                .select(enrollments::user_id)
-        };
-    }
-    macro_rules! authored_by {
-        ($author:expr) => {
-            courses::owner_id.eq($author).or(courses::id.eq_any(
-                course_instructors::table
-                    .filter(course_instructors::user_id.eq($author))
-                    .select(course_instructors::course_id),
-            ))
-        };
-    }
-    match (f.course, scope.author) {
-        (None, None) => {}
-        (Some(course), None) => {
-            let ids = enrolled!().filter(enrollments::course_id.eq(course));
-            q = q.filter(memberships::user_id.eq_any(ids));
-        }
-        (None, Some(author)) => {
-            let ids = enrolled!().filter(authored_by!(author));
-            q = q.filter(memberships::user_id.eq_any(ids));
-        }
-        (Some(course), Some(author)) => {
-            let ids = enrolled!()
-                .filter(enrollments::course_id.eq(course))
-                .filter(authored_by!(author));
-            q = q.filter(memberships::user_id.eq_any(ids));
-        }
-    }
-    if f.from.is_some() || f.to.is_some() {
-        // Open ends stand for "any time"; one statement shape for both bounds.
-        let from = f
-            .from
-            .unwrap_or_else(|| Timestamp::from(DateTime::UNIX_EPOCH));
-        let to = f.to.unwrap_or_else(end_of_time);
-        let updated = competency_mastery::table
-            .filter(competency_mastery::updated_at.ge(from))
-            .filter(competency_mastery::updated_at.le(to))
-            .select(competency_mastery::user_id);
-        q = q.filter(memberships::user_id.eq_any(updated));
-    }
-    if let Some(after) = after {
-        q = q.filter(memberships::user_id.gt(after));
-    }
-    q.load(conn)
-}
-
-/// Later than any stored timestamp (and, as SQLite text, sorting after every one).
-fn end_of_time() -> Timestamp {
-    let last = NaiveDate::from_ymd_opt(9999, 12, 31)
-        .and_then(|d| d.and_hms_opt(23, 59, 59))
-        .unwrap_or_default();
-    Timestamp::from(Utc.from_utc_datetime(&last))
-}
-
-/// The levels of `users` counting only evidence from `org`'s own courses and platform-wide ones:
-/// what a trainee showed in another organization's internal course is that organization's
-/// business, not this report's. One query for the page's evidence, newest first per competency.
-fn org_levels(
-    conn: &mut DbConn,
-    org: Id,
-    users: &[Id],
-) -> QueryResult<BTreeMap<Id, BTreeMap<String, CompetencyLevel>>> {
-    let evidence: Vec<(Id, String, f64)> = competency_evidence::table
-        .inner_join(quiz_attempts::table.on(quiz_attempts::id.eq(competency_evidence::attempt_id)))
-        .inner_join(courses::table.on(courses::id.eq(quiz_attempts::course_id)))
-        .filter(competency_evidence::user_id.eq_any(users))
-        .filter(courses::org_id.eq(org).or(courses::org_id.is_null()))
-        .order((
-            competency_evidence::user_id,
-            competency_evidence::competency,
-            competency_evidence::observed_at.desc(),
-            competency_evidence::attempt_id.desc(),
-        ))
-        .select((
-            competency_evidence::user_id,
-            competency_evidence::competency,
-            competency_evidence::share,
-        ))
-        .load(conn)?;
-    let mut shares: BTreeMap<Id, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
-    for (user, code, share) in evidence {
-        shares
-            .entry(user)
-            .or_default()
-            .entry(code)
-            .or_default()
-            .push(share);
-    }
-    Ok(shares
-        .into_iter()
-        .map(|(user, codes)| {
-            let levels = codes
-                .into_iter()
-                .filter_map(|(code, s)| level_from_evidence(&s).map(|l| (code, l)))
-                .collect();
-            (user, levels)
-        })
-        .collect())
-}
-
-/// The page's rows with their levels (one more query for all of the page's mastery rows).
+/// The page's rows with their levels (one more query for all of the page's evidence).
 fn rows(
     conn: &mut DbConn,
     scope: &Scope,
     after: Option<Id>,
     limit: i64,
-) -> QueryResult<Vec<CompetencyRow>> {
-    let people = trainees(conn, scope, after, limit)?;
+) -> ApiResult<Vec<CompetencyRow>> {
+    let people = store::trainees(conn, scope, after, limit)?;
     let ids: Vec<Id> = people.iter().map(|p| p.0).collect();
-    let levels = org_levels(conn, scope.org, &ids)?;
+    let levels = store::org_levels(conn, scope.org, &ids)?;
     let empty = BTreeMap::new();
     people
         .into_iter()
@@ -295,7 +149,7 @@ pub async fn competencies_report(
     let limit = scope.filters.limit;
     let after = scope.filters.after.first().copied();
     let list = db::run(&state.pool, move |conn| {
-        Ok(rows(conn, &scope, after, limit + 1)?)
+        rows(conn, &scope, after, limit + 1)
     })
     .await?;
     Ok(pagination::respond_keyed(&req, list, limit, |r| {

@@ -7,17 +7,16 @@
 use actix_web::http::header;
 use actix_web::HttpRequest;
 use chrono::{NaiveDate, TimeZone, Utc};
-use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::store;
 use crate::db::sql_types::{Id, Timestamp};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::orgs::access::require_role;
 use crate::pagination::{decode_key, parse_page};
-use crate::schema::cohorts;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -179,19 +178,19 @@ pub fn parse(req: &HttpRequest, q: &ReportQuery, report: Report) -> ApiResult<Fi
 /// not find the organization) and checks the cohort filter belongs to it.
 pub fn authorize(conn: &mut DbConn, caller: Id, org: Id, filters: Filters) -> ApiResult<Scope> {
     let role = require_role(conn, caller, org, Role::Instructor)?;
-    if let Some(cohort) = filters.cohort {
-        let in_org: i64 = cohorts::table
-            .filter(cohorts::id.eq(cohort))
-            .filter(cohorts::org_id.eq(org))
-            .count()
-            .get_result(conn)?;
-        if in_org == 0 {
-            return Err(ApiError::NotFound);
-        }
-    }
+    require_cohort_of(conn, org, filters.cohort)?;
     Ok(Scope {
         org,
         author: (role < Role::OrgAdmin).then_some(caller),
         filters,
     })
+}
+
+/// A cohort filter must name one of `org`'s cohorts: another organization's cohort id is not
+/// found.
+pub fn require_cohort_of(conn: &mut DbConn, org: Id, cohort: Option<Id>) -> ApiResult<()> {
+    match cohort {
+        Some(cohort) if !store::cohort_in_org(conn, org, cohort)? => Err(ApiError::NotFound),
+        _ => Ok(()),
+    }
 }

@@ -1,7 +1,8 @@
 //! The quiz report: how an organization's trainees did on one quiz. Attempts are counted only for
 //! members of the organization in the path, optionally narrowed to a cohort and a submission date
 //! range. Per question: facility, discrimination and, for choice questions, how often each option
-//! was picked.
+//! was picked: computed here from the attempts the store finds, against the quiz of the course's
+//! published version.
 
 use crate::api_routes::ApiRoutes;
 use std::collections::BTreeMap;
@@ -9,26 +10,25 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::csv_stream::{self, opt};
-use super::filters::{parse_day, parse_id, wants_csv};
+use super::filters::{parse_day, parse_id, require_cohort_of, wants_csv};
 use super::stats::{correlation, mean};
+use super::store;
 use crate::attempts::snapshot::{quiz_of, Snapshot};
 use crate::attempts::store::quiz_home;
 use crate::attempts::store::AttemptRow;
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::format::QuestionKind;
-use crate::db::sql_types::{Id, Timestamp};
-use crate::db::{self, DbConn};
+use crate::db;
+use crate::db::sql_types::Id;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::orgs::access::require_role;
 use crate::quizzes::QuizGrade;
-use crate::schema::{cohort_members, cohorts, memberships, quiz_attempts};
 use crate::state::AppState;
 
 pub fn routes(r: &mut ApiRoutes) {
@@ -83,48 +83,6 @@ pub struct QuestionStats {
     pub option_frequencies: BTreeMap<String, usize>,
 }
 
-/// The attempts of the organization's members (filtered) on the quiz.
-fn org_attempts(
-    conn: &mut DbConn,
-    org_id: Id,
-    quiz_id: Id,
-    cohort: Option<Id>,
-    from: Option<Timestamp>,
-    to: Option<Timestamp>,
-) -> ApiResult<Vec<AttemptRow>> {
-    let members = memberships::table
-        .filter(memberships::org_id.eq(org_id))
-        .select(memberships::user_id);
-    let mut q = quiz_attempts::table
-        .filter(quiz_attempts::quiz_id.eq(quiz_id))
-        .filter(quiz_attempts::status.ne("open"))
-        .filter(quiz_attempts::user_id.eq_any(members))
-        .select(AttemptRow::as_select())
-        .into_boxed();
-    if let Some(cohort) = cohort {
-        // The cohort must belong to this organization: another's cohort id finds nothing.
-        let in_org: i64 = cohorts::table
-            .filter(cohorts::id.eq(cohort))
-            .filter(cohorts::org_id.eq(org_id))
-            .count()
-            .get_result(conn)?;
-        if in_org == 0 {
-            return Err(ApiError::NotFound);
-        }
-        let ids = cohort_members::table
-            .filter(cohort_members::cohort_id.eq(cohort))
-            .select(cohort_members::user_id);
-        q = q.filter(quiz_attempts::user_id.eq_any(ids));
-    }
-    if let Some(from) = from {
-        q = q.filter(quiz_attempts::submitted_at.ge(from));
-    }
-    if let Some(to) = to {
-        q = q.filter(quiz_attempts::submitted_at.le(to));
-    }
-    Ok(q.load(conn)?)
-}
-
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/reports/quizzes/{quiz_id}", tag = "reports", security(("bearer" = [])),
     params(("org_id" = String, Path), ("quiz_id" = String, Path), ReportFilter),
     responses((status = 200, description = "the report as JSON; with `Accept: text/csv` or `format=csv`, a CSV row per question", content((QuizReport = "application/json"), (String = "text/csv"))), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -165,8 +123,10 @@ pub async fn quiz_report(
             &crate::courses::store::version_files(conn, version)?.1,
         )?;
         let quiz = quiz_of(&file, &slug).cloned().ok_or(ApiError::NotFound)?;
-        let attempts = org_attempts(conn, org_id, quiz_id, cohort, from, to)?;
-        Ok(build(quiz_id, &quiz, &attempts)?)
+        // The cohort must belong to this organization: another's cohort id finds nothing.
+        require_cohort_of(conn, org_id, cohort)?;
+        let attempts = store::quiz_attempts_of(conn, org_id, quiz_id, cohort, from, to)?;
+        build(quiz_id, &quiz, &attempts)
     })
     .await?;
     if csv {
@@ -219,7 +179,7 @@ fn build(
     quiz_id: Id,
     quiz: &crate::courses::format::Quiz,
     attempts: &[AttemptRow],
-) -> QueryResult<QuizReport> {
+) -> ApiResult<QuizReport> {
     let mut graded: Vec<Graded> = Vec::new();
     for a in attempts {
         if let Some(g) = a.grade()? {

@@ -1,0 +1,312 @@
+//! The queries of the enrollment and progress endpoints: enrolling (or reactivating a withdrawn
+//! enrollment) with its welcome email, the prerequisites a trainee has not completed, withdrawing,
+//! a trainee's enrollments and the course figures stored on them, and what a trainee did in one
+//! course (lessons completed, quiz results, attempts). Each reads or writes the rows of the user
+//! it is given (the caller, or the members of a cohort its instructor enrolls). Keeping the figures
+//! current is `progress`'s, mastery `mastery`'s and what a review policy hides `visibility`'s.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+
+use crate::courses::store::CourseRow;
+use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::DbConn;
+use crate::error::ApiResult;
+use crate::schema::{
+    cohort_members, courses, enrollments, lesson_completions, quiz_attempts, quiz_results, users,
+};
+
+/// Enrolls `user` (or reactivates a withdrawn enrollment) and queues the welcome email; returns
+/// false when already enrolled.
+pub fn enroll(
+    conn: &mut DbConn,
+    base: &str,
+    user: Id,
+    course: &CourseRow,
+    source: &str,
+) -> ApiResult<bool> {
+    let now = Timestamp::now();
+    let existing: Option<(Id, String)> = enrollments::table
+        .filter(enrollments::user_id.eq(user))
+        .filter(enrollments::course_id.eq(course.id))
+        .select((enrollments::id, enrollments::status))
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some((_, status)) if status != "withdrawn" => return Ok(false),
+        Some((id, _)) => {
+            diesel::update(enrollments::table.find(id))
+                .set((
+                    enrollments::status.eq("active"),
+                    enrollments::enrolled_at.eq(now),
+                    enrollments::withdrawn_at.eq(None::<Timestamp>),
+                ))
+                .execute(conn)?;
+        }
+        None => {
+            // Totals from the start, so reports show "0 of 12 lessons" before any activity.
+            let (lessons, quizzes) = match super::progress::published_file(conn, course.id)? {
+                Some(file) => super::progress::items_of(course.id, &file),
+                None => (Vec::new(), Vec::new()),
+            };
+            diesel::insert_into(enrollments::table)
+                .values((
+                    enrollments::id.eq(Id::new()),
+                    enrollments::user_id.eq(user),
+                    enrollments::course_id.eq(course.id),
+                    enrollments::status.eq("active"),
+                    enrollments::source.eq(source),
+                    enrollments::enrolled_at.eq(now),
+                    enrollments::lessons_total.eq(lessons.len() as i32),
+                    enrollments::quizzes_total.eq(quizzes.len() as i32),
+                ))
+                .execute(conn)?;
+        }
+    }
+    let (email, name): (String, String) = users::table
+        .find(user)
+        .select((users::email, users::display_name))
+        .first(conn)?;
+    crate::mail::enqueue(
+        conn,
+        &crate::mail::templates::enrolled(
+            base,
+            &email,
+            &name,
+            &course.title,
+            &course.id.to_string(),
+        ),
+    )?;
+    Ok(true)
+}
+
+/// The prerequisite courses (slug, title) of `course_id` that `user` has not completed.
+pub fn missing_prerequisites(
+    conn: &mut DbConn,
+    user: Id,
+    course_id: Id,
+) -> ApiResult<Vec<(String, String)>> {
+    let Some(file) = super::progress::published_file(conn, course_id)? else {
+        return Ok(Vec::new());
+    };
+    let required = &file.course.prerequisites;
+    if required.is_empty() {
+        return Ok(Vec::new());
+    }
+    // A prerequisite names a course as the course's authors see it (their organization's own
+    // course of that slug, else the platform-wide one); completing any edition of it (the same
+    // course in another language) satisfies it.
+    let org: Option<Id> = courses::table
+        .find(course_id)
+        .select(courses::org_id)
+        .first(conn)?;
+    let mut resolved: Vec<(String, Option<(Id, String)>)> = Vec::with_capacity(required.len());
+    for slug in required {
+        let course = crate::courses::store::resolve_slug(conn, org, slug)?;
+        resolved.push((slug.clone(), course.map(|c| (c.course_key, c.title))));
+    }
+    let keys: Vec<Id> = resolved
+        .iter()
+        .filter_map(|(_, c)| c.as_ref().map(|(key, _)| *key))
+        .collect();
+    let completed_keys: Vec<Id> = enrollments::table
+        .inner_join(courses::table)
+        .filter(enrollments::user_id.eq(user))
+        .filter(enrollments::status.eq("completed"))
+        .filter(courses::course_key.eq_any(&keys))
+        .select(courses::course_key)
+        .load(conn)?;
+    Ok(resolved
+        .into_iter()
+        .filter(|(_, c)| {
+            !c.as_ref()
+                .is_some_and(|(key, _)| completed_keys.contains(key))
+        })
+        .map(|(slug, c)| {
+            let title = c.map_or_else(|| slug.clone(), |(_, title)| title);
+            (slug, title)
+        })
+        .collect())
+}
+
+/// Withdraws `user`'s active enrollment in `course_id`, keeping the row; returns how many rows
+/// changed (0: no active enrollment).
+pub fn withdraw(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<usize> {
+    diesel::update(
+        enrollments::table
+            .filter(enrollments::user_id.eq(user))
+            .filter(enrollments::course_id.eq(course_id))
+            .filter(enrollments::status.eq("active")),
+    )
+    .set((
+        enrollments::status.eq("withdrawn"),
+        enrollments::withdrawn_at.eq(Timestamp::now()),
+    ))
+    .execute(conn)
+}
+
+/// The user ids of the members of `cohort_id`.
+pub fn cohort_member_ids(conn: &mut DbConn, cohort_id: Id) -> QueryResult<Vec<Id>> {
+    cohort_members::table
+        .filter(cohort_members::cohort_id.eq(cohort_id))
+        .select(cohort_members::user_id)
+        .load(conn)
+}
+
+/// An enrollment with its course's title.
+#[derive(Debug, Queryable)]
+pub struct EnrollmentRow {
+    pub id: Id,
+    pub course_id: Id,
+    pub course_title: String,
+    pub status: String,
+    pub source: String,
+    pub enrolled_at: Timestamp,
+}
+
+/// `user`'s enrollments (in `course_id` only, when given), newest first.
+pub fn enrollments_of(
+    conn: &mut DbConn,
+    user: Id,
+    course_id: Option<Id>,
+) -> QueryResult<Vec<EnrollmentRow>> {
+    let mut q = enrollments::table
+        .inner_join(courses::table)
+        .filter(enrollments::user_id.eq(user))
+        .select((
+            enrollments::id,
+            enrollments::course_id,
+            courses::title,
+            enrollments::status,
+            enrollments::source,
+            enrollments::enrolled_at,
+        ))
+        .order(enrollments::enrolled_at.desc())
+        .into_boxed();
+    if let Some(c) = course_id {
+        q = q.filter(enrollments::course_id.eq(c));
+    }
+    q.load(conn)
+}
+
+/// The course figures stored on an enrollment, with the course's title.
+#[derive(Debug, Queryable)]
+pub struct EnrollmentFigures {
+    pub course_id: Id,
+    pub title: String,
+    pub status: String,
+    pub percent: f64,
+    pub score: Option<f64>,
+    pub lessons_done: i32,
+    pub lessons_total: i32,
+    pub quizzes_passed: i32,
+    pub quizzes_total: i32,
+    pub last_activity_at: Option<Timestamp>,
+    pub completed_at: Option<Timestamp>,
+}
+
+/// The stored figures of `user`'s enrollments (in `course` only, when given), newest first.
+pub fn enrollment_figures(
+    conn: &mut DbConn,
+    user: Id,
+    course: Option<Id>,
+) -> QueryResult<Vec<EnrollmentFigures>> {
+    let mut q = enrollments::table
+        .inner_join(courses::table)
+        .filter(enrollments::user_id.eq(user))
+        .select((
+            enrollments::course_id,
+            courses::title,
+            enrollments::status,
+            enrollments::percent,
+            enrollments::score,
+            enrollments::lessons_done,
+            enrollments::lessons_total,
+            enrollments::quizzes_passed,
+            enrollments::quizzes_total,
+            enrollments::last_activity_at,
+            enrollments::completed_at,
+        ))
+        .order(enrollments::enrolled_at.desc())
+        .into_boxed();
+    if let Some(c) = course {
+        q = q.filter(enrollments::course_id.eq(c));
+    }
+    q.load(conn)
+}
+
+/// The destination markets `user` aims for.
+pub fn target_markets(conn: &mut DbConn, user: Id) -> QueryResult<Vec<String>> {
+    let targets: JsonValue = users::table
+        .find(user)
+        .select(users::target_markets)
+        .first(conn)?;
+    targets.decode("target markets")
+}
+
+/// What a trainee did in one course, as stored: the facts their per-module progress is read from.
+#[derive(Debug)]
+pub struct CourseActivity {
+    /// Completion time by lesson id.
+    pub lessons_done: BTreeMap<Id, Timestamp>,
+    /// (share, passed) by quiz id.
+    pub results: BTreeMap<Id, (Option<f64>, bool)>,
+    /// (quiz id, status, how many attempts).
+    pub attempt_counts: Vec<(Id, String, i64)>,
+    /// The open attempt by quiz id.
+    pub open_attempts: BTreeMap<Id, Id>,
+}
+
+/// `user`'s lesson completions, quiz results and attempts in `course_id`.
+pub fn course_activity(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<CourseActivity> {
+    let lessons_done = lesson_completions::table
+        .filter(lesson_completions::user_id.eq(user))
+        .filter(lesson_completions::course_id.eq(course_id))
+        .select((
+            lesson_completions::lesson_id,
+            lesson_completions::completed_at,
+        ))
+        .load::<(Id, Timestamp)>(conn)?
+        .into_iter()
+        .collect();
+    let results = quiz_results::table
+        .filter(quiz_results::user_id.eq(user))
+        .filter(quiz_results::course_id.eq(course_id))
+        .select((
+            quiz_results::quiz_id,
+            quiz_results::share,
+            quiz_results::passed,
+        ))
+        .load::<(Id, Option<f64>, bool)>(conn)?
+        .into_iter()
+        .map(|(q, s, p)| (q, (s, p)))
+        .collect();
+    // Per quiz and status, how many attempts: a few rows however long the history is (the
+    // attempts' questions and answers are never read here).
+    let attempt_counts = quiz_attempts::table
+        .filter(quiz_attempts::user_id.eq(user))
+        .filter(quiz_attempts::course_id.eq(course_id))
+        .group_by((quiz_attempts::quiz_id, quiz_attempts::status))
+        .select((
+            quiz_attempts::quiz_id,
+            quiz_attempts::status,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    // A student has at most one open attempt per quiz.
+    let open_attempts = quiz_attempts::table
+        .filter(quiz_attempts::user_id.eq(user))
+        .filter(quiz_attempts::course_id.eq(course_id))
+        .filter(quiz_attempts::status.eq("open"))
+        .select((quiz_attempts::quiz_id, quiz_attempts::id))
+        .load::<(Id, Id)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(CourseActivity {
+        lessons_done,
+        results,
+        attempt_counts,
+        open_attempts,
+    })
+}
