@@ -7,7 +7,7 @@
 //!   no tier names;
 //! - anything but the binary using `startup`;
 //! - a store (`store.rs`, `store/`, `queries.rs`) using HTTP (actix, handlers), or a pure rules module using the database or HTTP;
-//! - a handler file with diesel code that is not on the shrinking list of files still to split.
+//! - a handler file (one with `#[utoipa::path]` handlers) with diesel code.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -56,11 +56,6 @@ const TIERS: &[(&str, &[&str])] = &[
 
 /// Pure rules: no database, no HTTP, no store.
 const RULES: &[&str] = &["src/quizzes/", "src/courses/format/", "src/domain/"];
-
-/// Handler files that still hold diesel code, to be split into handlers and a store. The list
-/// only shrinks: a new handler file with diesel code fails, and so does a file listed here that
-/// no longer needs to be.
-const HANDLERS_STILL_WITH_DIESEL: &[&str] = &[];
 
 struct SourceFile {
     /// Relative to the crate root, with `/` separators (`src/orgs/routes.rs`).
@@ -420,26 +415,12 @@ fn rules_use_neither_the_database_nor_http() {
 }
 
 #[test]
-fn handler_files_hold_no_diesel_code_but_the_listed_ones() {
-    let files = source_files();
-    let mut with_diesel = BTreeSet::new();
-    for file in &files {
-        let handles = file.code.contains("#[utoipa::path");
-        let queries = file.code.contains("diesel") || file.code.contains("crate::schema");
-        if handles && queries {
-            with_diesel.insert(file.path.as_str());
-        }
-    }
-    let listed: BTreeSet<&str> = HANDLERS_STILL_WITH_DIESEL.iter().copied().collect();
-    let new: Vec<_> = with_diesel.difference(&listed).collect();
-    assert!(
-        new.is_empty(),
-        "handler files with diesel code: move the queries to the area's store: {new:?}"
-    );
-    let done: Vec<_> = listed.difference(&with_diesel).collect();
-    assert!(
-        done.is_empty(),
-        "no longer hold diesel code: take them off HANDLERS_STILL_WITH_DIESEL: {done:?}"
+fn handler_files_hold_no_diesel_code() {
+    assert_none_uses(
+        "a handler file",
+        |f| f.code.contains("#[utoipa::path"),
+        15,
+        &["diesel", "crate::schema"],
     );
 }
 

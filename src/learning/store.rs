@@ -11,6 +11,7 @@ use diesel::prelude::*;
 
 use crate::courses::store::CourseRow;
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::status::{AttemptStatus, EnrollmentStatus};
 use crate::db::DbConn;
 use crate::error::ApiResult;
 use crate::schema::{
@@ -27,18 +28,18 @@ pub fn enroll(
     source: &str,
 ) -> ApiResult<bool> {
     let now = Timestamp::now();
-    let existing: Option<(Id, String)> = enrollments::table
+    let existing: Option<(Id, EnrollmentStatus)> = enrollments::table
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::course_id.eq(course.id))
         .select((enrollments::id, enrollments::status))
         .first(conn)
         .optional()?;
     match existing {
-        Some((_, status)) if status != "withdrawn" => return Ok(false),
+        Some((_, status)) if status != EnrollmentStatus::Withdrawn => return Ok(false),
         Some((id, _)) => {
             diesel::update(enrollments::table.find(id))
                 .set((
-                    enrollments::status.eq("active"),
+                    enrollments::status.eq(EnrollmentStatus::Active),
                     enrollments::enrolled_at.eq(now),
                     enrollments::withdrawn_at.eq(None::<Timestamp>),
                 ))
@@ -55,7 +56,7 @@ pub fn enroll(
                     enrollments::id.eq(Id::new()),
                     enrollments::user_id.eq(user),
                     enrollments::course_id.eq(course.id),
-                    enrollments::status.eq("active"),
+                    enrollments::status.eq(EnrollmentStatus::Active),
                     enrollments::source.eq(source),
                     enrollments::enrolled_at.eq(now),
                     enrollments::lessons_total.eq(lessons.len() as i32),
@@ -113,7 +114,7 @@ pub fn missing_prerequisites(
     let completed_keys: Vec<Id> = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
-        .filter(enrollments::status.eq("completed"))
+        .filter(enrollments::status.eq(EnrollmentStatus::Completed))
         .filter(courses::course_key.eq_any(&keys))
         .select(courses::course_key)
         .load(conn)?;
@@ -137,10 +138,10 @@ pub fn withdraw(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<usize
         enrollments::table
             .filter(enrollments::user_id.eq(user))
             .filter(enrollments::course_id.eq(course_id))
-            .filter(enrollments::status.eq("active")),
+            .filter(enrollments::status.eq(EnrollmentStatus::Active)),
     )
     .set((
-        enrollments::status.eq("withdrawn"),
+        enrollments::status.eq(EnrollmentStatus::Withdrawn),
         enrollments::withdrawn_at.eq(Timestamp::now()),
     ))
     .execute(conn)
@@ -298,7 +299,7 @@ pub fn course_activity(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResul
     let open_attempts = quiz_attempts::table
         .filter(quiz_attempts::user_id.eq(user))
         .filter(quiz_attempts::course_id.eq(course_id))
-        .filter(quiz_attempts::status.eq("open"))
+        .filter(quiz_attempts::status.eq(AttemptStatus::Open))
         .select((quiz_attempts::quiz_id, quiz_attempts::id))
         .load::<(Id, Id)>(conn)?
         .into_iter()

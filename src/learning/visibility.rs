@@ -19,6 +19,7 @@ use crate::courses::format::Review;
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, quiz_path};
 use crate::db::sql_types::{Id, Timestamp};
+use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::error::ApiResult;
 use crate::schema::{competency_evidence, quiz_attempts};
@@ -59,7 +60,7 @@ fn review_of(conn: &mut DbConn, version_id: Id, course_id: Id, quiz_id: Id) -> A
 pub fn hidden_results(conn: &mut DbConn, user: Id, course: Option<Id>) -> ApiResult<Hidden> {
     let mut taken = quiz_attempts::table
         .filter(quiz_attempts::user_id.eq(user))
-        .filter(quiz_attempts::status.ne("open"))
+        .filter(quiz_attempts::status.ne(AttemptStatus::Open))
         .select((
             quiz_attempts::quiz_id,
             quiz_attempts::course_id,
@@ -77,7 +78,7 @@ pub fn hidden_results(conn: &mut DbConn, user: Id, course: Option<Id>) -> ApiRes
             .filter(quiz_attempts::user_id.eq(user))
             .filter(quiz_attempts::quiz_id.eq(quiz_id))
             .filter(quiz_attempts::version_id.eq(version_id))
-            .filter(quiz_attempts::status.ne("open"))
+            .filter(quiz_attempts::status.ne(AttemptStatus::Open))
             .select(quiz_attempts::id)
             .into_boxed();
         match review_of(conn, version_id, course_id, quiz_id)? {

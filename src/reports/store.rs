@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 use super::filters::Scope;
 use crate::attempts::store::AttemptRow;
 use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::learning::mastery::{level_from_evidence, CompetencyLevel};
 use crate::schema::{
@@ -312,7 +313,7 @@ pub fn quiz_attempts_of(
         .select(memberships::user_id);
     let mut q = quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
-        .filter(quiz_attempts::status.ne("open"))
+        .filter(quiz_attempts::status.ne(AttemptStatus::Open))
         .filter(quiz_attempts::user_id.eq_any(members))
         .select(AttemptRow::as_select())
         .into_boxed();

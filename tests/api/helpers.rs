@@ -404,18 +404,25 @@ impl TestApp {
 
     /// Waits for the outbox worker to deliver an email to `to` whose text contains `needle`.
     pub async fn wait_for_email(&self, to: &str, needle: &str) -> String {
+        self.wait_for_emails(to, needle, 1).await.remove(0)
+    }
+
+    /// Waits until `count` emails to `to` containing `needle` have been delivered; returns them
+    /// all, oldest first.
+    pub async fn wait_for_emails(&self, to: &str, needle: &str, count: usize) -> Vec<String> {
         for _ in 0..200 {
-            if let Some(m) = self
+            let found: Vec<String> = self
                 .emails()
                 .into_iter()
-                .find(|m| m.contains(&format!("To: {to}")) && m.contains(needle))
-            {
-                return m;
+                .filter(|m| m.contains(&format!("To: {to}")) && m.contains(needle))
+                .collect();
+            if found.len() >= count {
+                return found;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!(
-            "no email to {to} containing {needle:?}; have: {:?}",
+            "fewer than {count} emails to {to} containing {needle:?}; have: {:?}",
             self.emails()
         );
     }

@@ -138,10 +138,11 @@ async fn org_admins_invite_and_only_the_account_holder_decides_to_join() {
     )
     .await
     .assert_status(204);
+    // The outbox worker delivers in the background: wait for the second invitation's email.
     let link = app
-        .emails()
-        .into_iter()
-        .rfind(|e| e.contains("known@example.com") && e.contains("Accept the invitation"))
+        .wait_for_emails("known@example.com", "Accept the invitation", 2)
+        .await
+        .pop()
         .expect("the second invitation email");
     app.post(
         "/invitations/accept",
