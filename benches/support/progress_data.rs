@@ -460,8 +460,15 @@ fn generate_in(conn: &mut DbConn, spec: &Spec, password_hash: &str) -> anyhow::R
                     .join("; ")
             )
         })?;
-        let course_id = create_course(conn, &files, &file, Some(org_id), Some(admin_id), true)
-            .map_err(|e| anyhow::anyhow!("create course {n}: {e:?}"))?;
+        let course_id = create_course(
+            conn,
+            &files,
+            &file,
+            Some(org_id),
+            Some(caravan::db::sql_types::UserId(admin_id)),
+            true,
+        )
+        .map_err(|e| anyhow::anyhow!("create course {n}: {e:?}"))?;
         let (lessons, quizzes) = items_of(course_id, &file);
         courses.push(CourseInfo {
             id: course_id,

@@ -6,7 +6,7 @@ use actix_web::HttpRequest;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Timestamp, UserId};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::schema::idempotency_keys;
@@ -39,7 +39,7 @@ pub fn fingerprint(route: &str, body: &serde_json::Value) -> String {
 /// The stored response for `key`, or 422 when the key was used for a different request.
 pub fn replay(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     key: &str,
     hash: &str,
 ) -> Result<Option<(u16, String)>, ApiError> {
@@ -65,7 +65,7 @@ pub fn replay(
 
 pub fn record(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     key: &str,
     hash: &str,
     status: u16,

@@ -12,7 +12,7 @@ use super::store::{self, questions_of};
 use super::view::{attempt_view, AttemptView};
 use crate::auth::AuthUser;
 use crate::courses::access;
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -30,7 +30,7 @@ pub struct QueueItem {
     #[schema(value_type = String, format = Uuid)]
     pub attempt_id: Id,
     #[schema(value_type = String, format = Uuid)]
-    pub student_id: Id,
+    pub student_id: UserId,
     pub student_name: String,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub submitted_at: Option<Timestamp>,
@@ -49,7 +49,7 @@ pub struct PendingQuestion {
 }
 
 /// The course of a quiz, if the caller authors it.
-fn authored_quiz(conn: &mut DbConn, user: Id, quiz_id: Id) -> ApiResult<String> {
+fn authored_quiz(conn: &mut DbConn, user: UserId, quiz_id: Id) -> ApiResult<String> {
     let (course_id, slug) = quiz_home(conn, quiz_id)?;
     access::editable(conn, user, course_id)?;
     Ok(slug)

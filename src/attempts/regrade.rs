@@ -14,7 +14,7 @@ use super::store::{closed_attempts, record_grade_event, AttemptRow, GradeEvent};
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::store::{parse_stored, version_files};
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::learning::progress::Cause;
@@ -37,7 +37,7 @@ pub struct RegradeReport {
 fn regrade_attempt(
     conn: &mut DbConn,
     ctx: &Ctx,
-    actor: Id,
+    actor: UserId,
     attempt: &AttemptRow,
     quiz: &crate::courses::format::Quiz,
 ) -> ApiResult<usize> {

@@ -19,7 +19,7 @@ use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::access::is_enrolled;
 use crate::courses::store::{parse_stored, version_files};
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
@@ -248,7 +248,7 @@ pub async fn start_attempt(
 fn current(
     conn: &mut DbConn,
     ctx: &Ctx,
-    user: Id,
+    user: UserId,
     attempt_id: Id,
 ) -> ApiResult<(AttemptRow, String)> {
     let attempt = store::lock_own_attempt(conn, user, attempt_id)?;

@@ -14,7 +14,7 @@ use super::snapshot::{quiz_of, Snapshot};
 use crate::courses::content::locate;
 use crate::courses::format::{CourseFile, Question, Quiz};
 use crate::courses::store::parsed_version;
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::domain::Role;
@@ -34,7 +34,7 @@ pub struct AttemptRow {
     pub quiz_id: Id,
     pub course_id: Id,
     pub version_id: Id,
-    pub user_id: Id,
+    pub user_id: UserId,
     pub number: i32,
     pub status: AttemptStatus,
     pub questions: JsonValue,
@@ -74,7 +74,7 @@ impl AttemptRow {
 
 /// The attempt `id` for reading: its student, the course's authors, and org admins of an
 /// organization the student belongs to. Anyone else gets not found.
-pub fn readable_attempt(conn: &mut DbConn, caller: Id, id: Id) -> QueryResult<AttemptRow> {
+pub fn readable_attempt(conn: &mut DbConn, caller: UserId, id: Id) -> QueryResult<AttemptRow> {
     use crate::schema::memberships;
     let attempt: AttemptRow = quiz_attempts::table
         .find(id)
@@ -158,7 +158,7 @@ pub fn sweep_expired(conn: &mut DbConn, ctx: &Ctx) -> Result<usize, ApiError> {
 /// lock; SQLite needs none, since every write transaction there begins immediately and runs
 /// alone. Without it, two autosaves that each read-merge-write the answers could lose one
 /// another's work. Anyone else's attempt is not found.
-pub fn lock_own_attempt(conn: &mut DbConn, user: Id, id: Id) -> QueryResult<AttemptRow> {
+pub fn lock_own_attempt(conn: &mut DbConn, user: UserId, id: Id) -> QueryResult<AttemptRow> {
     let mine = quiz_attempts::table
         .find(id)
         .filter(quiz_attempts::user_id.eq(user));
@@ -170,7 +170,7 @@ pub fn lock_own_attempt(conn: &mut DbConn, user: Id, id: Id) -> QueryResult<Atte
 
 /// Serializes attempt starts of one student in one course (PostgreSQL row lock on the enrollment),
 /// so parallel starts see each other's attempts and Idempotency-Key records.
-pub fn lock_enrollment(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<()> {
+pub fn lock_enrollment(conn: &mut DbConn, user: UserId, course_id: Id) -> QueryResult<()> {
     use crate::schema::enrollments;
     if let DbConn::Pg(c) = conn {
         enrollments::table
@@ -184,7 +184,7 @@ pub fn lock_enrollment(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResul
 }
 
 /// The attempt `id` of `user`; anyone else's is not found.
-pub fn own_attempt(conn: &mut DbConn, user: Id, id: Id) -> QueryResult<AttemptRow> {
+pub fn own_attempt(conn: &mut DbConn, user: UserId, id: Id) -> QueryResult<AttemptRow> {
     quiz_attempts::table
         .find(id)
         .filter(quiz_attempts::user_id.eq(user))
@@ -310,7 +310,7 @@ pub fn settle(
 /// Every attempt of `user` at `quiz_id` (id and status), in no particular order.
 pub fn attempts_of(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     quiz_id: Id,
 ) -> QueryResult<Vec<(Id, AttemptStatus)>> {
     quiz_attempts::table
@@ -326,7 +326,7 @@ pub struct NewAttempt<'a> {
     pub quiz_id: Id,
     pub course_id: Id,
     pub version_id: Id,
-    pub user_id: Id,
+    pub user_id: UserId,
     pub number: i32,
     pub seed: u64,
     pub snapshots: &'a [Snapshot],
@@ -402,7 +402,7 @@ pub fn closed_attempts(conn: &mut DbConn, quiz_id: Id) -> QueryResult<Vec<Attemp
 /// One changed question score, for the audit trail of grades.
 pub struct GradeEvent<'a> {
     pub attempt_id: Id,
-    pub actor_id: Id,
+    pub actor_id: UserId,
     pub question_key: &'a str,
     pub old_score: f64,
     pub new_score: f64,

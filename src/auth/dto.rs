@@ -130,7 +130,7 @@ impl From<&super::models::User> for UserView {
                 .unwrap_or_default()
         };
         UserView {
-            id: u.id,
+            id: u.id.into(),
             email: u.email.clone(),
             display_name: u.display_name.clone(),
             locale: u.locale.clone(),

@@ -5,13 +5,13 @@ use std::future::{ready, Ready};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 
-use crate::db::sql_types::Id;
+use crate::db::sql_types::UserId;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy)]
 pub struct AuthUser {
-    pub id: Id,
+    pub id: UserId,
 }
 
 impl FromRequest for AuthUser {

@@ -2,13 +2,13 @@
 
 use diesel::prelude::*;
 
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
 use crate::schema::{one_time_tokens, refresh_tokens, users};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: Id,
+    pub id: UserId,
     pub email: String,
     pub password_hash: String,
     pub display_name: String,
@@ -24,7 +24,7 @@ pub struct User {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser<'a> {
-    pub id: Id,
+    pub id: UserId,
     pub email: &'a str,
     pub password_hash: &'a str,
     pub display_name: &'a str,
@@ -41,7 +41,7 @@ pub struct NewUser<'a> {
 #[diesel(table_name = refresh_tokens)]
 pub struct NewRefreshToken {
     pub id: Id,
-    pub user_id: Id,
+    pub user_id: UserId,
     pub family_id: Id,
     pub token_hash: String,
     pub expires_at: Timestamp,
@@ -52,7 +52,7 @@ pub struct NewRefreshToken {
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshToken {
     pub id: Id,
-    pub user_id: Id,
+    pub user_id: UserId,
     pub family_id: Id,
     pub expires_at: Timestamp,
     pub used_at: Option<Timestamp>,
@@ -63,7 +63,7 @@ pub struct RefreshToken {
 #[diesel(table_name = one_time_tokens)]
 pub struct NewOneTimeToken<'a> {
     pub id: Id,
-    pub user_id: Id,
+    pub user_id: UserId,
     pub purpose: &'a str,
     pub token_hash: String,
     pub expires_at: Timestamp,

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::error::AuthError;
 use super::models::{NewOneTimeToken, NewRefreshToken, NewUser, RefreshToken, User};
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::schema::{one_time_tokens, refresh_tokens, users};
 use crate::security::tokens::{random_token, token_hash};
@@ -22,7 +22,7 @@ pub fn find_user_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<
         .optional()
 }
 
-pub fn find_user(conn: &mut DbConn, id: Id) -> QueryResult<User> {
+pub fn find_user(conn: &mut DbConn, id: UserId) -> QueryResult<User> {
     users::table.find(id).select(User::as_select()).first(conn)
 }
 
@@ -38,7 +38,7 @@ pub struct NewAccount<'a> {
 /// Inserts a user; a taken email is `EmailTaken` (409 `email_taken`).
 pub fn insert_user(conn: &mut DbConn, account: NewAccount<'_>) -> Result<User, AuthError> {
     let now = Timestamp::now();
-    let id = Id::new();
+    let id = UserId::new();
     let row = NewUser {
         id,
         email: account.email,
@@ -68,7 +68,7 @@ pub fn insert_user(conn: &mut DbConn, account: NewAccount<'_>) -> Result<User, A
 /// Starts a new refresh-token family (a login) or continues one (a rotation); returns the token.
 pub fn issue_refresh_token(
     conn: &mut DbConn,
-    user_id: Id,
+    user_id: UserId,
     family_id: Id,
     ttl: std::time::Duration,
 ) -> QueryResult<String> {
@@ -129,7 +129,7 @@ pub fn revoke_family(conn: &mut DbConn, family_id: Id) -> QueryResult<usize> {
 }
 
 /// Signs the user out everywhere (password reset and change).
-pub fn revoke_all_sessions(conn: &mut DbConn, user_id: Id) -> QueryResult<usize> {
+pub fn revoke_all_sessions(conn: &mut DbConn, user_id: UserId) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))
@@ -142,7 +142,7 @@ pub fn revoke_all_sessions(conn: &mut DbConn, user_id: Id) -> QueryResult<usize>
 /// Creates a single-use token for `purpose` and returns it in clear (for the email link).
 pub fn create_one_time_token(
     conn: &mut DbConn,
-    user_id: Id,
+    user_id: UserId,
     purpose: &str,
     ttl: Duration,
 ) -> QueryResult<String> {
@@ -167,7 +167,7 @@ pub fn spend_one_time_token(
     conn: &mut DbConn,
     token: &str,
     purpose: &str,
-) -> Result<Id, AuthError> {
+) -> Result<UserId, AuthError> {
     let hash = token_hash(token);
     let now = Timestamp::now();
     let filter = one_time_tokens::table
@@ -175,7 +175,7 @@ pub fn spend_one_time_token(
         .filter(one_time_tokens::purpose.eq(purpose))
         .filter(one_time_tokens::used_at.is_null())
         .filter(one_time_tokens::expires_at.gt(now));
-    let user_id: Option<Id> = filter
+    let user_id: Option<UserId> = filter
         .select(one_time_tokens::user_id)
         .first(conn)
         .optional()?;
@@ -190,7 +190,11 @@ pub fn spend_one_time_token(
 
 /// The user a still-valid one-time `token` of `purpose` belongs to, without spending it: checked
 /// before any expensive work (hashing a new password) so an invalid link costs nothing.
-pub fn user_of_valid_token(conn: &mut DbConn, token: &str, purpose: &str) -> Result<Id, AuthError> {
+pub fn user_of_valid_token(
+    conn: &mut DbConn,
+    token: &str,
+    purpose: &str,
+) -> Result<UserId, AuthError> {
     one_time_tokens::table
         .filter(one_time_tokens::token_hash.eq(token_hash(token)))
         .filter(one_time_tokens::purpose.eq(purpose))
@@ -204,7 +208,7 @@ pub fn user_of_valid_token(conn: &mut DbConn, token: &str, purpose: &str) -> Res
 
 /// Spends every unused one-time token of `purpose` that `user` holds: once a password changed,
 /// no older reset link may change it again.
-pub fn spend_all_tokens(conn: &mut DbConn, user: Id, purpose: &str) -> QueryResult<usize> {
+pub fn spend_all_tokens(conn: &mut DbConn, user: UserId, purpose: &str) -> QueryResult<usize> {
     diesel::update(
         one_time_tokens::table
             .filter(one_time_tokens::user_id.eq(user))
@@ -215,7 +219,7 @@ pub fn spend_all_tokens(conn: &mut DbConn, user: Id, purpose: &str) -> QueryResu
     .execute(conn)
 }
 
-pub fn set_password(conn: &mut DbConn, user_id: Id, password_hash: &str) -> QueryResult<usize> {
+pub fn set_password(conn: &mut DbConn, user_id: UserId, password_hash: &str) -> QueryResult<usize> {
     diesel::update(users::table.find(user_id))
         .set((
             users::password_hash.eq(password_hash),
@@ -234,7 +238,7 @@ pub fn family_of(conn: &mut DbConn, hash: &str) -> QueryResult<Option<Id>> {
 }
 
 /// Marks the user's email verified, keeping the first time it was.
-pub fn mark_email_verified(conn: &mut DbConn, user_id: Id) -> QueryResult<usize> {
+pub fn mark_email_verified(conn: &mut DbConn, user_id: UserId) -> QueryResult<usize> {
     diesel::update(
         users::table
             .find(user_id)
@@ -258,7 +262,7 @@ pub struct ProfileChanges {
 /// Applies a profile update in one statement.
 pub fn update_profile(
     conn: &mut DbConn,
-    user_id: Id,
+    user_id: UserId,
     changes: &ProfileChanges,
 ) -> QueryResult<usize> {
     diesel::update(users::table.find(user_id))
@@ -270,7 +274,7 @@ pub fn update_profile(
 pub type MembershipRow = (Id, String, String, String, String);
 
 /// The user's memberships with their organizations, by organization name.
-pub fn memberships_of(conn: &mut DbConn, user_id: Id) -> QueryResult<Vec<MembershipRow>> {
+pub fn memberships_of(conn: &mut DbConn, user_id: UserId) -> QueryResult<Vec<MembershipRow>> {
     use crate::schema::{memberships, organizations};
     memberships::table
         .inner_join(organizations::table)

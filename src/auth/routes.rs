@@ -10,7 +10,7 @@ use super::error::AuthError;
 use super::extractor::AuthUser;
 use super::queries::{self, NewAccount, PASSWORD_RESET, VERIFY_EMAIL};
 use super::throttle;
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
 use crate::db::{self, DbConn};
 use crate::domain::{parse_name, Checker, Email, LanguageTag, Password, Role, PASSWORD_MAX_CHARS};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -363,7 +363,7 @@ pub async fn confirm_password_reset(
     Ok(HttpResponse::NoContent().finish())
 }
 
-pub(crate) fn me_view(conn: &mut DbConn, user_id: Id) -> ApiResult<MeView> {
+pub(crate) fn me_view(conn: &mut DbConn, user_id: UserId) -> ApiResult<MeView> {
     let user = queries::find_user(conn, user_id)?;
     let rows = queries::memberships_of(conn, user_id)?;
     let memberships = rows

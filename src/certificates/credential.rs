@@ -4,13 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 
 /// What a credential says, gathered from the database when it is issued.
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub certificate_id: Id,
-    pub user_id: Id,
+    pub user_id: UserId,
     pub trainee_name: String,
     pub course_id: Id,
     pub course_slug: String,
@@ -104,7 +104,7 @@ pub fn claims(public_url: &str, facts: &Facts) -> Claims {
 #[derive(Debug, Clone, Copy)]
 pub struct RowKey {
     pub id: Id,
-    pub user_id: Id,
+    pub user_id: UserId,
     pub course_id: Id,
     pub issued_at: Timestamp,
 }
@@ -124,7 +124,7 @@ mod tests {
     fn facts() -> Facts {
         Facts {
             certificate_id: Id::new(),
-            user_id: Id::new(),
+            user_id: UserId::new(),
             trainee_name: "Ana".into(),
             course_id: Id::new(),
             course_slug: "listing-basics".into(),
@@ -159,7 +159,7 @@ mod tests {
         assert!(!matches_row(
             &c,
             RowKey {
-                user_id: Id::new(),
+                user_id: UserId::new(),
                 ..row
             }
         ));

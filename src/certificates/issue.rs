@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::credential::{self, Facts};
 use super::Signer;
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{certificates, course_competencies, courses, organizations, users};
@@ -14,7 +14,7 @@ pub fn issue(
     conn: &mut DbConn,
     signer: &Signer,
     public_url: &str,
-    user_id: Id,
+    user_id: UserId,
     course_id: Id,
     completed_at: Timestamp,
 ) -> ApiResult<Option<Id>> {

@@ -9,7 +9,7 @@ pub mod routes;
 mod store;
 mod verify;
 
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::error::ApiResult;
 
@@ -23,7 +23,7 @@ pub fn issue(
     conn: &mut DbConn,
     signer: &Signer,
     public_url: &str,
-    user_id: Id,
+    user_id: UserId,
     course_id: Id,
     completed_at: Timestamp,
 ) -> ApiResult<Option<Id>> {

@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::credential::RowKey;
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::schema::{certificates, courses, memberships, users};
@@ -14,7 +14,7 @@ use crate::schema::{certificates, courses, memberships, users};
 #[derive(Debug, Clone, Queryable)]
 pub struct CertificateRow {
     pub id: Id,
-    pub user_id: Id,
+    pub user_id: UserId,
     pub course_id: Id,
     pub org_id: Option<Id>,
     pub issued_at: Timestamp,
@@ -76,7 +76,7 @@ pub fn find(conn: &mut DbConn, id: Id) -> QueryResult<Option<CertificateRow>> {
 }
 
 /// The certificates `user_id` holds, newest first.
-pub fn of_user(conn: &mut DbConn, user_id: Id) -> QueryResult<Vec<CertificateRow>> {
+pub fn of_user(conn: &mut DbConn, user_id: UserId) -> QueryResult<Vec<CertificateRow>> {
     certificates::table
         .inner_join(courses::table)
         .inner_join(users::table.on(users::id.eq(certificates::user_id)))
@@ -90,7 +90,7 @@ pub fn of_user(conn: &mut DbConn, user_id: Id) -> QueryResult<Vec<CertificateRow
 /// organization whose course issued it (a platform-wide course's certificates are the platform
 /// admins' alone). Returns None when the certificate does not exist or the caller may not see it;
 /// otherwise whether it is already revoked.
-pub fn revocable(conn: &mut DbConn, caller: Id, id: Id) -> QueryResult<Option<bool>> {
+pub fn revocable(conn: &mut DbConn, caller: UserId, id: Id) -> QueryResult<Option<bool>> {
     let found = if crate::orgs::access::is_platform_admin(conn, caller)? {
         certificates::table
             .find(id)
@@ -119,7 +119,7 @@ pub fn revocable(conn: &mut DbConn, caller: Id, id: Id) -> QueryResult<Option<bo
 }
 
 /// Marks certificate `id` revoked unless it already is; returns whether this call revoked it.
-pub fn revoke(conn: &mut DbConn, id: Id, by: Id, reason: &str) -> QueryResult<bool> {
+pub fn revoke(conn: &mut DbConn, id: Id, by: UserId, reason: &str) -> QueryResult<bool> {
     let n = diesel::update(
         certificates::table
             .filter(certificates::id.eq(id))

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::store::{find_course, CourseRow};
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
@@ -16,7 +16,7 @@ use crate::schema::{course_instructors, enrollments};
 /// Owner or co-instructor who is still an instructor or org admin of the course's organization;
 /// platform admins edit the platform-wide catalog (courses without owner) and every other course.
 /// Leaving the organization, or becoming a student there, ends authoring rights at once.
-pub fn is_author(conn: &mut DbConn, user: Id, course: &CourseRow) -> QueryResult<bool> {
+pub fn is_author(conn: &mut DbConn, user: UserId, course: &CourseRow) -> QueryResult<bool> {
     if is_platform_admin(conn, user)? {
         return Ok(true);
     }
@@ -39,7 +39,7 @@ pub fn is_author(conn: &mut DbConn, user: Id, course: &CourseRow) -> QueryResult
 
 /// Published courses are seen by everyone (an organization's own courses by its members only);
 /// drafts and archived courses by their authors and the organization's staff.
-pub fn can_view(conn: &mut DbConn, user: Option<Id>, course: &CourseRow) -> QueryResult<bool> {
+pub fn can_view(conn: &mut DbConn, user: Option<UserId>, course: &CourseRow) -> QueryResult<bool> {
     let Some(user) = user else {
         return Ok(course.status == CourseStatus::Published && course.org_id.is_none());
     };
@@ -57,7 +57,11 @@ pub fn can_view(conn: &mut DbConn, user: Option<Id>, course: &CourseRow) -> Quer
 }
 
 /// The course, if the caller may see it.
-pub fn viewable(conn: &mut DbConn, user: Option<Id>, course_id: Id) -> Result<CourseRow, ApiError> {
+pub fn viewable(
+    conn: &mut DbConn,
+    user: Option<UserId>,
+    course_id: Id,
+) -> Result<CourseRow, ApiError> {
     let course = find_course(conn, course_id)?;
     if can_view(conn, user, &course)? {
         Ok(course)
@@ -67,7 +71,7 @@ pub fn viewable(conn: &mut DbConn, user: Option<Id>, course_id: Id) -> Result<Co
 }
 
 /// The course, if the caller may edit it.
-pub fn editable(conn: &mut DbConn, user: Id, course_id: Id) -> Result<CourseRow, ApiError> {
+pub fn editable(conn: &mut DbConn, user: UserId, course_id: Id) -> Result<CourseRow, ApiError> {
     let course = viewable(conn, Some(user), course_id)?;
     if is_author(conn, user, &course)? {
         Ok(course)
@@ -77,7 +81,7 @@ pub fn editable(conn: &mut DbConn, user: Id, course_id: Id) -> Result<CourseRow,
 }
 
 /// The course, if the caller owns it (publishing, archiving and deleting are the owner's).
-pub fn owned(conn: &mut DbConn, user: Id, course_id: Id) -> Result<CourseRow, ApiError> {
+pub fn owned(conn: &mut DbConn, user: UserId, course_id: Id) -> Result<CourseRow, ApiError> {
     let course = editable(conn, user, course_id)?;
     if course.owner_id == Some(user) || is_platform_admin(conn, user)? {
         Ok(course)
@@ -87,7 +91,7 @@ pub fn owned(conn: &mut DbConn, user: Id, course_id: Id) -> Result<CourseRow, Ap
 }
 
 /// Whether `user` is actively enrolled in `course_id`.
-pub fn is_enrolled(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<bool> {
+pub fn is_enrolled(conn: &mut DbConn, user: UserId, course_id: Id) -> QueryResult<bool> {
     let n: i64 = enrollments::table
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::course_id.eq(course_id))

@@ -14,7 +14,7 @@ use super::format::{parse_draft_from_files, render_course, Course, CourseFile, D
 use super::store::{self, CourseRow, Files};
 use super::views;
 use crate::auth::AuthUser;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::Role;
@@ -109,7 +109,7 @@ pub struct CreateCourseRequest {
     /// Members of the course's organization who may edit it too.
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
-    pub co_instructor_ids: Vec<Id>,
+    pub co_instructor_ids: Vec<UserId>,
     /// The slug of the course this one is an edition of (the same course in another teaching
     /// language; its competencies, markets, prerequisites, modules, lessons and quiz structure
     /// must match by publish time).
@@ -130,7 +130,7 @@ pub struct UpdateCourseRequest {
     pub completion: Option<String>,
     pub min_score: Option<f64>,
     #[schema(value_type = Option<Vec<String>>)]
-    pub co_instructor_ids: Option<Vec<Id>>,
+    pub co_instructor_ids: Option<Vec<UserId>>,
 }
 
 pub(crate) fn invalid_course(diags: &[Diagnostic]) -> ApiError {
@@ -157,7 +157,7 @@ pub(crate) fn reparse(files: &Files) -> ApiResult<CourseFile> {
 /// Which of `slugs` name courses `user` may see.
 /// Whether `user` may author courses in organization `org` (an instructor or org admin of it),
 /// or platform-wide courses when `org` is None (platform admins only).
-pub(crate) fn require_author_in(conn: &mut DbConn, user: Id, org: Option<Id>) -> ApiResult<()> {
+pub(crate) fn require_author_in(conn: &mut DbConn, user: UserId, org: Option<Id>) -> ApiResult<()> {
     match org {
         Some(org) => require_role(conn, user, org, Role::Instructor).map(|_| ()),
         None if is_platform_admin(conn, user)? => Ok(()),
@@ -172,7 +172,7 @@ pub(crate) fn require_author_in(conn: &mut DbConn, user: Id, org: Option<Id>) ->
 /// a course `user` may see.
 pub(crate) fn visible_slugs(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     org: Option<Id>,
     slugs: &[String],
 ) -> ApiResult<Vec<String>> {
@@ -191,7 +191,7 @@ pub(crate) fn visible_slugs(
 /// organization's draft or internal course) is answered exactly like one that does not exist.
 pub(crate) fn check_prerequisites(
     conn: &mut DbConn,
-    author: Id,
+    author: UserId,
     org: Option<Id>,
     course: &Course,
 ) -> ApiResult<()> {
@@ -214,7 +214,7 @@ pub(crate) fn check_prerequisites(
 }
 
 /// Co-instructors must be instructors or org admins of the course's organization.
-fn set_co_instructors(conn: &mut DbConn, course: &CourseRow, ids: &[Id]) -> ApiResult<()> {
+fn set_co_instructors(conn: &mut DbConn, course: &CourseRow, ids: &[UserId]) -> ApiResult<()> {
     let mut ids = ids.to_vec();
     ids.sort();
     ids.dedup();
@@ -235,7 +235,7 @@ fn set_co_instructors(conn: &mut DbConn, course: &CourseRow, ids: &[Id]) -> ApiR
             format!("{stranger} is not an instructor of this course's organization"),
         ));
     }
-    let co: Vec<Id> = ids
+    let co: Vec<UserId> = ids
         .iter()
         .copied()
         .filter(|id| Some(*id) != course.owner_id)
@@ -314,7 +314,7 @@ pub async fn create_course(
 /// Applies `edit` to the course's working files and stores the result as its draft.
 pub(crate) fn edit_files<R>(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     course_id: Id,
     edit: impl FnOnce(&mut Files, &CourseFile) -> ApiResult<R>,
 ) -> ApiResult<R> {
@@ -378,7 +378,7 @@ pub async fn update_course(
 
 fn edit_course_toml(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     course_id: Id,
     b: &UpdateCourseRequest,
 ) -> ApiResult<()> {

@@ -9,7 +9,7 @@ use super::store::catalog::{self as catalog_store, CatalogFilter, CatalogRows};
 use super::store::{self, item_id, lesson_path, CourseRow};
 use super::views;
 use crate::auth::{AuthUser, MaybeAuthUser};
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::LanguageTag;
@@ -243,7 +243,7 @@ pub struct VersionQuery {
 /// published yet), else the published one.
 pub(crate) fn version_for(
     conn: &mut DbConn,
-    user: Option<Id>,
+    user: Option<UserId>,
     course: &CourseRow,
     want_draft: bool,
 ) -> Result<Id, ApiError> {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -107,9 +107,9 @@ pub struct CourseView {
     pub completion: String,
     pub min_score: Option<f64>,
     #[schema(value_type = Option<String>, format = Uuid)]
-    pub owner_id: Option<Id>,
+    pub owner_id: Option<UserId>,
     #[schema(value_type = Vec<String>)]
-    pub co_instructor_ids: Vec<Id>,
+    pub co_instructor_ids: Vec<UserId>,
     /// The version shown: the published one, or the draft for authors asking `?version=draft`.
     pub version: i32,
     pub has_draft: bool,

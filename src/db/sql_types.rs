@@ -95,6 +95,107 @@ impl From<Uuid> for Id {
     }
 }
 
+/// An id of one kind of entity: stored and serialized exactly as an [`Id`], but a distinct type,
+/// so a function taking a course id and a user id cannot be called with them swapped.
+macro_rules! typed_id {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, AsExpression, FromSqlRow,
+            Serialize, Deserialize,
+        )]
+        #[diesel(sql_type = Uid)]
+        #[serde(transparent)]
+        pub struct $name(pub Id);
+
+        impl $name {
+            /// A new time-ordered id.
+            pub fn new() -> Self {
+                $name(Id::new())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+
+        impl From<$name> for Id {
+            fn from(id: $name) -> Id {
+                id.0
+            }
+        }
+
+        impl ToSql<Uid, Pg> for $name {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                <Id as ToSql<Uid, Pg>>::to_sql(&self.0, out)
+            }
+        }
+
+        impl FromSql<Uid, Pg> for $name {
+            fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
+                <Id as FromSql<Uid, Pg>>::from_sql(bytes).map($name)
+            }
+        }
+
+        impl ToSql<Uid, Sqlite> for $name {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+                <Id as ToSql<Uid, Sqlite>>::to_sql(&self.0, out)
+            }
+        }
+
+        impl FromSql<Uid, Sqlite> for $name {
+            fn from_sql(bytes: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+                <Id as FromSql<Uid, Sqlite>>::from_sql(bytes).map($name)
+            }
+        }
+
+        impl ToSql<Uid, MultiBackend> for $name {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
+                out.set_value((Uid, self));
+                Ok(IsNull::No)
+            }
+        }
+
+        impl FromSql<Uid, MultiBackend> for $name {
+            fn from_sql(
+                bytes: <MultiBackend as diesel::backend::Backend>::RawValue<'_>,
+            ) -> deserialize::Result<Self> {
+                bytes.from_sql::<Self, Uid>()
+            }
+        }
+    )*};
+}
+
+typed_id! {
+    /// A user account.
+    UserId;
+    /// An organization (college, academy, enterprise).
+    OrgId;
+    /// A course (one edition of it).
+    CourseId;
+    /// A stored version of a course's files.
+    VersionId;
+    /// A quiz of a course (derived from the course and its module).
+    QuizId;
+    /// A student's attempt at a quiz.
+    AttemptId;
+}
+
 /// A UTC instant stored with microsecond precision on both backends.
 #[derive(
     Debug,

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::store::{self, EnrollmentRow};
 use crate::auth::AuthUser;
 use crate::courses::access;
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::Role;
@@ -71,7 +71,7 @@ fn view(row: EnrollmentRow) -> EnrollmentView {
 }
 
 /// `user`'s enrollments (in `course_id` only, when given), newest first.
-fn load(conn: &mut DbConn, user: Id, course_id: Option<Id>) -> ApiResult<Vec<EnrollmentView>> {
+fn load(conn: &mut DbConn, user: UserId, course_id: Option<Id>) -> ApiResult<Vec<EnrollmentView>> {
     let rows = store::enrollments_of(conn, user, course_id)?;
     Ok(rows.into_iter().map(view).collect())
 }
@@ -164,7 +164,7 @@ pub struct CohortEnrollmentReport {
     pub already_enrolled: usize,
     /// Members not enrolled because they have not completed the course's prerequisites.
     #[schema(value_type = Vec<String>)]
-    pub missing_prerequisites: Vec<Id>,
+    pub missing_prerequisites: Vec<UserId>,
 }
 
 #[utoipa::path(post, path = "/api/v1/cohorts/{cohort_id}/enrollments", tag = "learning", request_body = CohortEnrollmentRequest,

@@ -22,7 +22,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::catalog::framework;
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::schema::{competency_evidence, competency_mastery};
 
@@ -147,7 +147,10 @@ pub fn market_readiness(
 }
 
 /// A trainee's levels by competency code.
-pub fn levels_of(conn: &mut DbConn, user: Id) -> QueryResult<BTreeMap<String, CompetencyLevel>> {
+pub fn levels_of(
+    conn: &mut DbConn,
+    user: UserId,
+) -> QueryResult<BTreeMap<String, CompetencyLevel>> {
     let rows: Vec<(String, f64, bool, i32)> = competency_mastery::table
         .filter(competency_mastery::user_id.eq(user))
         .select((
@@ -176,7 +179,7 @@ pub fn levels_of(conn: &mut DbConn, user: Id) -> QueryResult<BTreeMap<String, Co
 /// recomputes the levels of every competency it touches, before and after.
 pub fn record_evidence(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     attempt: Id,
     observed_at: Timestamp,
     shares: &BTreeMap<String, (f64, f64)>,
@@ -206,7 +209,7 @@ pub fn record_evidence(
 }
 
 /// Recomputes one stored level from the evidence (a handful of rows by index).
-fn refresh_level(conn: &mut DbConn, user: Id, code: &str) -> QueryResult<()> {
+fn refresh_level(conn: &mut DbConn, user: UserId, code: &str) -> QueryResult<()> {
     // All of it, newest first: the window for the level, the length for the count. A trainee's
     // evidence of one competency is one row per graded attempt, so this stays small.
     let shares: Vec<f64> = competency_evidence::table

@@ -22,7 +22,7 @@ use diesel::prelude::*;
 use crate::courses::format::{Completion, CourseFile};
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, lesson_path, quiz_path};
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -72,7 +72,7 @@ pub fn items_of(course_id: Id, file: &CourseFile) -> (Vec<Id>, Vec<Id>) {
 pub fn complete_lesson(
     conn: &mut DbConn,
     ctx: &Ctx,
-    user: Id,
+    user: UserId,
     course_id: Id,
     lesson_id: Id,
 ) -> ApiResult<Timestamp> {
@@ -107,7 +107,7 @@ pub fn issue_held_certificates(conn: &mut DbConn, ctx: &Ctx, limit: i64) -> ApiR
     // A certificate of any edition of the course counts (one per course), so an enrollment in a
     // second edition is not picked up again at every sweep.
     let certified = diesel::alias!(courses as certified);
-    let waiting: Vec<(Id, Id, Option<Timestamp>)> = enrollments::table
+    let waiting: Vec<(UserId, Id, Option<Timestamp>)> = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::status.eq(EnrollmentStatus::Completed))
         .filter(diesel::dsl::not(diesel::dsl::exists(
@@ -140,7 +140,7 @@ pub fn issue_held_certificates(conn: &mut DbConn, ctx: &Ctx, limit: i64) -> ApiR
 /// After a new version of `course_id` is published: every enrollment's figures against the new
 /// set of lessons and quizzes (a lesson added lowers the percent, a quiz removed may complete).
 pub fn course_republished(conn: &mut DbConn, ctx: &Ctx, course_id: Id) -> ApiResult<usize> {
-    let users: Vec<Id> = enrollments::table
+    let users: Vec<UserId> = enrollments::table
         .filter(enrollments::course_id.eq(course_id))
         .filter(enrollments::status.ne(EnrollmentStatus::Withdrawn))
         .select(enrollments::user_id)
@@ -223,7 +223,7 @@ pub fn figures(
 /// policy hides it; see `visibility`).
 pub fn figures_of(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     course_id: Id,
     file: &CourseFile,
     unresulted: &BTreeSet<Id>,
@@ -268,7 +268,7 @@ pub fn figures_of(
 pub fn refresh_course(
     conn: &mut DbConn,
     ctx: &Ctx,
-    user: Id,
+    user: UserId,
     course_id: Id,
     cause: Cause,
 ) -> ApiResult<()> {

@@ -24,7 +24,7 @@ use crate::courses::access::is_enrolled;
 use crate::courses::content::locate;
 use crate::courses::format::CourseFile;
 use crate::courses::store::{item_id, lesson_path, module_path, quiz_path};
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -150,7 +150,11 @@ fn course_view(row: EnrollmentFigures) -> CourseProgress {
 }
 
 /// `user`'s course figures (in `course` only, when given) as stored, newest enrollment first.
-fn course_rows(conn: &mut DbConn, user: Id, course: Option<Id>) -> ApiResult<Vec<CourseProgress>> {
+fn course_rows(
+    conn: &mut DbConn,
+    user: UserId,
+    course: Option<Id>,
+) -> ApiResult<Vec<CourseProgress>> {
     let rows = store::enrollment_figures(conn, user, course)?;
     Ok(rows.into_iter().map(course_view).collect())
 }
@@ -159,7 +163,7 @@ fn course_rows(conn: &mut DbConn, user: Id, course: Option<Id>) -> ApiResult<Vec
 /// shown as if that quiz had no result yet (see `visibility`).
 fn as_student_sees(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     courses: &mut [CourseProgress],
     hidden: &Hidden,
 ) -> ApiResult<()> {

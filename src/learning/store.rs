@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 
 use crate::courses::store::CourseRow;
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
 use crate::db::status::{AttemptStatus, EnrollmentStatus};
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -23,7 +23,7 @@ use crate::schema::{
 pub fn enroll(
     conn: &mut DbConn,
     base: &str,
-    user: Id,
+    user: UserId,
     course: &CourseRow,
     source: &str,
 ) -> ApiResult<bool> {
@@ -85,7 +85,7 @@ pub fn enroll(
 /// The prerequisite courses (slug, title) of `course_id` that `user` has not completed.
 pub fn missing_prerequisites(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     course_id: Id,
 ) -> ApiResult<Vec<(String, String)>> {
     let Some(file) = super::progress::published_file(conn, course_id)? else {
@@ -133,7 +133,7 @@ pub fn missing_prerequisites(
 
 /// Withdraws `user`'s active enrollment in `course_id`, keeping the row; returns how many rows
 /// changed (0: no active enrollment).
-pub fn withdraw(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<usize> {
+pub fn withdraw(conn: &mut DbConn, user: UserId, course_id: Id) -> QueryResult<usize> {
     diesel::update(
         enrollments::table
             .filter(enrollments::user_id.eq(user))
@@ -148,7 +148,7 @@ pub fn withdraw(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<usize
 }
 
 /// The user ids of the members of `cohort_id`.
-pub fn cohort_member_ids(conn: &mut DbConn, cohort_id: Id) -> QueryResult<Vec<Id>> {
+pub fn cohort_member_ids(conn: &mut DbConn, cohort_id: Id) -> QueryResult<Vec<UserId>> {
     cohort_members::table
         .filter(cohort_members::cohort_id.eq(cohort_id))
         .select(cohort_members::user_id)
@@ -169,7 +169,7 @@ pub struct EnrollmentRow {
 /// `user`'s enrollments (in `course_id` only, when given), newest first.
 pub fn enrollments_of(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     course_id: Option<Id>,
 ) -> QueryResult<Vec<EnrollmentRow>> {
     let mut q = enrollments::table
@@ -210,7 +210,7 @@ pub struct EnrollmentFigures {
 /// The stored figures of `user`'s enrollments (in `course` only, when given), newest first.
 pub fn enrollment_figures(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     course: Option<Id>,
 ) -> QueryResult<Vec<EnrollmentFigures>> {
     let mut q = enrollments::table
@@ -238,7 +238,7 @@ pub fn enrollment_figures(
 }
 
 /// The destination markets `user` aims for.
-pub fn target_markets(conn: &mut DbConn, user: Id) -> QueryResult<Vec<String>> {
+pub fn target_markets(conn: &mut DbConn, user: UserId) -> QueryResult<Vec<String>> {
     let targets: JsonValue = users::table
         .find(user)
         .select(users::target_markets)
@@ -260,7 +260,11 @@ pub struct CourseActivity {
 }
 
 /// `user`'s lesson completions, quiz results and attempts in `course_id`.
-pub fn course_activity(conn: &mut DbConn, user: Id, course_id: Id) -> QueryResult<CourseActivity> {
+pub fn course_activity(
+    conn: &mut DbConn,
+    user: UserId,
+    course_id: Id,
+) -> QueryResult<CourseActivity> {
     let lessons_done = lesson_completions::table
         .filter(lesson_completions::user_id.eq(user))
         .filter(lesson_completions::course_id.eq(course_id))

@@ -18,7 +18,7 @@ use super::progress::{figures_of, published_file, Figures};
 use crate::courses::format::Review;
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, quiz_path};
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -57,7 +57,7 @@ fn review_of(conn: &mut DbConn, version_id: Id, course_id: Id, quiz_id: Id) -> A
 /// Read per quiz, not per attempt: which quizzes (in which version) the student closed attempts
 /// of, then the attempts of only those quizzes whose policy hides something now, so a student
 /// with a long history of `immediately` quizzes costs one small query.
-pub fn hidden_results(conn: &mut DbConn, user: Id, course: Option<Id>) -> ApiResult<Hidden> {
+pub fn hidden_results(conn: &mut DbConn, user: UserId, course: Option<Id>) -> ApiResult<Hidden> {
     let mut taken = quiz_attempts::table
         .filter(quiz_attempts::user_id.eq(user))
         .filter(quiz_attempts::status.ne(AttemptStatus::Open))
@@ -105,7 +105,7 @@ pub fn hidden_results(conn: &mut DbConn, user: Id, course: Option<Id>) -> ApiRes
 /// no published version.
 pub fn student_figures(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     course_id: Id,
     hidden: &Hidden,
 ) -> ApiResult<Option<Figures>> {
@@ -128,7 +128,7 @@ pub fn student_figures(
 /// those attempts touched are recomputed from the rest of the evidence.
 pub fn visible_levels(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     hidden: &Hidden,
 ) -> ApiResult<BTreeMap<String, CompetencyLevel>> {
     let mut levels = mastery::levels_of(conn, user)?;

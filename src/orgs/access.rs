@@ -4,13 +4,13 @@
 
 use diesel::prelude::*;
 
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::schema::{cohorts, users};
 
-pub fn is_platform_admin(conn: &mut DbConn, user_id: Id) -> QueryResult<bool> {
+pub fn is_platform_admin(conn: &mut DbConn, user_id: UserId) -> QueryResult<bool> {
     Ok(users::table
         .find(user_id)
         .select(users::is_platform_admin)
@@ -20,7 +20,7 @@ pub fn is_platform_admin(conn: &mut DbConn, user_id: Id) -> QueryResult<bool> {
 }
 
 /// The caller's role in `org_id`; platform admins act as org admins everywhere.
-pub fn role_in(conn: &mut DbConn, user_id: Id, org_id: Id) -> QueryResult<Option<Role>> {
+pub fn role_in(conn: &mut DbConn, user_id: UserId, org_id: Id) -> QueryResult<Option<Role>> {
     if is_platform_admin(conn, user_id)? {
         // Still 404 for an organization that does not exist.
         let exists: i64 = crate::schema::organizations::table
@@ -35,7 +35,7 @@ pub fn role_in(conn: &mut DbConn, user_id: Id, org_id: Id) -> QueryResult<Option
 /// Requires at least `min` in `org_id`.
 pub fn require_role(
     conn: &mut DbConn,
-    user_id: Id,
+    user_id: UserId,
     org_id: Id,
     min: Role,
 ) -> Result<Role, ApiError> {
@@ -49,7 +49,7 @@ pub fn require_role(
 /// The organization of a cohort, if the caller holds at least `min` there.
 pub fn require_cohort_role(
     conn: &mut DbConn,
-    user_id: Id,
+    user_id: UserId,
     cohort_id: Id,
     min: Role,
 ) -> Result<Id, ApiError> {

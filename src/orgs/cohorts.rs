@@ -8,7 +8,7 @@ use super::dto::*;
 use super::{access, store};
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::domain::{parse_name, Role};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::pagination::{self, PageParams};
@@ -207,7 +207,7 @@ pub async fn add_cohort_members(
 pub async fn remove_cohort_member(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(Id, Id)>,
+    path: web::Path<(Id, UserId)>,
 ) -> ApiResult<HttpResponse> {
     let (cohort_id, member_id) = path.into_inner();
     db::transaction(&state.pool, move |conn| {

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::domain::{OrgKind, Role};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -54,7 +54,7 @@ pub struct UpdateMemberRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MemberView {
     #[schema(value_type = String, format = Uuid)]
-    pub user_id: Id,
+    pub user_id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
@@ -114,13 +114,13 @@ pub struct CohortView {
 #[serde(deny_unknown_fields)]
 pub struct CohortMembersRequest {
     #[schema(value_type = Vec<String>)]
-    pub user_ids: Vec<Id>,
+    pub user_ids: Vec<UserId>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CohortMemberView {
     #[schema(value_type = String, format = Uuid)]
-    pub user_id: Id,
+    pub user_id: UserId,
     pub email: String,
     pub display_name: String,
     #[schema(value_type = String, format = DateTime)]

@@ -8,7 +8,7 @@ use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use super::dto::{ImportReport, ImportRow};
 use super::{access, store};
 use crate::auth::AuthUser;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::{self, DbConn};
 use crate::domain::{parse_name, Email, Role};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -146,7 +146,7 @@ fn apply(
     conn: &mut DbConn,
     base: &str,
     org_id: Id,
-    caller: Id,
+    caller: UserId,
     rows: Vec<Row>,
 ) -> ApiResult<ImportReport> {
     let mut report = ImportReport {

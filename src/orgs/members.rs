@@ -8,7 +8,7 @@ use super::dto::*;
 use super::{access, store};
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::domain::{Email, Role};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{self, PageParams};
@@ -83,7 +83,7 @@ pub async fn add_member(
 pub async fn update_member(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(Id, Id)>,
+    path: web::Path<(Id, UserId)>,
     body: web::Json<UpdateMemberRequest>,
 ) -> ApiResult<HttpResponse> {
     let (org_id, member_id) = path.into_inner();
@@ -107,7 +107,7 @@ pub async fn update_member(
 pub async fn remove_member(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(Id, Id)>,
+    path: web::Path<(Id, UserId)>,
 ) -> ApiResult<HttpResponse> {
     let (org_id, member_id) = path.into_inner();
     db::transaction(&state.pool, move |conn| {

@@ -14,7 +14,7 @@ use crate::courses::dto::*;
 use crate::courses::format::{self, Diagnostic};
 use crate::courses::store::{self, Files, ImportOutcome};
 use crate::courses::views;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::{self, DbConn, Pool};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -158,7 +158,7 @@ fn diagnostics_report(diags: &[Diagnostic]) -> serde_json::Value {
 /// one is reported like a missing one).
 fn check_prerequisites(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     org: Option<Id>,
     file: &format::CourseFile,
 ) -> ApiResult<()> {

@@ -18,7 +18,7 @@ use super::filters::{self, Report, ReportQuery, Scope};
 use super::store;
 use crate::auth::AuthUser;
 use crate::catalog::framework;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiResult, Problem};
 use crate::learning::mastery::{area_summaries, market_readiness, AreaMastery, MarketReadiness};
@@ -28,7 +28,7 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CompetencyRow {
     #[schema(value_type = String, format = Uuid)]
-    pub user_id: Id,
+    pub user_id: UserId,
     pub email: String,
     pub display_name: String,
     pub target_markets: Vec<String>,
@@ -49,7 +49,7 @@ fn rows(
     limit: i64,
 ) -> ApiResult<Vec<CompetencyRow>> {
     let people = store::trainees(conn, scope, after, limit)?;
-    let ids: Vec<Id> = people.iter().map(|p| p.0).collect();
+    let ids: Vec<UserId> = people.iter().map(|p| p.0).collect();
     let levels = store::org_levels(conn, scope.org, &ids)?;
     let empty = BTreeMap::new();
     people
@@ -114,7 +114,7 @@ fn record(r: CompetencyRow, market: bool) -> Vec<String> {
 fn csv_page(conn: &mut DbConn, scope: &Scope, after: Option<Id>) -> ApiResult<CsvPage<Id>> {
     let page = rows(conn, scope, after, PAGE_ROWS)?;
     let next = (page.len() as i64 == PAGE_ROWS)
-        .then(|| page.last().map(|r| r.user_id))
+        .then(|| page.last().map(|r| Id::from(r.user_id)))
         .flatten();
     let market = scope.filters.market.is_some();
     Ok((page.into_iter().map(|r| record(r, market)).collect(), next))
@@ -153,6 +153,6 @@ pub async fn competencies_report(
     })
     .await?;
     Ok(pagination::respond_keyed(&req, list, limit, |r| {
-        pagination::encode_key(&[r.user_id])
+        pagination::encode_key(&[r.user_id.into()])
     }))
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::store;
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
@@ -79,7 +79,7 @@ pub struct Filters {
 pub struct Scope {
     pub org: Id,
     /// Set for instructors: only courses they own or co-teach (and their trainees).
-    pub author: Option<Id>,
+    pub author: Option<UserId>,
     pub filters: Filters,
 }
 
@@ -176,7 +176,7 @@ pub fn parse(req: &HttpRequest, q: &ReportQuery, report: Report) -> ApiResult<Fi
 
 /// Authorizes the caller for `org` (instructor or above; a student is refused, a stranger does
 /// not find the organization) and checks the cohort filter belongs to it.
-pub fn authorize(conn: &mut DbConn, caller: Id, org: Id, filters: Filters) -> ApiResult<Scope> {
+pub fn authorize(conn: &mut DbConn, caller: UserId, org: Id, filters: Filters) -> ApiResult<Scope> {
     let role = require_role(conn, caller, org, Role::Instructor)?;
     require_cohort_of(conn, org, filters.cohort)?;
     Ok(Scope {

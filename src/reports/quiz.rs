@@ -24,7 +24,7 @@ use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::format::QuestionKind;
 use crate::db;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::orgs::access::require_role;
@@ -187,7 +187,7 @@ fn build(
         }
     }
     let shares: Vec<f64> = graded.iter().map(|(_, g, _, _)| g.share).collect();
-    let mut students: Vec<Id> = graded.iter().map(|(a, _, _, _)| a.user_id).collect();
+    let mut students: Vec<UserId> = graded.iter().map(|(a, _, _, _)| a.user_id).collect();
     students.sort();
     students.dedup();
     let passing = quiz.settings.passing_score;

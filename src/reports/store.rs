@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use super::filters::Scope;
 use crate::attempts::store::AttemptRow;
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::learning::mastery::{level_from_evidence, CompetencyLevel};
@@ -44,7 +44,7 @@ pub struct ProgressRow {
     #[schema(value_type = String, format = Uuid)]
     pub enrollment_id: Id,
     #[schema(value_type = String, format = Uuid)]
-    pub user_id: Id,
+    pub user_id: UserId,
     pub email: String,
     pub display_name: String,
     #[schema(value_type = String, format = Uuid)]
@@ -159,7 +159,7 @@ pub fn progress_rows(
 }
 
 /// A trainee of the competencies report: user id, email, display name, target markets (JSON).
-pub type TraineeRow = (Id, String, String, JsonValue);
+pub type TraineeRow = (UserId, String, String, JsonValue);
 
 /// Up to `limit` trainees of the competencies report after the user id `after`, in user id order
 /// (driven by the organization's memberships, unique on (org_id, user_id)).
@@ -258,9 +258,9 @@ fn end_of_time() -> Timestamp {
 pub fn org_levels(
     conn: &mut DbConn,
     org: Id,
-    users: &[Id],
-) -> QueryResult<BTreeMap<Id, BTreeMap<String, CompetencyLevel>>> {
-    let evidence: Vec<(Id, String, f64)> = competency_evidence::table
+    users: &[UserId],
+) -> QueryResult<BTreeMap<UserId, BTreeMap<String, CompetencyLevel>>> {
+    let evidence: Vec<(UserId, String, f64)> = competency_evidence::table
         .inner_join(quiz_attempts::table.on(quiz_attempts::id.eq(competency_evidence::attempt_id)))
         .inner_join(courses::table.on(courses::id.eq(quiz_attempts::course_id)))
         .filter(competency_evidence::user_id.eq_any(users))
@@ -277,7 +277,7 @@ pub fn org_levels(
             competency_evidence::share,
         ))
         .load(conn)?;
-    let mut shares: BTreeMap<Id, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
+    let mut shares: BTreeMap<UserId, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
     for (user, code, share) in evidence {
         shares
             .entry(user)

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::Settings;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::UserId;
 use crate::error::ApiError;
 
 /// 256 random bits, URL-safe.
@@ -31,7 +31,7 @@ fn hex(bytes: &[u8]) -> String {
 /// The claims of an access token.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
-    pub sub: Id,
+    pub sub: UserId,
     pub iss: String,
     pub aud: String,
     pub exp: i64,
@@ -106,7 +106,7 @@ impl TokenKeys {
         self.ttl_secs
     }
 
-    pub fn issue(&self, user_id: Id) -> Result<String, ApiError> {
+    pub fn issue(&self, user_id: UserId) -> Result<String, ApiError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id,

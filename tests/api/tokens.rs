@@ -97,7 +97,7 @@ fn during_a_key_rotation_tokens_of_the_previous_key_still_verify_and_new_ones_us
     let mut before = test_settings(dir.path(), "sqlite://unused.db".into());
     before.jwt_secret = Secret(old.into());
     let old_keys = TokenKeys::from_settings(&before);
-    let user = caravan::db::sql_types::Id::new();
+    let user = caravan::db::sql_types::UserId::new();
     let old_token = old_keys.issue(user).unwrap();
 
     let mut during = before.clone();

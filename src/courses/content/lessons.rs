@@ -10,7 +10,7 @@ use crate::auth::AuthUser;
 use crate::courses::authoring::edit_files;
 use crate::courses::format::{CourseFile, Lesson, LessonFile, ModuleFile};
 use crate::courses::store::{item_id, lesson_path, module_path, Files};
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -108,7 +108,7 @@ pub async fn create_lesson(
 /// Edits lesson `lesson_id`: `f` gets the files, the course, its module and the lesson's file key.
 fn edit_lesson<R>(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     lesson_id: Id,
     f: impl FnOnce(&mut Files, &CourseFile, &ModuleFile, &LessonFile, &str, String) -> ApiResult<R>,
 ) -> ApiResult<R> {

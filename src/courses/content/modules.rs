@@ -13,7 +13,7 @@ use crate::courses::dto::ModuleView;
 use crate::courses::format::{CourseFile, Module, ModuleFile};
 use crate::courses::store::{self, item_id, module_path, Files};
 use crate::courses::views::module_view;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -139,7 +139,7 @@ pub async fn get_module(
 /// Edits the module `module_id` in the draft: `f` gets the files and the module's folder.
 pub(crate) fn edit_module<R>(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     module_id: Id,
     f: impl FnOnce(&mut Files, &CourseFile, &ModuleFile, &str) -> ApiResult<R>,
 ) -> ApiResult<(Id, R)> {

@@ -15,7 +15,7 @@ use crate::courses::access;
 use crate::courses::authoring::edit_files;
 use crate::courses::catalog::{version_for, VersionQuery};
 use crate::courses::store::{self, item_id, question_path, quiz_path, Files};
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -95,7 +95,7 @@ pub async fn create_quiz(
 /// Edits the quiz `quiz_id`'s table in the draft.
 fn edit_quiz<R>(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     quiz_id: Id,
     f: impl FnOnce(&mut Files, String, toml::Table) -> ApiResult<R>,
 ) -> ApiResult<R> {
@@ -110,7 +110,7 @@ fn edit_quiz<R>(
 /// The quiz's table from the version the caller reads; authors only, since it holds the keys.
 fn read_quiz(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     quiz_id: Id,
     want_draft: bool,
 ) -> ApiResult<(Id, String, toml::Table)> {
@@ -294,7 +294,7 @@ pub async fn create_question(
 /// Edits question `question_id` in its quiz table: `f` gets the quiz's question list and index.
 fn edit_question(
     conn: &mut DbConn,
-    user: Id,
+    user: UserId,
     question_id: Id,
     f: impl FnOnce(&mut Vec<toml::Value>, usize) -> ApiResult<()>,
 ) -> ApiResult<()> {

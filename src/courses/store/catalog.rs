@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::CourseRow;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::DbConn;
 use crate::schema::{
@@ -17,7 +17,7 @@ use crate::schema::{
 pub struct CatalogFilter {
     pub status: CourseStatus,
     /// The signed-in caller, if any.
-    pub caller: Option<Id>,
+    pub caller: Option<UserId>,
     /// The caller is the platform admin (sees every organization's courses).
     pub admin: bool,
     pub competency: Option<String>,
@@ -49,7 +49,7 @@ pub enum CatalogRows {
 }
 
 /// The stored locale of `user`, if they set one.
-pub fn locale_of(conn: &mut DbConn, user: Id) -> QueryResult<Option<String>> {
+pub fn locale_of(conn: &mut DbConn, user: UserId) -> QueryResult<Option<String>> {
     users::table
         .find(user)
         .select(users::locale)

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use diesel::prelude::*;
 
 use crate::courses::format::{parse_course_from_files, CourseFile};
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -48,7 +48,7 @@ pub struct CourseRow {
     pub id: Id,
     pub slug: String,
     pub org_id: Option<Id>,
-    pub owner_id: Option<Id>,
+    pub owner_id: Option<UserId>,
     pub status: CourseStatus,
     pub published_version_id: Option<Id>,
     pub draft_version_id: Option<Id>,
@@ -382,7 +382,7 @@ fn insert_version(
     conn: &mut DbConn,
     course_id: Id,
     files: &Files,
-    actor: Option<Id>,
+    actor: Option<UserId>,
     published: bool,
 ) -> QueryResult<Id> {
     let id = Id::new();
@@ -408,7 +408,7 @@ pub fn create_course(
     files: &Files,
     file: &CourseFile,
     org_id: Option<Id>,
-    owner: Option<Id>,
+    owner: Option<UserId>,
     publish: bool,
 ) -> Result<Id, ApiError> {
     let id = Id::new();
@@ -465,7 +465,7 @@ pub fn save_draft(
     course: &CourseRow,
     files: &Files,
     file: &CourseFile,
-    actor: Option<Id>,
+    actor: Option<UserId>,
 ) -> Result<(), ApiError> {
     match course.draft_version_id {
         Some(draft) => {
@@ -530,7 +530,7 @@ pub fn import_course(
     conn: &mut DbConn,
     files: &Files,
     file: &CourseFile,
-    actor: Option<Id>,
+    actor: Option<UserId>,
     org_id: Option<Id>,
     publish: bool,
 ) -> Result<(Id, ImportOutcome), ApiError> {
@@ -557,8 +557,8 @@ pub fn import_course(
 }
 
 /// Owner and co-instructors of a course.
-pub fn authors(conn: &mut DbConn, course: &CourseRow) -> QueryResult<Vec<Id>> {
-    let mut ids: Vec<Id> = course_instructors::table
+pub fn authors(conn: &mut DbConn, course: &CourseRow) -> QueryResult<Vec<UserId>> {
+    let mut ids: Vec<UserId> = course_instructors::table
         .filter(course_instructors::course_id.eq(course.id))
         .select(course_instructors::user_id)
         .load(conn)?;
@@ -592,7 +592,7 @@ pub fn set_status(conn: &mut DbConn, course_id: Id, status: CourseStatus) -> Que
 }
 
 /// Which of `ids` are instructors or org admins of `org`.
-pub fn staff_among(conn: &mut DbConn, org: Id, ids: &[Id]) -> QueryResult<Vec<Id>> {
+pub fn staff_among(conn: &mut DbConn, org: Id, ids: &[UserId]) -> QueryResult<Vec<UserId>> {
     use crate::domain::Role;
     use crate::schema::memberships;
     memberships::table
@@ -604,7 +604,7 @@ pub fn staff_among(conn: &mut DbConn, org: Id, ids: &[Id]) -> QueryResult<Vec<Id
 }
 
 /// Makes `ids` the course's co-instructors, replacing the earlier ones.
-pub fn replace_co_instructors(conn: &mut DbConn, course_id: Id, ids: &[Id]) -> QueryResult<()> {
+pub fn replace_co_instructors(conn: &mut DbConn, course_id: Id, ids: &[UserId]) -> QueryResult<()> {
     use crate::schema::course_instructors;
     diesel::delete(course_instructors::table.filter(course_instructors::course_id.eq(course_id)))
         .execute(conn)?;

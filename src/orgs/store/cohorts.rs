@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::orgs::dto::{CohortMemberView, CohortView};
@@ -169,7 +169,7 @@ pub fn delete(conn: &mut DbConn, cohort_id: Id) -> QueryResult<()> {
 
 /// The members of `cohort_id`, by display name.
 pub fn members(conn: &mut DbConn, cohort_id: Id) -> QueryResult<Vec<CohortMemberView>> {
-    let rows: Vec<(Id, String, String, Timestamp)> = cohort_members::table
+    let rows: Vec<(UserId, String, String, Timestamp)> = cohort_members::table
         .inner_join(users::table)
         .filter(cohort_members::cohort_id.eq(cohort_id))
         .order(users::display_name)
@@ -194,8 +194,8 @@ pub fn members(conn: &mut DbConn, cohort_id: Id) -> QueryResult<Vec<CohortMember
 }
 
 /// Puts `user_ids` in `cohort_id`; those already in it stay as they were.
-pub fn add_members(conn: &mut DbConn, cohort_id: Id, user_ids: &[Id]) -> QueryResult<()> {
-    let present: Vec<Id> = cohort_members::table
+pub fn add_members(conn: &mut DbConn, cohort_id: Id, user_ids: &[UserId]) -> QueryResult<()> {
+    let present: Vec<UserId> = cohort_members::table
         .filter(cohort_members::cohort_id.eq(cohort_id))
         .filter(cohort_members::user_id.eq_any(user_ids))
         .select(cohort_members::user_id)
@@ -214,7 +214,7 @@ pub fn add_members(conn: &mut DbConn, cohort_id: Id, user_ids: &[Id]) -> QueryRe
 }
 
 /// Takes `user_id` out of `cohort_id`; `false` when they were not in it.
-pub fn remove_member(conn: &mut DbConn, cohort_id: Id, user_id: Id) -> QueryResult<bool> {
+pub fn remove_member(conn: &mut DbConn, cohort_id: Id, user_id: UserId) -> QueryResult<bool> {
     let removed = diesel::delete(
         cohort_members::table
             .filter(cohort_members::cohort_id.eq(cohort_id))

@@ -6,7 +6,7 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{Email, Role};
 use crate::error::{ApiError, ApiResult};
@@ -26,7 +26,7 @@ pub fn create(
     email: &Email,
     role: Role,
     cohort_id: Option<Id>,
-    invited_by: Id,
+    invited_by: UserId,
 ) -> QueryResult<InvitationView> {
     let token = random_token();
     let now = Timestamp::now();
@@ -115,7 +115,7 @@ pub fn spend(conn: &mut DbConn, id: Id, email: &str) -> ApiResult<Option<Spent>>
 }
 
 /// Marks the email of `user_id` verified, if it is not yet: an invitation link arrived at it.
-pub fn prove_email(conn: &mut DbConn, user_id: Id) -> QueryResult<()> {
+pub fn prove_email(conn: &mut DbConn, user_id: UserId) -> QueryResult<()> {
     diesel::update(
         users::table
             .find(user_id)
@@ -127,7 +127,7 @@ pub fn prove_email(conn: &mut DbConn, user_id: Id) -> QueryResult<()> {
 }
 
 /// The email of `user_id` if it is verified; otherwise 403 `email_not_verified`.
-pub fn verified_email(conn: &mut DbConn, user_id: Id) -> ApiResult<String> {
+pub fn verified_email(conn: &mut DbConn, user_id: UserId) -> ApiResult<String> {
     let (email, verified): (String, Option<Timestamp>) = users::table
         .find(user_id)
         .select((users::email, users::email_verified_at))

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::cohorts;
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{Email, Role};
 use crate::error::{ApiError, ApiResult};
@@ -12,7 +12,7 @@ use crate::orgs::dto::MemberView;
 use crate::pagination::PageRequest;
 use crate::schema::{cohort_members, cohorts as cohorts_table, memberships, users};
 
-type MemberRow = (Id, Id, String, Timestamp, String, String);
+type MemberRow = (Id, UserId, String, Timestamp, String, String);
 
 fn member_columns() -> (
     memberships::id,
@@ -46,7 +46,7 @@ fn view_of(
 }
 
 /// The member `user_id` of `org_id`; not found when they are not a member.
-pub fn get(conn: &mut DbConn, org_id: Id, user_id: Id) -> QueryResult<MemberView> {
+pub fn get(conn: &mut DbConn, org_id: Id, user_id: UserId) -> QueryResult<MemberView> {
     let row: MemberRow = memberships::table
         .inner_join(users::table)
         .filter(memberships::org_id.eq(org_id))
@@ -85,7 +85,7 @@ pub fn page(conn: &mut DbConn, org_id: Id, page: PageRequest) -> QueryResult<Vec
 }
 
 /// `user_id`'s role in `org_id`, if they are a member.
-pub fn role(conn: &mut DbConn, org_id: Id, user_id: Id) -> QueryResult<Option<Role>> {
+pub fn role(conn: &mut DbConn, org_id: Id, user_id: UserId) -> QueryResult<Option<Role>> {
     let role: Option<String> = memberships::table
         .filter(memberships::org_id.eq(org_id))
         .filter(memberships::user_id.eq(user_id))
@@ -96,7 +96,7 @@ pub fn role(conn: &mut DbConn, org_id: Id, user_id: Id) -> QueryResult<Option<Ro
 }
 
 /// Sets the role of the member `user_id` of `org_id`.
-pub fn set_role(conn: &mut DbConn, org_id: Id, user_id: Id, role: Role) -> QueryResult<()> {
+pub fn set_role(conn: &mut DbConn, org_id: Id, user_id: UserId, role: Role) -> QueryResult<()> {
     diesel::update(
         memberships::table
             .filter(memberships::org_id.eq(org_id))
@@ -108,7 +108,7 @@ pub fn set_role(conn: &mut DbConn, org_id: Id, user_id: Id, role: Role) -> Query
 }
 
 /// Which of `user_ids` are members of `org_id`.
-pub fn among(conn: &mut DbConn, org_id: Id, user_ids: &[Id]) -> QueryResult<Vec<Id>> {
+pub fn among(conn: &mut DbConn, org_id: Id, user_ids: &[UserId]) -> QueryResult<Vec<UserId>> {
     memberships::table
         .filter(memberships::org_id.eq(org_id))
         .filter(memberships::user_id.eq_any(user_ids))
@@ -127,7 +127,7 @@ pub fn admin_count(conn: &mut DbConn, org_id: Id) -> QueryResult<i64> {
 
 /// Refuses a change that would leave the organization without an org admin: 409
 /// `last_org_admin` when nobody but `user_id` is one.
-pub fn ensure_other_admin(conn: &mut DbConn, org_id: Id, user_id: Id) -> ApiResult<()> {
+pub fn ensure_other_admin(conn: &mut DbConn, org_id: Id, user_id: UserId) -> ApiResult<()> {
     let others: i64 = memberships::table
         .filter(memberships::org_id.eq(org_id))
         .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
@@ -148,7 +148,7 @@ pub fn ensure_other_admin(conn: &mut DbConn, org_id: Id, user_id: Id) -> ApiResu
 pub fn join(
     conn: &mut DbConn,
     org_id: Id,
-    user_id: Id,
+    user_id: UserId,
     role: Role,
     cohort_id: Option<Id>,
 ) -> QueryResult<()> {
@@ -175,7 +175,7 @@ pub fn join(
 
 /// Takes `user_id` out of the organization and its cohorts; their enrollments, attempts and
 /// certificates stay theirs.
-pub fn remove(conn: &mut DbConn, org_id: Id, user_id: Id) -> QueryResult<()> {
+pub fn remove(conn: &mut DbConn, org_id: Id, user_id: UserId) -> QueryResult<()> {
     let org_cohorts = cohorts_table::table
         .filter(cohorts_table::org_id.eq(org_id))
         .select(cohorts_table::id);

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::members;
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{OrgKind, Role, Slug};
 use crate::error::{ApiError, ApiResult};
@@ -73,7 +73,7 @@ pub fn create(conn: &mut DbConn, name: &str, slug: &Slug, kind: OrgKind) -> ApiR
 
 /// The organization `org_id` with `caller`'s role in it (none for a platform admin who is not a
 /// member).
-pub fn view_for(conn: &mut DbConn, caller: Id, org_id: Id) -> QueryResult<OrgView> {
+pub fn view_for(conn: &mut DbConn, caller: UserId, org_id: Id) -> QueryResult<OrgView> {
     let row: OrgRow = organizations::table
         .find(org_id)
         .select(org_columns())
@@ -86,7 +86,7 @@ pub fn view_for(conn: &mut DbConn, caller: Id, org_id: Id) -> QueryResult<OrgVie
 /// admins), each with the caller's role.
 pub fn page_for(
     conn: &mut DbConn,
-    caller: Id,
+    caller: UserId,
     all: bool,
     page: PageRequest,
 ) -> QueryResult<Vec<OrgView>> {
