@@ -16,7 +16,7 @@ use diesel::prelude::*;
 
 use super::store::{questions_of, AttemptRow};
 use crate::courses::format::Quiz;
-use crate::db::sql_types::{Id, JsonValue, Timestamp};
+use crate::db::sql_types::{AttemptId, JsonValue, Timestamp};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -28,7 +28,7 @@ use crate::state::Ctx;
 
 /// Stores a changed grade of a closed attempt (hand grading, regrade): its status, totals and
 /// per-question result. The caller then calls [`grade_changed`].
-pub fn store_grade(conn: &mut DbConn, attempt_id: Id, grade: &QuizGrade) -> ApiResult<()> {
+pub fn store_grade(conn: &mut DbConn, attempt_id: AttemptId, grade: &QuizGrade) -> ApiResult<()> {
     diesel::update(quiz_attempts::table.find(attempt_id))
         .set((
             quiz_attempts::status.eq(grade.status()),

@@ -12,7 +12,7 @@ use super::store::{self, questions_of};
 use super::view::{attempt_view, AttemptView};
 use crate::auth::AuthUser;
 use crate::courses::access;
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, Id, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -28,7 +28,7 @@ pub fn routes(r: &mut ApiRoutes) {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueItem {
     #[schema(value_type = String, format = Uuid)]
-    pub attempt_id: Id,
+    pub attempt_id: AttemptId,
     #[schema(value_type = String, format = Uuid)]
     pub student_id: UserId,
     pub student_name: String,
@@ -123,7 +123,7 @@ pub struct GradeRequest {
 pub async fn grade_by_hand(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<AttemptId>,
     body: web::Json<GradeRequest>,
 ) -> ApiResult<HttpResponse> {
     let attempt_id = path.into_inner();

@@ -19,7 +19,7 @@ use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::access::is_enrolled;
 use crate::courses::store::{parse_stored, version_files};
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, Id, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
@@ -211,7 +211,7 @@ pub async fn start_attempt(
             (a, b) => a.or(b),
         };
         let snapshots = build(course_id, &module_slug, &quiz, seed);
-        let id = Id::new();
+        let id = AttemptId::new();
         let new = store::NewAttempt {
             id,
             quiz_id,
@@ -249,7 +249,7 @@ fn current(
     conn: &mut DbConn,
     ctx: &Ctx,
     user: UserId,
-    attempt_id: Id,
+    attempt_id: AttemptId,
 ) -> ApiResult<(AttemptRow, String)> {
     let attempt = store::lock_own_attempt(conn, user, attempt_id)?;
     let (_, module_slug) = quiz_home(conn, attempt.quiz_id)?;
@@ -261,7 +261,7 @@ fn current(
 pub async fn get_attempt(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<AttemptId>,
 ) -> ApiResult<HttpResponse> {
     let attempt_id = path.into_inner();
     let ctx = state.progress_ctx();
@@ -297,7 +297,7 @@ fn closed_error(attempt: &AttemptRow) -> ApiError {
 pub async fn save_answers(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<AttemptId>,
     body: web::Json<AnswersRequest>,
 ) -> ApiResult<HttpResponse> {
     let attempt_id = path.into_inner();
@@ -332,7 +332,7 @@ pub async fn submit_attempt(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<AttemptId>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
     let attempt_id = path.into_inner();

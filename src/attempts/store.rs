@@ -14,7 +14,7 @@ use super::snapshot::{quiz_of, Snapshot};
 use crate::courses::content::locate;
 use crate::courses::format::{CourseFile, Question, Quiz};
 use crate::courses::store::parsed_version;
-use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, Id, JsonValue, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::domain::Role;
@@ -30,7 +30,7 @@ pub const GRACE_SECS: i64 = 30;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = quiz_attempts)]
 pub struct AttemptRow {
-    pub id: Id,
+    pub id: AttemptId,
     pub quiz_id: Id,
     pub course_id: Id,
     pub version_id: Id,
@@ -74,7 +74,11 @@ impl AttemptRow {
 
 /// The attempt `id` for reading: its student, the course's authors, and org admins of an
 /// organization the student belongs to. Anyone else gets not found.
-pub fn readable_attempt(conn: &mut DbConn, caller: UserId, id: Id) -> QueryResult<AttemptRow> {
+pub fn readable_attempt(
+    conn: &mut DbConn,
+    caller: UserId,
+    id: AttemptId,
+) -> QueryResult<AttemptRow> {
     use crate::schema::memberships;
     let attempt: AttemptRow = quiz_attempts::table
         .find(id)
@@ -158,7 +162,7 @@ pub fn sweep_expired(conn: &mut DbConn, ctx: &Ctx) -> Result<usize, ApiError> {
 /// lock; SQLite needs none, since every write transaction there begins immediately and runs
 /// alone. Without it, two autosaves that each read-merge-write the answers could lose one
 /// another's work. Anyone else's attempt is not found.
-pub fn lock_own_attempt(conn: &mut DbConn, user: UserId, id: Id) -> QueryResult<AttemptRow> {
+pub fn lock_own_attempt(conn: &mut DbConn, user: UserId, id: AttemptId) -> QueryResult<AttemptRow> {
     let mine = quiz_attempts::table
         .find(id)
         .filter(quiz_attempts::user_id.eq(user));
@@ -184,7 +188,7 @@ pub fn lock_enrollment(conn: &mut DbConn, user: UserId, course_id: Id) -> QueryR
 }
 
 /// The attempt `id` of `user`; anyone else's is not found.
-pub fn own_attempt(conn: &mut DbConn, user: UserId, id: Id) -> QueryResult<AttemptRow> {
+pub fn own_attempt(conn: &mut DbConn, user: UserId, id: AttemptId) -> QueryResult<AttemptRow> {
     quiz_attempts::table
         .find(id)
         .filter(quiz_attempts::user_id.eq(user))
@@ -312,7 +316,7 @@ pub fn attempts_of(
     conn: &mut DbConn,
     user: UserId,
     quiz_id: Id,
-) -> QueryResult<Vec<(Id, AttemptStatus)>> {
+) -> QueryResult<Vec<(AttemptId, AttemptStatus)>> {
     quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
         .filter(quiz_attempts::user_id.eq(user))
@@ -322,7 +326,7 @@ pub fn attempts_of(
 
 /// A new open attempt, before it is stored.
 pub struct NewAttempt<'a> {
-    pub id: Id,
+    pub id: AttemptId,
     pub quiz_id: Id,
     pub course_id: Id,
     pub version_id: Id,
@@ -359,7 +363,7 @@ pub fn insert_attempt(conn: &mut DbConn, new: &NewAttempt) -> QueryResult<()> {
 /// Replaces the saved answers of attempt `id` if it is still open; false when it was not.
 pub fn save_answers_if_open(
     conn: &mut DbConn,
-    id: Id,
+    id: AttemptId,
     saved: &BTreeMap<String, Value>,
 ) -> QueryResult<bool> {
     let n = diesel::update(
@@ -401,7 +405,7 @@ pub fn closed_attempts(conn: &mut DbConn, quiz_id: Id) -> QueryResult<Vec<Attemp
 
 /// One changed question score, for the audit trail of grades.
 pub struct GradeEvent<'a> {
-    pub attempt_id: Id,
+    pub attempt_id: AttemptId,
     pub actor_id: UserId,
     pub question_key: &'a str,
     pub old_score: f64,

@@ -12,7 +12,7 @@ use super::store::{questions_of, AttemptRow};
 use crate::courses::format::{Quiz, Review};
 use diesel::QueryResult;
 
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{AttemptId, Id, Timestamp};
 use crate::db::status::AttemptStatus;
 use crate::quizzes::wire::CorrectAnswer;
 use crate::quizzes::Correctness;
@@ -20,7 +20,7 @@ use crate::quizzes::Correctness;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttemptView {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: AttemptId,
     #[schema(value_type = String, format = Uuid)]
     pub quiz_id: Id,
     #[schema(value_type = String, format = Uuid)]

@@ -184,14 +184,6 @@ macro_rules! typed_id {
 typed_id! {
     /// A user account.
     UserId;
-    /// An organization (college, academy, enterprise).
-    OrgId;
-    /// A course (one edition of it).
-    CourseId;
-    /// A stored version of a course's files.
-    VersionId;
-    /// A quiz of a course (derived from the course and its module).
-    QuizId;
     /// A student's attempt at a quiz.
     AttemptId;
 }

@@ -22,7 +22,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::catalog::framework;
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::schema::{competency_evidence, competency_mastery};
 
@@ -180,7 +180,7 @@ pub fn levels_of(
 pub fn record_evidence(
     conn: &mut DbConn,
     user: UserId,
-    attempt: Id,
+    attempt: AttemptId,
     observed_at: Timestamp,
     shares: &BTreeMap<String, (f64, f64)>,
 ) -> QueryResult<()> {
