@@ -464,7 +464,7 @@ fn generate_in(conn: &mut DbConn, spec: &Spec, password_hash: &str) -> anyhow::R
             conn,
             &files,
             &file,
-            Some(org_id),
+            Some(caravan::db::sql_types::OrgId(org_id)),
             Some(caravan::db::sql_types::UserId(admin_id)),
             true,
         )

@@ -14,7 +14,7 @@ use super::snapshot::{quiz_of, Snapshot};
 use crate::courses::content::locate;
 use crate::courses::format::{CourseFile, Question, Quiz};
 use crate::courses::store::parsed_version;
-use crate::db::sql_types::{AttemptId, Id, JsonValue, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, Id, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::domain::Role;
@@ -94,12 +94,12 @@ pub fn readable_attempt(
     // An org admin reads a member's attempts only in what belongs to their organization: its own
     // courses and platform-wide ones. Another organization's internal course (and its answer
     // keys) stays that organization's business, whoever the student's other orgs are.
-    let admin_orgs: Vec<Id> = memberships::table
+    let admin_orgs: Vec<OrgId> = memberships::table
         .filter(memberships::user_id.eq(caller))
         .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
         .select(memberships::org_id)
         .load(conn)?;
-    let shared_orgs: Vec<Id> = memberships::table
+    let shared_orgs: Vec<OrgId> = memberships::table
         .filter(memberships::user_id.eq(attempt.user_id))
         .filter(memberships::org_id.eq_any(admin_orgs))
         .select(memberships::org_id)

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, OrgId, Timestamp};
 use crate::domain::Role;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -93,7 +93,7 @@ pub struct UserView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MembershipView {
     #[schema(value_type = String, format = Uuid)]
-    pub org_id: Id,
+    pub org_id: OrgId,
     pub org_name: String,
     pub org_slug: String,
     pub org_kind: String,

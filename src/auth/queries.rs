@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::error::AuthError;
 use super::models::{NewOneTimeToken, NewRefreshToken, NewUser, RefreshToken, User};
-use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
+use crate::db::sql_types::{Id, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::schema::{one_time_tokens, refresh_tokens, users};
 use crate::security::tokens::{random_token, token_hash};
@@ -271,7 +271,7 @@ pub fn update_profile(
 }
 
 /// One membership with its organization: (org id, name, slug, kind, role).
-pub type MembershipRow = (Id, String, String, String, String);
+pub type MembershipRow = (OrgId, String, String, String, String);
 
 /// The user's memberships with their organizations, by organization name.
 pub fn memberships_of(conn: &mut DbConn, user_id: UserId) -> QueryResult<Vec<MembershipRow>> {

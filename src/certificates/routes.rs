@@ -11,7 +11,7 @@ use super::store::{self, CertificateRow};
 use super::verify::{self, Status};
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, OrgId, Timestamp};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::state::AppState;
 
@@ -34,7 +34,7 @@ pub struct CertificateView {
     pub course_title: String,
     /// The issuing organization; null for a platform-wide course (issued by Caravan).
     #[schema(value_type = Option<String>, format = Uuid)]
-    pub org_id: Option<Id>,
+    pub org_id: Option<OrgId>,
     pub holder_name: String,
     #[schema(value_type = String, format = DateTime)]
     pub issued_at: Timestamp,

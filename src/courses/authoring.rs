@@ -14,7 +14,7 @@ use super::format::{parse_draft_from_files, render_course, Course, CourseFile, D
 use super::store::{self, CourseRow, Files};
 use super::views;
 use crate::auth::AuthUser;
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{Id, OrgId, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::Role;
@@ -105,7 +105,7 @@ pub struct CreateCourseRequest {
     pub min_score: Option<f64>,
     /// The organization the course belongs to; platform admins may leave it out for a platform-wide course.
     #[schema(value_type = Option<String>, format = Uuid)]
-    pub org_id: Option<Id>,
+    pub org_id: Option<OrgId>,
     /// Members of the course's organization who may edit it too.
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
@@ -157,7 +157,11 @@ pub(crate) fn reparse(files: &Files) -> ApiResult<CourseFile> {
 /// Which of `slugs` name courses `user` may see.
 /// Whether `user` may author courses in organization `org` (an instructor or org admin of it),
 /// or platform-wide courses when `org` is None (platform admins only).
-pub(crate) fn require_author_in(conn: &mut DbConn, user: UserId, org: Option<Id>) -> ApiResult<()> {
+pub(crate) fn require_author_in(
+    conn: &mut DbConn,
+    user: UserId,
+    org: Option<OrgId>,
+) -> ApiResult<()> {
     match org {
         Some(org) => require_role(conn, user, org, Role::Instructor).map(|_| ()),
         None if is_platform_admin(conn, user)? => Ok(()),
@@ -173,7 +177,7 @@ pub(crate) fn require_author_in(conn: &mut DbConn, user: UserId, org: Option<Id>
 pub(crate) fn visible_slugs(
     conn: &mut DbConn,
     user: UserId,
-    org: Option<Id>,
+    org: Option<OrgId>,
     slugs: &[String],
 ) -> ApiResult<Vec<String>> {
     let mut visible = Vec::with_capacity(slugs.len());
@@ -192,7 +196,7 @@ pub(crate) fn visible_slugs(
 pub(crate) fn check_prerequisites(
     conn: &mut DbConn,
     author: UserId,
-    org: Option<Id>,
+    org: Option<OrgId>,
     course: &Course,
 ) -> ApiResult<()> {
     let found = visible_slugs(conn, author, org, &course.prerequisites)?;

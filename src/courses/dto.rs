@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -41,7 +41,7 @@ pub struct CourseSummary {
     pub markets: Vec<String>,
     pub status: String,
     #[schema(value_type = Option<String>, format = Uuid)]
-    pub org_id: Option<Id>,
+    pub org_id: Option<OrgId>,
     /// The course every edition of it shares (the original's id): prerequisites, certificates
     /// and progress treat its editions as one course.
     #[schema(value_type = String, format = Uuid)]
@@ -132,7 +132,7 @@ pub struct ImportRequest {
     pub files: BTreeMap<String, String>,
     /// Organization that owns a new course; platform admins may leave it out for a platform-wide course.
     #[schema(value_type = Option<String>, format = Uuid)]
-    pub org_id: Option<Id>,
+    pub org_id: Option<OrgId>,
     /// Publish at once instead of storing a draft.
     #[serde(default)]
     pub publish: bool,

@@ -184,6 +184,8 @@ macro_rules! typed_id {
 typed_id! {
     /// A user account.
     UserId;
+    /// An organization (college, academy, enterprise).
+    OrgId;
     /// A student's attempt at a quiz.
     AttemptId;
 }

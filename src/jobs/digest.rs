@@ -7,7 +7,7 @@ use chrono::Datelike;
 use diesel::prelude::*;
 
 use super::digest_email::{digest_message, OrgDigest, RecentTrainee};
-use crate::db::sql_types::{Id, Timestamp};
+use crate::db::sql_types::{Id, OrgId, Timestamp};
 use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
 use crate::domain::Role;
@@ -46,7 +46,7 @@ pub fn window_start(now: Timestamp) -> Timestamp {
 /// transaction that claimed the week (see [`super::claim`]).
 pub fn queue_weekly(conn: &mut DbConn, base: &str, now: Timestamp) -> ApiResult<usize> {
     let period = iso_week(now);
-    let orgs: Vec<(Id, String)> = organizations::table
+    let orgs: Vec<(OrgId, String)> = organizations::table
         .filter(organizations::weekly_digest.eq(true))
         .select((organizations::id, organizations::name))
         .order(organizations::id)
@@ -75,7 +75,7 @@ pub fn queue_weekly(conn: &mut DbConn, base: &str, now: Timestamp) -> ApiResult<
 /// One organization's figures for the 7 days before `now`.
 pub fn gather(
     conn: &mut DbConn,
-    org_id: Id,
+    org_id: OrgId,
     org_name: String,
     now: Timestamp,
 ) -> ApiResult<OrgDigest> {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 
 use crate::courses::store::CourseRow;
-use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
+use crate::db::sql_types::{Id, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::status::{AttemptStatus, EnrollmentStatus};
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -98,7 +98,7 @@ pub fn missing_prerequisites(
     // A prerequisite names a course as the course's authors see it (their organization's own
     // course of that slug, else the platform-wide one); completing any edition of it (the same
     // course in another language) satisfies it.
-    let org: Option<Id> = courses::table
+    let org: Option<OrgId> = courses::table
         .find(course_id)
         .select(courses::org_id)
         .first(conn)?;

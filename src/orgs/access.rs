@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{Id, OrgId, UserId};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::ApiError;
@@ -20,7 +20,7 @@ pub fn is_platform_admin(conn: &mut DbConn, user_id: UserId) -> QueryResult<bool
 }
 
 /// The caller's role in `org_id`; platform admins act as org admins everywhere.
-pub fn role_in(conn: &mut DbConn, user_id: UserId, org_id: Id) -> QueryResult<Option<Role>> {
+pub fn role_in(conn: &mut DbConn, user_id: UserId, org_id: OrgId) -> QueryResult<Option<Role>> {
     if is_platform_admin(conn, user_id)? {
         // Still 404 for an organization that does not exist.
         let exists: i64 = crate::schema::organizations::table
@@ -36,7 +36,7 @@ pub fn role_in(conn: &mut DbConn, user_id: UserId, org_id: Id) -> QueryResult<Op
 pub fn require_role(
     conn: &mut DbConn,
     user_id: UserId,
-    org_id: Id,
+    org_id: OrgId,
     min: Role,
 ) -> Result<Role, ApiError> {
     match role_in(conn, user_id, org_id)? {
@@ -52,8 +52,8 @@ pub fn require_cohort_role(
     user_id: UserId,
     cohort_id: Id,
     min: Role,
-) -> Result<Id, ApiError> {
-    let org_id: Id = cohorts::table
+) -> Result<OrgId, ApiError> {
+    let org_id: OrgId = cohorts::table
         .find(cohort_id)
         .select(cohorts::org_id)
         .first(conn)?;

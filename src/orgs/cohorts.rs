@@ -8,7 +8,7 @@ use super::dto::*;
 use super::{access, store};
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{Id, OrgId, UserId};
 use crate::domain::{parse_name, Role};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::pagination::{self, PageParams};
@@ -48,7 +48,7 @@ pub async fn list_cohorts(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<OrgId>,
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let org_id = path.into_inner();
@@ -67,7 +67,7 @@ pub async fn list_cohorts(
 pub async fn create_cohort(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<OrgId>,
     body: web::Json<CohortRequest>,
 ) -> ApiResult<HttpResponse> {
     let org_id = path.into_inner();

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
 use crate::domain::{OrgKind, Role};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -102,7 +102,7 @@ pub struct CohortView {
     #[schema(value_type = String, format = Uuid)]
     pub id: Id,
     #[schema(value_type = String, format = Uuid)]
-    pub org_id: Id,
+    pub org_id: OrgId,
     pub name: String,
     pub description: String,
     pub member_count: i64,
@@ -154,7 +154,7 @@ pub struct MeInvitation {
     #[schema(value_type = String, format = Uuid)]
     pub id: Id,
     #[schema(value_type = String, format = Uuid)]
-    pub org_id: Id,
+    pub org_id: OrgId,
     pub org_name: String,
     pub role: Role,
     #[schema(value_type = String, format = DateTime)]

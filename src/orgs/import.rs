@@ -8,7 +8,7 @@ use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use super::dto::{ImportReport, ImportRow};
 use super::{access, store};
 use crate::auth::AuthUser;
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{Id, OrgId, UserId};
 use crate::db::{self, DbConn};
 use crate::domain::{parse_name, Email, Role};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -145,7 +145,7 @@ fn file_error(line: usize, message: String) -> ImportRow {
 fn apply(
     conn: &mut DbConn,
     base: &str,
-    org_id: Id,
+    org_id: OrgId,
     caller: UserId,
     rows: Vec<Row>,
 ) -> ApiResult<ImportReport> {
@@ -222,7 +222,7 @@ pub async fn import_members(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<OrgId>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
     let org_id = path.into_inner();

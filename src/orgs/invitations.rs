@@ -15,7 +15,7 @@ use super::dto::MeInvitation;
 use super::store;
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{Id, OrgId};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -101,7 +101,7 @@ pub async fn decline_my_invitation(
 pub async fn leave_org(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<OrgId>,
 ) -> ApiResult<HttpResponse> {
     let org_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {

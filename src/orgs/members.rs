@@ -8,7 +8,7 @@ use super::dto::*;
 use super::{access, store};
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{OrgId, UserId};
 use crate::domain::{Email, Role};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{self, PageParams};
@@ -32,7 +32,7 @@ pub async fn list_members(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<OrgId>,
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let org_id = path.into_inner();
@@ -52,7 +52,7 @@ pub async fn list_members(
 pub async fn add_member(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<OrgId>,
     body: web::Json<AddMemberRequest>,
 ) -> ApiResult<HttpResponse> {
     let org_id = path.into_inner();
@@ -83,7 +83,7 @@ pub async fn add_member(
 pub async fn update_member(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(Id, UserId)>,
+    path: web::Path<(OrgId, UserId)>,
     body: web::Json<UpdateMemberRequest>,
 ) -> ApiResult<HttpResponse> {
     let (org_id, member_id) = path.into_inner();
@@ -107,7 +107,7 @@ pub async fn update_member(
 pub async fn remove_member(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(Id, UserId)>,
+    path: web::Path<(OrgId, UserId)>,
 ) -> ApiResult<HttpResponse> {
     let (org_id, member_id) = path.into_inner();
     db::transaction(&state.pool, move |conn| {

@@ -10,7 +10,7 @@ use crate::auth::dto::{AcceptInvitationRequest, MeView};
 use crate::auth::queries::{find_user_by_email, insert_user, NewAccount};
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::OrgId;
 use crate::domain::{parse_name, Checker, Password, Role, Slug};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{self, PageParams};
@@ -76,7 +76,7 @@ pub async fn list_orgs(
 pub async fn get_org(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<OrgId>,
 ) -> ApiResult<HttpResponse> {
     let org_id = path.into_inner();
     let org = db::run(&state.pool, move |conn| {
@@ -92,7 +92,7 @@ pub async fn get_org(
 pub async fn update_org(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<OrgId>,
     body: web::Json<UpdateOrgRequest>,
 ) -> ApiResult<HttpResponse> {
     let org_id = path.into_inner();

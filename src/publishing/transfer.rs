@@ -14,7 +14,7 @@ use crate::courses::dto::*;
 use crate::courses::format::{self, Diagnostic};
 use crate::courses::store::{self, Files, ImportOutcome};
 use crate::courses::views;
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{Id, OrgId, UserId};
 use crate::db::{self, DbConn, Pool};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -159,7 +159,7 @@ fn diagnostics_report(diags: &[Diagnostic]) -> serde_json::Value {
 fn check_prerequisites(
     conn: &mut DbConn,
     user: UserId,
-    org: Option<Id>,
+    org: Option<OrgId>,
     file: &format::CourseFile,
 ) -> ApiResult<()> {
     let wanted = &file.course.prerequisites;

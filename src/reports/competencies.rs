@@ -18,7 +18,7 @@ use super::filters::{self, Report, ReportQuery, Scope};
 use super::store;
 use crate::auth::AuthUser;
 use crate::catalog::framework;
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{Id, OrgId, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiResult, Problem};
 use crate::learning::mastery::{area_summaries, market_readiness, AreaMastery, MarketReadiness};
@@ -128,7 +128,7 @@ pub async fn competencies_report(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<OrgId>,
     query: web::Query<ReportQuery>,
 ) -> ApiResult<HttpResponse> {
     let org = path.into_inner();

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::store;
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
@@ -77,7 +77,7 @@ pub struct Filters {
 /// What one caller may see of one organization, with the request's filters.
 #[derive(Debug, Clone)]
 pub struct Scope {
-    pub org: Id,
+    pub org: OrgId,
     /// Set for instructors: only courses they own or co-teach (and their trainees).
     pub author: Option<UserId>,
     pub filters: Filters,
@@ -176,7 +176,12 @@ pub fn parse(req: &HttpRequest, q: &ReportQuery, report: Report) -> ApiResult<Fi
 
 /// Authorizes the caller for `org` (instructor or above; a student is refused, a stranger does
 /// not find the organization) and checks the cohort filter belongs to it.
-pub fn authorize(conn: &mut DbConn, caller: UserId, org: Id, filters: Filters) -> ApiResult<Scope> {
+pub fn authorize(
+    conn: &mut DbConn,
+    caller: UserId,
+    org: OrgId,
+    filters: Filters,
+) -> ApiResult<Scope> {
     let role = require_role(conn, caller, org, Role::Instructor)?;
     require_cohort_of(conn, org, filters.cohort)?;
     Ok(Scope {
@@ -188,7 +193,7 @@ pub fn authorize(conn: &mut DbConn, caller: UserId, org: Id, filters: Filters) -
 
 /// A cohort filter must name one of `org`'s cohorts: another organization's cohort id is not
 /// found.
-pub fn require_cohort_of(conn: &mut DbConn, org: Id, cohort: Option<Id>) -> ApiResult<()> {
+pub fn require_cohort_of(conn: &mut DbConn, org: OrgId, cohort: Option<Id>) -> ApiResult<()> {
     match cohort {
         Some(cohort) if !store::cohort_in_org(conn, org, cohort)? => Err(ApiError::NotFound),
         _ => Ok(()),

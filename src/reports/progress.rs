@@ -13,7 +13,7 @@ use super::csv_stream::{self, opt, CsvPage, PAGE_ROWS};
 use super::filters::{self, Report, ReportQuery, Scope};
 use super::store::{self, ProgressKey, ProgressRow};
 use crate::auth::AuthUser;
-use crate::db::sql_types::Id;
+use crate::db::sql_types::OrgId;
 use crate::db::{self, DbConn};
 use crate::error::{ApiResult, Problem};
 use crate::pagination::{self, Page};
@@ -88,7 +88,7 @@ pub async fn progress_report(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<OrgId>,
     query: web::Query<ReportQuery>,
 ) -> ApiResult<HttpResponse> {
     let org = path.into_inner();

@@ -24,7 +24,7 @@ use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::format::QuestionKind;
 use crate::db;
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{Id, OrgId, UserId};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::orgs::access::require_role;
@@ -90,7 +90,7 @@ pub async fn quiz_report(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(Id, Id)>,
+    path: web::Path<(OrgId, Id)>,
     filter: web::Query<ReportFilter>,
 ) -> ApiResult<HttpResponse> {
     let (org_id, quiz_id) = path.into_inner();

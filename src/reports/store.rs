@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use super::filters::Scope;
 use crate::attempts::store::AttemptRow;
-use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
+use crate::db::sql_types::{Id, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::learning::mastery::{level_from_evidence, CompetencyLevel};
@@ -27,7 +27,7 @@ use crate::schema::{
 };
 
 /// Whether `cohort` is one of `org`'s cohorts.
-pub fn cohort_in_org(conn: &mut DbConn, org: Id, cohort: Id) -> QueryResult<bool> {
+pub fn cohort_in_org(conn: &mut DbConn, org: OrgId, cohort: Id) -> QueryResult<bool> {
     let in_org: i64 = cohorts::table
         .filter(cohorts::id.eq(cohort))
         .filter(cohorts::org_id.eq(org))
@@ -257,7 +257,7 @@ fn end_of_time() -> Timestamp {
 /// business, not this report's. One query for the page's evidence, newest first per competency.
 pub fn org_levels(
     conn: &mut DbConn,
-    org: Id,
+    org: OrgId,
     users: &[UserId],
 ) -> QueryResult<BTreeMap<UserId, BTreeMap<String, CompetencyLevel>>> {
     let evidence: Vec<(UserId, String, f64)> = competency_evidence::table
@@ -302,7 +302,7 @@ pub fn org_levels(
 /// (checked to be the organization's by the caller) and to a submission time range.
 pub fn quiz_attempts_of(
     conn: &mut DbConn,
-    org_id: Id,
+    org_id: OrgId,
     quiz_id: Id,
     cohort: Option<Id>,
     from: Option<Timestamp>,

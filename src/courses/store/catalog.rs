@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::CourseRow;
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{Id, OrgId, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::DbConn;
 use crate::schema::{
@@ -44,7 +44,7 @@ pub enum CatalogRows {
     Published {
         keys: Vec<Id>,
         editions: Vec<CourseRow>,
-        visible_orgs: Vec<Id>,
+        visible_orgs: Vec<OrgId>,
     },
 }
 
@@ -150,7 +150,7 @@ pub fn page(conn: &mut DbConn, filter: &CatalogFilter) -> QueryResult<CatalogRow
         .select(CourseRow::as_select())
         .order((courses::course_key, courses::id))
         .load(conn)?;
-    let visible_orgs: Vec<Id> = match filter.caller {
+    let visible_orgs: Vec<OrgId> = match filter.caller {
         Some(id) if !filter.admin => memberships::table
             .filter(memberships::user_id.eq(id))
             .select(memberships::org_id)

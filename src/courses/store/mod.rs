@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use diesel::prelude::*;
 
 use crate::courses::format::{parse_course_from_files, CourseFile};
-use crate::db::sql_types::{Id, JsonValue, Timestamp, UserId};
+use crate::db::sql_types::{Id, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -47,7 +47,7 @@ pub fn question_path(module: &str, question: &str) -> String {
 pub struct CourseRow {
     pub id: Id,
     pub slug: String,
-    pub org_id: Option<Id>,
+    pub org_id: Option<OrgId>,
     pub owner_id: Option<UserId>,
     pub status: CourseStatus,
     pub published_version_id: Option<Id>,
@@ -95,7 +95,7 @@ pub fn find_course(conn: &mut DbConn, id: Id) -> QueryResult<CourseRow> {
 /// neither found nor in the way.
 pub fn find_course_by_slug(
     conn: &mut DbConn,
-    org: Option<Id>,
+    org: Option<OrgId>,
     slug: &str,
 ) -> QueryResult<Option<CourseRow>> {
     let query = courses::table
@@ -113,7 +113,7 @@ pub fn find_course_by_slug(
 /// original of an edition): the organization's own course of that slug, else the platform-wide one.
 pub fn resolve_slug(
     conn: &mut DbConn,
-    org: Option<Id>,
+    org: Option<OrgId>,
     slug: &str,
 ) -> QueryResult<Option<CourseRow>> {
     if let Some(own) = org {
@@ -247,7 +247,7 @@ fn course_key_of(
         report: Some(serde_json::json!([{"file": file, "field": field, "message": message}])),
     };
     let refuse = |message: String| refuse_at("course.toml", Some("edition_of"), message);
-    let org: Option<Id> = courses::table
+    let org: Option<OrgId> = courses::table
         .find(course_id)
         .select(courses::org_id)
         .first(conn)?;
@@ -407,7 +407,7 @@ pub fn create_course(
     conn: &mut DbConn,
     files: &Files,
     file: &CourseFile,
-    org_id: Option<Id>,
+    org_id: Option<OrgId>,
     owner: Option<UserId>,
     publish: bool,
 ) -> Result<Id, ApiError> {
@@ -531,7 +531,7 @@ pub fn import_course(
     files: &Files,
     file: &CourseFile,
     actor: Option<UserId>,
-    org_id: Option<Id>,
+    org_id: Option<OrgId>,
     publish: bool,
 ) -> Result<(Id, ImportOutcome), ApiError> {
     let Some(course) = find_course_by_slug(conn, org_id, &file.course.slug)? else {
@@ -592,7 +592,7 @@ pub fn set_status(conn: &mut DbConn, course_id: Id, status: CourseStatus) -> Que
 }
 
 /// Which of `ids` are instructors or org admins of `org`.
-pub fn staff_among(conn: &mut DbConn, org: Id, ids: &[UserId]) -> QueryResult<Vec<UserId>> {
+pub fn staff_among(conn: &mut DbConn, org: OrgId, ids: &[UserId]) -> QueryResult<Vec<UserId>> {
     use crate::domain::Role;
     use crate::schema::memberships;
     memberships::table

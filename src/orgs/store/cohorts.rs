@@ -6,14 +6,14 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::orgs::dto::{CohortMemberView, CohortView};
 use crate::pagination::PageRequest;
 use crate::schema::{cohort_members, cohorts, users};
 
-type CohortColumns = (Id, Id, String, String, Timestamp);
+type CohortColumns = (Id, OrgId, String, String, Timestamp);
 
 fn cohort_columns() -> (
     cohorts::id,
@@ -70,7 +70,7 @@ pub fn view(conn: &mut DbConn, cohort_id: Id) -> QueryResult<CohortView> {
 
 /// A page of the cohorts of `org_id`, in two queries whatever the page size: the rows, then every
 /// member count at once.
-pub fn page(conn: &mut DbConn, org_id: Id, page: PageRequest) -> QueryResult<Vec<CohortView>> {
+pub fn page(conn: &mut DbConn, org_id: OrgId, page: PageRequest) -> QueryResult<Vec<CohortView>> {
     let mut q = cohorts::table
         .filter(cohorts::org_id.eq(org_id))
         .select(cohort_columns())
@@ -98,7 +98,7 @@ pub fn page(conn: &mut DbConn, org_id: Id, page: PageRequest) -> QueryResult<Vec
         .collect())
 }
 
-fn insert(conn: &mut DbConn, org_id: Id, name: &str, description: &str) -> QueryResult<Id> {
+fn insert(conn: &mut DbConn, org_id: OrgId, name: &str, description: &str) -> QueryResult<Id> {
     let id = Id::new();
     let now = Timestamp::now();
     diesel::insert_into(cohorts::table)
@@ -115,13 +115,13 @@ fn insert(conn: &mut DbConn, org_id: Id, name: &str, description: &str) -> Query
 }
 
 /// Creates a cohort in `org_id`; returns its id.
-pub fn create(conn: &mut DbConn, org_id: Id, name: &str, description: &str) -> ApiResult<Id> {
+pub fn create(conn: &mut DbConn, org_id: OrgId, name: &str, description: &str) -> ApiResult<Id> {
     insert(conn, org_id, name, description).map_err(name_taken)
 }
 
 /// The id of the cohort of `org_id` named `name`, created (with no description) when there is
 /// none; `true` when it was created.
-pub fn find_or_create(conn: &mut DbConn, org_id: Id, name: &str) -> QueryResult<(Id, bool)> {
+pub fn find_or_create(conn: &mut DbConn, org_id: OrgId, name: &str) -> QueryResult<(Id, bool)> {
     let existing: Option<Id> = cohorts::table
         .filter(cohorts::org_id.eq(org_id))
         .filter(cohorts::name.eq(name))

@@ -6,7 +6,7 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{Email, Role};
 use crate::error::{ApiError, ApiResult};
@@ -22,7 +22,7 @@ pub const INVITATION_TTL_DAYS: i64 = 14;
 pub fn create(
     conn: &mut DbConn,
     base_url: &str,
-    org_id: Id,
+    org_id: OrgId,
     email: &Email,
     role: Role,
     cohort_id: Option<Id>,
@@ -67,7 +67,7 @@ fn corrupt_role(message: String) -> ApiError {
 
 /// What a spent invitation grants: a role in an organization, and a place in one of its cohorts.
 pub struct Spent {
-    pub org_id: Id,
+    pub org_id: OrgId,
     pub role: Role,
     pub cohort_id: Option<Id>,
 }
@@ -99,7 +99,7 @@ pub fn spend(conn: &mut DbConn, id: Id, email: &str) -> ApiResult<Option<Spent>>
     if spent != 1 {
         return Ok(None);
     }
-    let (org_id, role, cohort_id): (Id, String, Option<Id>) = invitations::table
+    let (org_id, role, cohort_id): (OrgId, String, Option<Id>) = invitations::table
         .find(id)
         .select((
             invitations::org_id,
@@ -143,7 +143,7 @@ pub fn verified_email(conn: &mut DbConn, user_id: UserId) -> ApiResult<String> {
 
 /// The pending, unexpired invitations addressed to `email`, newest first (at most 100).
 pub fn addressed_to(conn: &mut DbConn, email: &str) -> ApiResult<Vec<MeInvitation>> {
-    let rows: Vec<(Id, Id, String, String, Timestamp, Timestamp)> = invitations::table
+    let rows: Vec<(Id, OrgId, String, String, Timestamp, Timestamp)> = invitations::table
         .inner_join(organizations::table)
         .filter(invitations::email.eq(email))
         .filter(invitations::accepted_at.is_null())
@@ -190,7 +190,11 @@ pub fn decline(conn: &mut DbConn, id: Id, email: &str) -> QueryResult<bool> {
 pub type PendingRow = (Id, String, String, Option<String>, Timestamp, Timestamp);
 
 /// A page of the invitations of `org_id` not yet accepted, expired ones included, oldest first.
-pub fn pending(conn: &mut DbConn, org_id: Id, page: PageRequest) -> QueryResult<Vec<PendingRow>> {
+pub fn pending(
+    conn: &mut DbConn,
+    org_id: OrgId,
+    page: PageRequest,
+) -> QueryResult<Vec<PendingRow>> {
     let mut q = invitations::table
         .left_join(cohorts::table)
         .filter(invitations::org_id.eq(org_id))
@@ -213,7 +217,7 @@ pub fn pending(conn: &mut DbConn, org_id: Id, page: PageRequest) -> QueryResult<
 }
 
 /// Deletes the pending invitation `id` of `org_id`; `false` when there is none.
-pub fn withdraw(conn: &mut DbConn, org_id: Id, id: Id) -> QueryResult<bool> {
+pub fn withdraw(conn: &mut DbConn, org_id: OrgId, id: Id) -> QueryResult<bool> {
     let gone = diesel::delete(
         invitations::table
             .filter(invitations::id.eq(id))

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::cohorts;
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{Email, Role};
 use crate::error::{ApiError, ApiResult};
@@ -46,7 +46,7 @@ fn view_of(
 }
 
 /// The member `user_id` of `org_id`; not found when they are not a member.
-pub fn get(conn: &mut DbConn, org_id: Id, user_id: UserId) -> QueryResult<MemberView> {
+pub fn get(conn: &mut DbConn, org_id: OrgId, user_id: UserId) -> QueryResult<MemberView> {
     let row: MemberRow = memberships::table
         .inner_join(users::table)
         .filter(memberships::org_id.eq(org_id))
@@ -57,7 +57,11 @@ pub fn get(conn: &mut DbConn, org_id: Id, user_id: UserId) -> QueryResult<Member
 }
 
 /// The member of `org_id` whose account has `email`, if there is one.
-pub fn by_email(conn: &mut DbConn, org_id: Id, email: &Email) -> QueryResult<Option<MemberView>> {
+pub fn by_email(
+    conn: &mut DbConn,
+    org_id: OrgId,
+    email: &Email,
+) -> QueryResult<Option<MemberView>> {
     let row: Option<MemberRow> = memberships::table
         .inner_join(users::table)
         .filter(memberships::org_id.eq(org_id))
@@ -69,7 +73,7 @@ pub fn by_email(conn: &mut DbConn, org_id: Id, email: &Email) -> QueryResult<Opt
 }
 
 /// A page of the members of `org_id`, in membership order.
-pub fn page(conn: &mut DbConn, org_id: Id, page: PageRequest) -> QueryResult<Vec<MemberView>> {
+pub fn page(conn: &mut DbConn, org_id: OrgId, page: PageRequest) -> QueryResult<Vec<MemberView>> {
     let mut q = memberships::table
         .inner_join(users::table)
         .filter(memberships::org_id.eq(org_id))
@@ -85,7 +89,7 @@ pub fn page(conn: &mut DbConn, org_id: Id, page: PageRequest) -> QueryResult<Vec
 }
 
 /// `user_id`'s role in `org_id`, if they are a member.
-pub fn role(conn: &mut DbConn, org_id: Id, user_id: UserId) -> QueryResult<Option<Role>> {
+pub fn role(conn: &mut DbConn, org_id: OrgId, user_id: UserId) -> QueryResult<Option<Role>> {
     let role: Option<String> = memberships::table
         .filter(memberships::org_id.eq(org_id))
         .filter(memberships::user_id.eq(user_id))
@@ -96,7 +100,7 @@ pub fn role(conn: &mut DbConn, org_id: Id, user_id: UserId) -> QueryResult<Optio
 }
 
 /// Sets the role of the member `user_id` of `org_id`.
-pub fn set_role(conn: &mut DbConn, org_id: Id, user_id: UserId, role: Role) -> QueryResult<()> {
+pub fn set_role(conn: &mut DbConn, org_id: OrgId, user_id: UserId, role: Role) -> QueryResult<()> {
     diesel::update(
         memberships::table
             .filter(memberships::org_id.eq(org_id))
@@ -108,7 +112,7 @@ pub fn set_role(conn: &mut DbConn, org_id: Id, user_id: UserId, role: Role) -> Q
 }
 
 /// Which of `user_ids` are members of `org_id`.
-pub fn among(conn: &mut DbConn, org_id: Id, user_ids: &[UserId]) -> QueryResult<Vec<UserId>> {
+pub fn among(conn: &mut DbConn, org_id: OrgId, user_ids: &[UserId]) -> QueryResult<Vec<UserId>> {
     memberships::table
         .filter(memberships::org_id.eq(org_id))
         .filter(memberships::user_id.eq_any(user_ids))
@@ -117,7 +121,7 @@ pub fn among(conn: &mut DbConn, org_id: Id, user_ids: &[UserId]) -> QueryResult<
 }
 
 /// How many org admins `org_id` has.
-pub fn admin_count(conn: &mut DbConn, org_id: Id) -> QueryResult<i64> {
+pub fn admin_count(conn: &mut DbConn, org_id: OrgId) -> QueryResult<i64> {
     memberships::table
         .filter(memberships::org_id.eq(org_id))
         .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
@@ -127,7 +131,7 @@ pub fn admin_count(conn: &mut DbConn, org_id: Id) -> QueryResult<i64> {
 
 /// Refuses a change that would leave the organization without an org admin: 409
 /// `last_org_admin` when nobody but `user_id` is one.
-pub fn ensure_other_admin(conn: &mut DbConn, org_id: Id, user_id: UserId) -> ApiResult<()> {
+pub fn ensure_other_admin(conn: &mut DbConn, org_id: OrgId, user_id: UserId) -> ApiResult<()> {
     let others: i64 = memberships::table
         .filter(memberships::org_id.eq(org_id))
         .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
@@ -147,7 +151,7 @@ pub fn ensure_other_admin(conn: &mut DbConn, org_id: Id, user_id: UserId) -> Api
 /// membership keeps the higher of the two roles.
 pub fn join(
     conn: &mut DbConn,
-    org_id: Id,
+    org_id: OrgId,
     user_id: UserId,
     role: Role,
     cohort_id: Option<Id>,
@@ -175,7 +179,7 @@ pub fn join(
 
 /// Takes `user_id` out of the organization and its cohorts; their enrollments, attempts and
 /// certificates stay theirs.
-pub fn remove(conn: &mut DbConn, org_id: Id, user_id: UserId) -> QueryResult<()> {
+pub fn remove(conn: &mut DbConn, org_id: OrgId, user_id: UserId) -> QueryResult<()> {
     let org_cohorts = cohorts_table::table
         .filter(cohorts_table::org_id.eq(org_id))
         .select(cohorts_table::id);

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::members;
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{OrgKind, Role, Slug};
 use crate::error::{ApiError, ApiResult};
@@ -48,8 +48,8 @@ fn view(
 }
 
 /// Creates an organization; returns its id.
-pub fn create(conn: &mut DbConn, name: &str, slug: &Slug, kind: OrgKind) -> ApiResult<Id> {
-    let id = Id::new();
+pub fn create(conn: &mut DbConn, name: &str, slug: &Slug, kind: OrgKind) -> ApiResult<OrgId> {
+    let id = OrgId::new();
     let now = Timestamp::now();
     diesel::insert_into(organizations::table)
         .values((
@@ -73,7 +73,7 @@ pub fn create(conn: &mut DbConn, name: &str, slug: &Slug, kind: OrgKind) -> ApiR
 
 /// The organization `org_id` with `caller`'s role in it (none for a platform admin who is not a
 /// member).
-pub fn view_for(conn: &mut DbConn, caller: UserId, org_id: Id) -> QueryResult<OrgView> {
+pub fn view_for(conn: &mut DbConn, caller: UserId, org_id: OrgId) -> QueryResult<OrgView> {
     let row: OrgRow = organizations::table
         .find(org_id)
         .select(org_columns())
@@ -116,7 +116,7 @@ pub fn page_for(
 /// Changes the given fields of `org_id` and stamps it updated.
 pub fn update(
     conn: &mut DbConn,
-    org_id: Id,
+    org_id: OrgId,
     name: Option<String>,
     kind: Option<OrgKind>,
     weekly_digest: Option<bool>,
