@@ -471,7 +471,7 @@ fn generate_in(conn: &mut DbConn, spec: &Spec, password_hash: &str) -> anyhow::R
         .map_err(|e| anyhow::anyhow!("create course {n}: {e:?}"))?;
         let (lessons, quizzes) = items_of(course_id, &file);
         courses.push(CourseInfo {
-            id: course_id,
+            id: course_id.into(),
             version: find_course(conn, course_id)?
                 .published_version_id
                 .expect("published"),

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::courses::format::{Choice, CourseFile, Question, QuestionKind, Quiz};
 use crate::courses::store::{item_id, question_path};
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{CourseId, Id};
 use crate::quizzes::{draw_variables, render_prompt, Draw};
 
 /// One question as it was put to the student.
@@ -71,7 +71,7 @@ fn ids(list: &[Choice]) -> Vec<String> {
 /// Picks and orders the questions of a new attempt from `seed`: `draw` questions at random when the
 /// quiz draws from a pool, shuffled questions and options as the quiz asks, variables drawn for
 /// calculated questions. The same seed always gives the same attempt.
-pub fn build(course_id: Id, module_slug: &str, quiz: &Quiz, seed: u64) -> Vec<Snapshot> {
+pub fn build(course_id: CourseId, module_slug: &str, quiz: &Quiz, seed: u64) -> Vec<Snapshot> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut chosen: Vec<&Question> = quiz.questions.iter().collect();
     let draw = quiz.settings.draw as usize;

@@ -14,7 +14,7 @@ use super::snapshot::{quiz_of, Snapshot};
 use crate::courses::content::locate;
 use crate::courses::format::{CourseFile, Question, Quiz};
 use crate::courses::store::parsed_version;
-use crate::db::sql_types::{AttemptId, Id, JsonValue, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::domain::Role;
@@ -32,7 +32,7 @@ pub const GRACE_SECS: i64 = 30;
 pub struct AttemptRow {
     pub id: AttemptId,
     pub quiz_id: Id,
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub version_id: Id,
     pub user_id: UserId,
     pub number: i32,
@@ -118,8 +118,8 @@ pub fn readable_attempt(
 /// The module slug of a quiz id, and its course. A quiz id is derived from its course id and
 /// module slug, so the answer for an id never changes: it is remembered (bounded) and the
 /// attempt paths skip a query per request.
-pub fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> QueryResult<(Id, String)> {
-    static HOMES: OnceLock<Mutex<HashMap<Id, (Id, String)>>> = OnceLock::new();
+pub fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> QueryResult<(CourseId, String)> {
+    static HOMES: OnceLock<Mutex<HashMap<Id, (CourseId, String)>>> = OnceLock::new();
     let homes = HOMES.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(hit) = homes.lock().ok().and_then(|h| h.get(&quiz_id).cloned()) {
         return Ok(hit);
@@ -174,7 +174,7 @@ pub fn lock_own_attempt(conn: &mut DbConn, user: UserId, id: AttemptId) -> Query
 
 /// Serializes attempt starts of one student in one course (PostgreSQL row lock on the enrollment),
 /// so parallel starts see each other's attempts and Idempotency-Key records.
-pub fn lock_enrollment(conn: &mut DbConn, user: UserId, course_id: Id) -> QueryResult<()> {
+pub fn lock_enrollment(conn: &mut DbConn, user: UserId, course_id: CourseId) -> QueryResult<()> {
     use crate::schema::enrollments;
     if let DbConn::Pg(c) = conn {
         enrollments::table
@@ -328,7 +328,7 @@ pub fn attempts_of(
 pub struct NewAttempt<'a> {
     pub id: AttemptId,
     pub quiz_id: Id,
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub version_id: Id,
     pub user_id: UserId,
     pub number: i32,

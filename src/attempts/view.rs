@@ -12,7 +12,7 @@ use super::store::{questions_of, AttemptRow};
 use crate::courses::format::{Quiz, Review};
 use diesel::QueryResult;
 
-use crate::db::sql_types::{AttemptId, Id, Timestamp};
+use crate::db::sql_types::{AttemptId, CourseId, Id, Timestamp};
 use crate::db::status::AttemptStatus;
 use crate::quizzes::wire::CorrectAnswer;
 use crate::quizzes::Correctness;
@@ -24,7 +24,7 @@ pub struct AttemptView {
     #[schema(value_type = String, format = Uuid)]
     pub quiz_id: Id,
     #[schema(value_type = String, format = Uuid)]
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub number: i32,
     /// open | graded | needs_grading
     pub status: String,

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
 
 /// What a credential says, gathered from the database when it is issued.
 #[derive(Debug, Clone)]
@@ -12,7 +12,7 @@ pub struct Facts {
     pub certificate_id: Id,
     pub user_id: UserId,
     pub trainee_name: String,
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub course_slug: String,
     pub course_title: String,
     pub course_summary: String,
@@ -105,7 +105,7 @@ pub fn claims(public_url: &str, facts: &Facts) -> Claims {
 pub struct RowKey {
     pub id: Id,
     pub user_id: UserId,
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub issued_at: Timestamp,
 }
 
@@ -126,7 +126,7 @@ mod tests {
             certificate_id: Id::new(),
             user_id: UserId::new(),
             trainee_name: "Ana".into(),
-            course_id: Id::new(),
+            course_id: CourseId::new(),
             course_slug: "listing-basics".into(),
             course_title: "Listing basics".into(),
             course_summary: "".into(),

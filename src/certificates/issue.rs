@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::credential::{self, Facts};
 use super::Signer;
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{certificates, course_competencies, courses, organizations, users};
@@ -15,7 +15,7 @@ pub fn issue(
     signer: &Signer,
     public_url: &str,
     user_id: UserId,
-    course_id: Id,
+    course_id: CourseId,
     completed_at: Timestamp,
 ) -> ApiResult<Option<Id>> {
     // One certificate per course whatever the edition: any edition's certificate counts.

@@ -9,7 +9,7 @@ pub mod routes;
 mod store;
 mod verify;
 
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::error::ApiResult;
 
@@ -24,7 +24,7 @@ pub fn issue(
     signer: &Signer,
     public_url: &str,
     user_id: UserId,
-    course_id: Id,
+    course_id: CourseId,
     completed_at: Timestamp,
 ) -> ApiResult<Option<Id>> {
     issue::issue(conn, signer, public_url, user_id, course_id, completed_at)

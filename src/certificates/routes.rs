@@ -11,7 +11,7 @@ use super::store::{self, CertificateRow};
 use super::verify::{self, Status};
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::{Id, OrgId, Timestamp};
+use crate::db::sql_types::{CourseId, Id, OrgId, Timestamp};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::state::AppState;
 
@@ -29,7 +29,7 @@ pub struct CertificateView {
     #[schema(value_type = String, format = Uuid)]
     pub id: Id,
     #[schema(value_type = String, format = Uuid)]
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub course_slug: String,
     pub course_title: String,
     /// The issuing organization; null for a platform-wide course (issued by Caravan).

@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::credential::RowKey;
-use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::schema::{certificates, courses, memberships, users};
@@ -15,7 +15,7 @@ use crate::schema::{certificates, courses, memberships, users};
 pub struct CertificateRow {
     pub id: Id,
     pub user_id: UserId,
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub org_id: Option<OrgId>,
     pub issued_at: Timestamp,
     pub credential: String,

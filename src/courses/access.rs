@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::store::{find_course, CourseRow};
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{CourseId, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
@@ -60,7 +60,7 @@ pub fn can_view(conn: &mut DbConn, user: Option<UserId>, course: &CourseRow) -> 
 pub fn viewable(
     conn: &mut DbConn,
     user: Option<UserId>,
-    course_id: Id,
+    course_id: CourseId,
 ) -> Result<CourseRow, ApiError> {
     let course = find_course(conn, course_id)?;
     if can_view(conn, user, &course)? {
@@ -71,7 +71,11 @@ pub fn viewable(
 }
 
 /// The course, if the caller may edit it.
-pub fn editable(conn: &mut DbConn, user: UserId, course_id: Id) -> Result<CourseRow, ApiError> {
+pub fn editable(
+    conn: &mut DbConn,
+    user: UserId,
+    course_id: CourseId,
+) -> Result<CourseRow, ApiError> {
     let course = viewable(conn, Some(user), course_id)?;
     if is_author(conn, user, &course)? {
         Ok(course)
@@ -81,7 +85,7 @@ pub fn editable(conn: &mut DbConn, user: UserId, course_id: Id) -> Result<Course
 }
 
 /// The course, if the caller owns it (publishing, archiving and deleting are the owner's).
-pub fn owned(conn: &mut DbConn, user: UserId, course_id: Id) -> Result<CourseRow, ApiError> {
+pub fn owned(conn: &mut DbConn, user: UserId, course_id: CourseId) -> Result<CourseRow, ApiError> {
     let course = editable(conn, user, course_id)?;
     if course.owner_id == Some(user) || is_platform_admin(conn, user)? {
         Ok(course)
@@ -91,7 +95,7 @@ pub fn owned(conn: &mut DbConn, user: UserId, course_id: Id) -> Result<CourseRow
 }
 
 /// Whether `user` is actively enrolled in `course_id`.
-pub fn is_enrolled(conn: &mut DbConn, user: UserId, course_id: Id) -> QueryResult<bool> {
+pub fn is_enrolled(conn: &mut DbConn, user: UserId, course_id: CourseId) -> QueryResult<bool> {
     let n: i64 = enrollments::table
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::course_id.eq(course_id))

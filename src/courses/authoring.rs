@@ -14,7 +14,7 @@ use super::format::{parse_draft_from_files, render_course, Course, CourseFile, D
 use super::store::{self, CourseRow, Files};
 use super::views;
 use crate::auth::AuthUser;
-use crate::db::sql_types::{Id, OrgId, UserId};
+use crate::db::sql_types::{CourseId, OrgId, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::Role;
@@ -57,7 +57,7 @@ pub struct CourseProblems {
 pub async fn course_problems(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     let problems = db::run(&state.pool, move |conn| {
@@ -264,7 +264,7 @@ fn course_files(course: Course) -> Files {
     })
 }
 
-fn view_of_working(conn: &mut DbConn, course_id: Id) -> ApiResult<CourseView> {
+fn view_of_working(conn: &mut DbConn, course_id: CourseId) -> ApiResult<CourseView> {
     let course = store::find_course(conn, course_id)?;
     let version = store::working_version(&course).ok_or(ApiError::NotFound)?;
     views::course_view(conn, course, version)
@@ -319,7 +319,7 @@ pub async fn create_course(
 pub(crate) fn edit_files<R>(
     conn: &mut DbConn,
     user: UserId,
-    course_id: Id,
+    course_id: CourseId,
     edit: impl FnOnce(&mut Files, &CourseFile) -> ApiResult<R>,
 ) -> ApiResult<R> {
     let course = access::editable(conn, user, course_id)?;
@@ -348,7 +348,7 @@ pub(crate) fn edit_files<R>(
 pub async fn update_course(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
     body: web::Json<UpdateCourseRequest>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
@@ -383,7 +383,7 @@ pub async fn update_course(
 fn edit_course_toml(
     conn: &mut DbConn,
     user: UserId,
-    course_id: Id,
+    course_id: CourseId,
     b: &UpdateCourseRequest,
 ) -> ApiResult<()> {
     edit_files(conn, user, course_id, |files, file| {
@@ -461,7 +461,7 @@ impl<'a> From<&'a Course> for CourseFields<'a> {
 pub async fn delete_course(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {
@@ -486,7 +486,7 @@ pub async fn delete_course(
 pub async fn archive_course(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {

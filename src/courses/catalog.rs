@@ -9,7 +9,7 @@ use super::store::catalog::{self as catalog_store, CatalogFilter, CatalogRows};
 use super::store::{self, item_id, lesson_path, CourseRow};
 use super::views;
 use crate::auth::{AuthUser, MaybeAuthUser};
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{CourseId, Id, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::LanguageTag;
@@ -171,7 +171,9 @@ pub async fn list_courses(
         Ok(summaries)
     })
     .await?;
-    Ok(pagination::respond(&req, rows, page, |c| c.course_key))
+    Ok(pagination::respond(&req, rows, page, |c| {
+        c.course_key.into()
+    }))
 }
 
 /// The edition of a course to show: the first in `preferred` languages (an exact tag, or the
@@ -264,7 +266,7 @@ pub(crate) fn version_for(
 pub async fn get_course(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
     query: web::Query<VersionQuery>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, OrgId, Timestamp, UserId};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -30,7 +30,7 @@ pub struct CatalogQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CourseSummary {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: CourseId,
     pub slug: String,
     pub title: String,
     pub summary: String,
@@ -45,7 +45,7 @@ pub struct CourseSummary {
     /// The course every edition of it shares (the original's id): prerequisites, certificates
     /// and progress treat its editions as one course.
     #[schema(value_type = String, format = Uuid)]
-    pub course_key: Id,
+    pub course_key: CourseId,
     /// Teaching languages the course is offered in (in the catalog; this entry is one of them).
     pub languages: Vec<String>,
     /// Every edition of the course the reader may see (in the catalog).
@@ -56,7 +56,7 @@ pub struct CourseSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EditionRef {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: CourseId,
     pub language: String,
     /// The original the other editions translate.
     pub original: bool,
@@ -89,7 +89,7 @@ pub struct ModuleView {
     #[schema(value_type = String, format = Uuid)]
     pub id: Id,
     #[schema(value_type = String, format = Uuid)]
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub position: u32,
     pub slug: String,
     pub title: String,
@@ -150,7 +150,7 @@ pub struct LessonView {
     #[schema(value_type = String, format = Uuid)]
     pub id: Id,
     #[schema(value_type = String, format = Uuid)]
-    pub course_id: Id,
+    pub course_id: CourseId,
     #[schema(value_type = String, format = Uuid)]
     pub module_id: Id,
     pub position: u32,

@@ -6,20 +6,20 @@ use diesel::prelude::*;
 use super::dto::*;
 use super::format::ModuleFile;
 use super::store::{self, item_id, lesson_path, module_path, quiz_path, CourseRow};
-use crate::db::sql_types::Id;
+use crate::db::sql_types::{CourseId, Id};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::schema::{course_competencies, course_markets};
 
 /// Summaries for a page of course rows, with their competencies and markets in two queries.
 pub fn summaries(conn: &mut DbConn, rows: Vec<CourseRow>) -> QueryResult<Vec<CourseSummary>> {
-    let ids: Vec<Id> = rows.iter().map(|r| r.id).collect();
-    let comps: Vec<(Id, String)> = course_competencies::table
+    let ids: Vec<CourseId> = rows.iter().map(|r| r.id).collect();
+    let comps: Vec<(CourseId, String)> = course_competencies::table
         .filter(course_competencies::course_id.eq_any(&ids))
         .order((course_competencies::course_id, course_competencies::code))
         .select((course_competencies::course_id, course_competencies::code))
         .load(conn)?;
-    let markets: Vec<(Id, String)> = course_markets::table
+    let markets: Vec<(CourseId, String)> = course_markets::table
         .filter(course_markets::course_id.eq_any(&ids))
         .order((course_markets::course_id, course_markets::country))
         .select((course_markets::course_id, course_markets::country))
@@ -53,7 +53,7 @@ pub fn summaries(conn: &mut DbConn, rows: Vec<CourseRow>) -> QueryResult<Vec<Cou
         .collect())
 }
 
-pub fn module_view(course_id: Id, m: &ModuleFile) -> ModuleView {
+pub fn module_view(course_id: CourseId, m: &ModuleFile) -> ModuleView {
     let slug = &m.module.slug;
     ModuleView {
         id: item_id(course_id, &module_path(slug)),

@@ -186,6 +186,8 @@ typed_id! {
     UserId;
     /// An organization (college, academy, enterprise).
     OrgId;
+    /// A course (each edition is a course of its own).
+    CourseId;
     /// A student's attempt at a quiz.
     AttemptId;
 }

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::store::{self, EnrollmentRow};
 use crate::auth::AuthUser;
 use crate::courses::access;
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::Role;
@@ -49,7 +49,7 @@ pub struct EnrollmentView {
     #[schema(value_type = String, format = Uuid)]
     pub id: Id,
     #[schema(value_type = String, format = Uuid)]
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub course_title: String,
     /// active | withdrawn | completed
     pub status: String,
@@ -71,7 +71,11 @@ fn view(row: EnrollmentRow) -> EnrollmentView {
 }
 
 /// `user`'s enrollments (in `course_id` only, when given), newest first.
-fn load(conn: &mut DbConn, user: UserId, course_id: Option<Id>) -> ApiResult<Vec<EnrollmentView>> {
+fn load(
+    conn: &mut DbConn,
+    user: UserId,
+    course_id: Option<CourseId>,
+) -> ApiResult<Vec<EnrollmentView>> {
     let rows = store::enrollments_of(conn, user, course_id)?;
     Ok(rows.into_iter().map(view).collect())
 }
@@ -83,7 +87,7 @@ fn load(conn: &mut DbConn, user: UserId, course_id: Option<Id>) -> ApiResult<Vec
 pub async fn enroll(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     let base = state.settings.public_url.clone();
@@ -138,7 +142,7 @@ pub async fn my_enrollments(state: web::Data<AppState>, user: AuthUser) -> ApiRe
 pub async fn withdraw(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {
@@ -155,7 +159,7 @@ pub async fn withdraw(
 #[serde(deny_unknown_fields)]
 pub struct CohortEnrollmentRequest {
     #[schema(value_type = String, format = Uuid)]
-    pub course_id: Id,
+    pub course_id: CourseId,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -22,7 +22,7 @@ use diesel::prelude::*;
 use crate::courses::format::{Completion, CourseFile};
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, lesson_path, quiz_path};
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
 use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -41,7 +41,10 @@ pub enum Cause {
 }
 
 /// The published version of a course, parsed (cached per version).
-pub fn published_file(conn: &mut DbConn, course_id: Id) -> ApiResult<Option<Arc<CourseFile>>> {
+pub fn published_file(
+    conn: &mut DbConn,
+    course_id: CourseId,
+) -> ApiResult<Option<Arc<CourseFile>>> {
     let version: Option<Id> = courses::table
         .find(course_id)
         .select(courses::published_version_id)
@@ -50,7 +53,7 @@ pub fn published_file(conn: &mut DbConn, course_id: Id) -> ApiResult<Option<Arc<
 }
 
 /// Lesson ids and quiz ids of a course file, in course order.
-pub fn items_of(course_id: Id, file: &CourseFile) -> (Vec<Id>, Vec<Id>) {
+pub fn items_of(course_id: CourseId, file: &CourseFile) -> (Vec<Id>, Vec<Id>) {
     let mut lessons = Vec::new();
     let mut quizzes = Vec::new();
     for m in &file.modules {
@@ -73,7 +76,7 @@ pub fn complete_lesson(
     conn: &mut DbConn,
     ctx: &Ctx,
     user: UserId,
-    course_id: Id,
+    course_id: CourseId,
     lesson_id: Id,
 ) -> ApiResult<Timestamp> {
     let existing: Option<Timestamp> = lesson_completions::table
@@ -107,7 +110,7 @@ pub fn issue_held_certificates(conn: &mut DbConn, ctx: &Ctx, limit: i64) -> ApiR
     // A certificate of any edition of the course counts (one per course), so an enrollment in a
     // second edition is not picked up again at every sweep.
     let certified = diesel::alias!(courses as certified);
-    let waiting: Vec<(UserId, Id, Option<Timestamp>)> = enrollments::table
+    let waiting: Vec<(UserId, CourseId, Option<Timestamp>)> = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::status.eq(EnrollmentStatus::Completed))
         .filter(diesel::dsl::not(diesel::dsl::exists(
@@ -139,7 +142,7 @@ pub fn issue_held_certificates(conn: &mut DbConn, ctx: &Ctx, limit: i64) -> ApiR
 
 /// After a new version of `course_id` is published: every enrollment's figures against the new
 /// set of lessons and quizzes (a lesson added lowers the percent, a quiz removed may complete).
-pub fn course_republished(conn: &mut DbConn, ctx: &Ctx, course_id: Id) -> ApiResult<usize> {
+pub fn course_republished(conn: &mut DbConn, ctx: &Ctx, course_id: CourseId) -> ApiResult<usize> {
     let users: Vec<UserId> = enrollments::table
         .filter(enrollments::course_id.eq(course_id))
         .filter(enrollments::status.ne(EnrollmentStatus::Withdrawn))
@@ -224,7 +227,7 @@ pub fn figures(
 pub fn figures_of(
     conn: &mut DbConn,
     user: UserId,
-    course_id: Id,
+    course_id: CourseId,
     file: &CourseFile,
     unresulted: &BTreeSet<Id>,
 ) -> ApiResult<Figures> {
@@ -269,7 +272,7 @@ pub fn refresh_course(
     conn: &mut DbConn,
     ctx: &Ctx,
     user: UserId,
-    course_id: Id,
+    course_id: CourseId,
     cause: Cause,
 ) -> ApiResult<()> {
     let Some((enrollment, status, last_activity, version)) = enrollments::table

@@ -24,7 +24,7 @@ use crate::courses::access::is_enrolled;
 use crate::courses::content::locate;
 use crate::courses::format::CourseFile;
 use crate::courses::store::{item_id, lesson_path, module_path, quiz_path};
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -39,7 +39,7 @@ pub fn routes(r: &mut ApiRoutes) {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CourseProgress {
     #[schema(value_type = String, format = Uuid)]
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub title: String,
     /// active | completed | withdrawn
     pub status: String,
@@ -153,7 +153,7 @@ fn course_view(row: EnrollmentFigures) -> CourseProgress {
 fn course_rows(
     conn: &mut DbConn,
     user: UserId,
-    course: Option<Id>,
+    course: Option<CourseId>,
 ) -> ApiResult<Vec<CourseProgress>> {
     let rows = store::enrollment_figures(conn, user, course)?;
     Ok(rows.into_iter().map(course_view).collect())
@@ -270,7 +270,7 @@ pub async fn my_progress(state: web::Data<AppState>, user: AuthUser) -> ApiResul
 /// Per module: lessons with their completion and the quiz with the student's visible result.
 fn modules_of(
     activity: &CourseActivity,
-    course_id: Id,
+    course_id: CourseId,
     file: &CourseFile,
     hidden: &Hidden,
 ) -> Vec<ModuleProgress> {
@@ -349,7 +349,7 @@ fn modules_of(
 pub async fn my_course_progress(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     let view = db::run(&state.pool, move |conn| {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 
 use crate::courses::store::CourseRow;
-use crate::db::sql_types::{Id, JsonValue, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::status::{AttemptStatus, EnrollmentStatus};
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -86,7 +86,7 @@ pub fn enroll(
 pub fn missing_prerequisites(
     conn: &mut DbConn,
     user: UserId,
-    course_id: Id,
+    course_id: CourseId,
 ) -> ApiResult<Vec<(String, String)>> {
     let Some(file) = super::progress::published_file(conn, course_id)? else {
         return Ok(Vec::new());
@@ -102,16 +102,17 @@ pub fn missing_prerequisites(
         .find(course_id)
         .select(courses::org_id)
         .first(conn)?;
-    let mut resolved: Vec<(String, Option<(Id, String)>)> = Vec::with_capacity(required.len());
+    let mut resolved: Vec<(String, Option<(CourseId, String)>)> =
+        Vec::with_capacity(required.len());
     for slug in required {
         let course = crate::courses::store::resolve_slug(conn, org, slug)?;
         resolved.push((slug.clone(), course.map(|c| (c.course_key, c.title))));
     }
-    let keys: Vec<Id> = resolved
+    let keys: Vec<CourseId> = resolved
         .iter()
         .filter_map(|(_, c)| c.as_ref().map(|(key, _)| *key))
         .collect();
-    let completed_keys: Vec<Id> = enrollments::table
+    let completed_keys: Vec<CourseId> = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::status.eq(EnrollmentStatus::Completed))
@@ -133,7 +134,7 @@ pub fn missing_prerequisites(
 
 /// Withdraws `user`'s active enrollment in `course_id`, keeping the row; returns how many rows
 /// changed (0: no active enrollment).
-pub fn withdraw(conn: &mut DbConn, user: UserId, course_id: Id) -> QueryResult<usize> {
+pub fn withdraw(conn: &mut DbConn, user: UserId, course_id: CourseId) -> QueryResult<usize> {
     diesel::update(
         enrollments::table
             .filter(enrollments::user_id.eq(user))
@@ -159,7 +160,7 @@ pub fn cohort_member_ids(conn: &mut DbConn, cohort_id: Id) -> QueryResult<Vec<Us
 #[derive(Debug, Queryable)]
 pub struct EnrollmentRow {
     pub id: Id,
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub course_title: String,
     pub status: String,
     pub source: String,
@@ -170,7 +171,7 @@ pub struct EnrollmentRow {
 pub fn enrollments_of(
     conn: &mut DbConn,
     user: UserId,
-    course_id: Option<Id>,
+    course_id: Option<CourseId>,
 ) -> QueryResult<Vec<EnrollmentRow>> {
     let mut q = enrollments::table
         .inner_join(courses::table)
@@ -194,7 +195,7 @@ pub fn enrollments_of(
 /// The course figures stored on an enrollment, with the course's title.
 #[derive(Debug, Queryable)]
 pub struct EnrollmentFigures {
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub title: String,
     pub status: String,
     pub percent: f64,
@@ -211,7 +212,7 @@ pub struct EnrollmentFigures {
 pub fn enrollment_figures(
     conn: &mut DbConn,
     user: UserId,
-    course: Option<Id>,
+    course: Option<CourseId>,
 ) -> QueryResult<Vec<EnrollmentFigures>> {
     let mut q = enrollments::table
         .inner_join(courses::table)
@@ -263,7 +264,7 @@ pub struct CourseActivity {
 pub fn course_activity(
     conn: &mut DbConn,
     user: UserId,
-    course_id: Id,
+    course_id: CourseId,
 ) -> QueryResult<CourseActivity> {
     let lessons_done = lesson_completions::table
         .filter(lesson_completions::user_id.eq(user))

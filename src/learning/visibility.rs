@@ -18,7 +18,7 @@ use super::progress::{figures_of, published_file, Figures};
 use crate::courses::format::Review;
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, quiz_path};
-use crate::db::sql_types::{Id, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -32,7 +32,7 @@ pub struct Hidden {
     /// Quiz ids with at least one hidden attempt.
     pub quizzes: BTreeSet<Id>,
     /// Course ids with at least one hidden attempt.
-    pub courses: BTreeSet<Id>,
+    pub courses: BTreeSet<CourseId>,
 }
 
 impl Hidden {
@@ -42,7 +42,12 @@ impl Hidden {
 }
 
 /// The review policy of quiz `quiz_id` in the course version an attempt was started from.
-fn review_of(conn: &mut DbConn, version_id: Id, course_id: Id, quiz_id: Id) -> ApiResult<Review> {
+fn review_of(
+    conn: &mut DbConn,
+    version_id: Id,
+    course_id: CourseId,
+    quiz_id: Id,
+) -> ApiResult<Review> {
     let file = parsed_version(conn, version_id)?;
     Ok(file
         .modules
@@ -57,7 +62,11 @@ fn review_of(conn: &mut DbConn, version_id: Id, course_id: Id, quiz_id: Id) -> A
 /// Read per quiz, not per attempt: which quizzes (in which version) the student closed attempts
 /// of, then the attempts of only those quizzes whose policy hides something now, so a student
 /// with a long history of `immediately` quizzes costs one small query.
-pub fn hidden_results(conn: &mut DbConn, user: UserId, course: Option<Id>) -> ApiResult<Hidden> {
+pub fn hidden_results(
+    conn: &mut DbConn,
+    user: UserId,
+    course: Option<CourseId>,
+) -> ApiResult<Hidden> {
     let mut taken = quiz_attempts::table
         .filter(quiz_attempts::user_id.eq(user))
         .filter(quiz_attempts::status.ne(AttemptStatus::Open))
@@ -71,7 +80,7 @@ pub fn hidden_results(conn: &mut DbConn, user: UserId, course: Option<Id>) -> Ap
     if let Some(c) = course {
         taken = taken.filter(quiz_attempts::course_id.eq(c));
     }
-    let taken: Vec<(Id, Id, Id)> = taken.load(conn)?;
+    let taken: Vec<(Id, CourseId, Id)> = taken.load(conn)?;
     let mut hidden = Hidden::default();
     for (quiz_id, course_id, version_id) in taken {
         let mut attempts = quiz_attempts::table
@@ -106,7 +115,7 @@ pub fn hidden_results(conn: &mut DbConn, user: UserId, course: Option<Id>) -> Ap
 pub fn student_figures(
     conn: &mut DbConn,
     user: UserId,
-    course_id: Id,
+    course_id: CourseId,
     hidden: &Hidden,
 ) -> ApiResult<Option<Figures>> {
     if !hidden.courses.contains(&course_id) {

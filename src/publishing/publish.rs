@@ -5,8 +5,9 @@ use actix_web::{web, HttpResponse};
 use crate::auth::AuthUser;
 use crate::courses::dto::CourseView;
 use crate::courses::{access, store, views};
+use crate::db::sql_types::CourseId;
 use crate::db::status::CourseStatus;
-use crate::db::{self, sql_types::Id};
+use crate::db::{self};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 
@@ -28,7 +29,7 @@ use crate::state::AppState;
 pub async fn publish_course(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     let ctx = state.progress_ctx();

@@ -14,7 +14,7 @@ use crate::courses::dto::*;
 use crate::courses::format::{self, Diagnostic};
 use crate::courses::store::{self, Files, ImportOutcome};
 use crate::courses::views;
-use crate::db::sql_types::{Id, OrgId, UserId};
+use crate::db::sql_types::{CourseId, OrgId, UserId};
 use crate::db::{self, DbConn, Pool};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -302,7 +302,7 @@ pub async fn import_course(
 pub async fn export_course(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
     query: web::Query<crate::courses::catalog::VersionQuery>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();

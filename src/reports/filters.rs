@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::store;
-use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
@@ -62,7 +62,7 @@ impl Report {
 #[derive(Debug, Clone)]
 pub struct Filters {
     pub cohort: Option<Id>,
-    pub course: Option<Id>,
+    pub course: Option<CourseId>,
     pub from: Option<Timestamp>,
     pub to: Option<Timestamp>,
     /// JSON page size.
@@ -164,7 +164,7 @@ pub fn parse(req: &HttpRequest, q: &ReportQuery, report: Report) -> ApiResult<Fi
     };
     Ok(Filters {
         cohort: parse_id("cohort_id", q.cohort_id.as_deref())?,
-        course: parse_id("course_id", q.course_id.as_deref())?,
+        course: parse_id("course_id", q.course_id.as_deref())?.map(CourseId),
         from,
         to,
         limit,

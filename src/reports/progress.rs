@@ -64,7 +64,7 @@ fn record(r: ProgressRow) -> Vec<String> {
 }
 
 fn key_of(r: &ProgressRow) -> ProgressKey {
-    (r.user_id.into(), r.course_id)
+    (r.user_id.into(), r.course_id.into())
 }
 
 /// One CSV page of the report.

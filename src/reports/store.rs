@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use super::filters::Scope;
 use crate::attempts::store::AttemptRow;
-use crate::db::sql_types::{Id, JsonValue, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::learning::mastery::{level_from_evidence, CompetencyLevel};
@@ -48,7 +48,7 @@ pub struct ProgressRow {
     pub email: String,
     pub display_name: String,
     #[schema(value_type = String, format = Uuid)]
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub course_slug: String,
     pub course_title: String,
     /// The teaching language of the edition the trainee took.

@@ -10,7 +10,7 @@ use crate::auth::AuthUser;
 use crate::courses::authoring::edit_files;
 use crate::courses::format::{CourseFile, Lesson, LessonFile, ModuleFile};
 use crate::courses::store::{item_id, lesson_path, module_path, Files};
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{CourseId, Id, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -43,11 +43,11 @@ pub struct CreatedLesson {
     #[schema(value_type = String, format = Uuid)]
     pub module_id: Id,
     #[schema(value_type = String, format = Uuid)]
-    pub course_id: Id,
+    pub course_id: CourseId,
     pub slug: String,
 }
 
-fn lesson_created(course_id: Id, module: &str, lesson: &str) -> CreatedLesson {
+fn lesson_created(course_id: CourseId, module: &str, lesson: &str) -> CreatedLesson {
     CreatedLesson {
         id: item_id(course_id, &lesson_path(module, lesson)),
         module_id: item_id(course_id, &module_path(module)),

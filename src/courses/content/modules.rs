@@ -13,7 +13,7 @@ use crate::courses::dto::ModuleView;
 use crate::courses::format::{CourseFile, Module, ModuleFile};
 use crate::courses::store::{self, item_id, module_path, Files};
 use crate::courses::views::module_view;
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{CourseId, Id, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -38,7 +38,7 @@ pub struct UpdateModuleRequest {
 pub async fn list_modules(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
     query: web::Query<VersionQuery>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
@@ -58,7 +58,7 @@ pub async fn list_modules(
     Ok(HttpResponse::Ok().json(modules))
 }
 
-fn working_module(conn: &mut DbConn, course_id: Id, module_id: Id) -> ApiResult<ModuleView> {
+fn working_module(conn: &mut DbConn, course_id: CourseId, module_id: Id) -> ApiResult<ModuleView> {
     let course = store::find_course(conn, course_id)?;
     let version = store::working_version(&course).ok_or(ApiError::NotFound)?;
     let file = store::parse_stored(&store::version_files(conn, version)?.1)?;
@@ -75,7 +75,7 @@ fn working_module(conn: &mut DbConn, course_id: Id, module_id: Id) -> ApiResult<
 pub async fn create_module(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CourseId>,
     body: web::Json<ModuleRequest>,
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
@@ -142,7 +142,7 @@ pub(crate) fn edit_module<R>(
     user: UserId,
     module_id: Id,
     f: impl FnOnce(&mut Files, &CourseFile, &ModuleFile, &str) -> ApiResult<R>,
-) -> ApiResult<(Id, R)> {
+) -> ApiResult<(CourseId, R)> {
     let (course_id, path) = locate(conn, module_id, "module")?;
     let slug = path.strip_prefix("module/").unwrap_or_default().to_owned();
     let result = edit_files(conn, user, course_id, |files, file| {

@@ -15,7 +15,7 @@ use crate::courses::access;
 use crate::courses::authoring::edit_files;
 use crate::courses::catalog::{version_for, VersionQuery};
 use crate::courses::store::{self, item_id, question_path, quiz_path, Files};
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{CourseId, Id, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -113,7 +113,7 @@ fn read_quiz(
     user: UserId,
     quiz_id: Id,
     want_draft: bool,
-) -> ApiResult<(Id, String, toml::Table)> {
+) -> ApiResult<(CourseId, String, toml::Table)> {
     let (course_id, path) = locate(conn, quiz_id, "quiz")?;
     let course = access::editable(conn, user, course_id)?;
     let version = version_for(conn, Some(user), &course, want_draft)?;

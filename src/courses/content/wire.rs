@@ -252,7 +252,7 @@ pub struct CreatedQuiz {
     #[schema(value_type = String, format = Uuid)]
     pub module_id: crate::db::sql_types::Id,
     #[schema(value_type = String, format = Uuid)]
-    pub course_id: crate::db::sql_types::Id,
+    pub course_id: crate::db::sql_types::CourseId,
 }
 
 /// The answer to POST /quizzes/{id}/questions: `id` like every create, and the same value as

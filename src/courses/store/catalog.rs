@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::CourseRow;
-use crate::db::sql_types::{Id, OrgId, UserId};
+use crate::db::sql_types::{CourseId, Id, OrgId, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::DbConn;
 use crate::schema::{
@@ -42,7 +42,7 @@ pub enum CatalogRows {
     /// them, and the organizations whose courses the caller may see (empty for the platform
     /// admin, who sees all, and for anonymous callers, who see platform-wide courses only).
     Published {
-        keys: Vec<Id>,
+        keys: Vec<CourseId>,
         editions: Vec<CourseRow>,
         visible_orgs: Vec<OrgId>,
     },
@@ -138,7 +138,7 @@ pub fn page(conn: &mut DbConn, filter: &CatalogFilter) -> QueryResult<CatalogRow
     if let Some(after) = filter.after {
         q = q.filter(courses::course_key.gt(after));
     }
-    let keys: Vec<Id> = q
+    let keys: Vec<CourseId> = q
         .select(courses::course_key)
         .distinct()
         .order(courses::course_key)
@@ -165,7 +165,7 @@ pub fn page(conn: &mut DbConn, filter: &CatalogFilter) -> QueryResult<CatalogRow
 }
 
 /// The course of lesson `lesson_id`.
-pub fn course_of_lesson(conn: &mut DbConn, lesson_id: Id) -> QueryResult<Id> {
+pub fn course_of_lesson(conn: &mut DbConn, lesson_id: Id) -> QueryResult<CourseId> {
     use crate::schema::course_items;
     course_items::table
         .find(lesson_id)

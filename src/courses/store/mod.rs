@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use diesel::prelude::*;
 
 use crate::courses::format::{parse_course_from_files, CourseFile};
-use crate::db::sql_types::{Id, JsonValue, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -25,8 +25,8 @@ use crate::schema::{
 pub type Files = BTreeMap<String, String>;
 
 /// The stable id of an item of a course (`module/intro`, `lesson/intro/welcome` ...).
-pub fn item_id(course_id: Id, path: &str) -> Id {
-    Id(uuid::Uuid::new_v5(&course_id.0, path.as_bytes()))
+pub fn item_id(course_id: CourseId, path: &str) -> Id {
+    Id(uuid::Uuid::new_v5(&course_id.0 .0, path.as_bytes()))
 }
 
 pub fn module_path(module: &str) -> String {
@@ -45,7 +45,7 @@ pub fn question_path(module: &str, question: &str) -> String {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = courses)]
 pub struct CourseRow {
-    pub id: Id,
+    pub id: CourseId,
     pub slug: String,
     pub org_id: Option<OrgId>,
     pub owner_id: Option<UserId>,
@@ -61,7 +61,7 @@ pub struct CourseRow {
     pub updated_at: Timestamp,
     pub published_at: Option<Timestamp>,
     /// The id of the original course this is an edition of, or its own id (see `editions`).
-    pub course_key: Id,
+    pub course_key: CourseId,
 }
 
 /// What an import did to one course.
@@ -83,7 +83,7 @@ impl ImportOutcome {
     }
 }
 
-pub fn find_course(conn: &mut DbConn, id: Id) -> QueryResult<CourseRow> {
+pub fn find_course(conn: &mut DbConn, id: CourseId) -> QueryResult<CourseRow> {
     courses::table
         .find(id)
         .select(CourseRow::as_select())
@@ -217,7 +217,7 @@ fn search_body(file: &CourseFile) -> String {
 }
 
 /// Replaces the course's row in `course_search`.
-fn index_search(conn: &mut DbConn, course_id: Id, file: &CourseFile) -> QueryResult<()> {
+fn index_search(conn: &mut DbConn, course_id: CourseId, file: &CourseFile) -> QueryResult<()> {
     diesel::delete(course_search::table.filter(course_search::course_id.eq(course_id)))
         .execute(conn)?;
     diesel::insert_into(course_search::table)
@@ -234,10 +234,10 @@ fn index_search(conn: &mut DbConn, course_id: Id, file: &CourseFile) -> QueryRes
 /// `format::editions`); a course's own id when it is no edition.
 fn course_key_of(
     conn: &mut DbConn,
-    course_id: Id,
+    course_id: CourseId,
     file: &CourseFile,
     publishing: bool,
-) -> ApiResult<Id> {
+) -> ApiResult<CourseId> {
     let Some(original_slug) = &file.course.edition_of else {
         return Ok(course_id);
     };
@@ -292,7 +292,7 @@ fn course_key_of(
 /// Copies the catalog fields, competency and market rows and item index of `file` onto the course.
 fn refresh_catalog(
     conn: &mut DbConn,
-    course_id: Id,
+    course_id: CourseId,
     file: &CourseFile,
     publishing: bool,
 ) -> ApiResult<()> {
@@ -335,7 +335,7 @@ fn refresh_catalog(
 }
 
 /// Records where every item id of `file` lives, so `/modules/{id}` and friends find their course.
-fn index_items(conn: &mut DbConn, course_id: Id, file: &CourseFile) -> QueryResult<()> {
+fn index_items(conn: &mut DbConn, course_id: CourseId, file: &CourseFile) -> QueryResult<()> {
     let mut items: Vec<(&str, String)> = Vec::new();
     for m in &file.modules {
         let slug = &m.module.slug;
@@ -370,7 +370,7 @@ fn index_items(conn: &mut DbConn, course_id: Id, file: &CourseFile) -> QueryResu
     Ok(())
 }
 
-fn next_version_number(conn: &mut DbConn, course_id: Id) -> QueryResult<i32> {
+fn next_version_number(conn: &mut DbConn, course_id: CourseId) -> QueryResult<i32> {
     let max: Option<i32> = course_versions::table
         .filter(course_versions::course_id.eq(course_id))
         .select(diesel::dsl::max(course_versions::number))
@@ -380,7 +380,7 @@ fn next_version_number(conn: &mut DbConn, course_id: Id) -> QueryResult<i32> {
 
 fn insert_version(
     conn: &mut DbConn,
-    course_id: Id,
+    course_id: CourseId,
     files: &Files,
     actor: Option<UserId>,
     published: bool,
@@ -410,8 +410,8 @@ pub fn create_course(
     org_id: Option<OrgId>,
     owner: Option<UserId>,
     publish: bool,
-) -> Result<Id, ApiError> {
-    let id = Id::new();
+) -> Result<CourseId, ApiError> {
+    let id = CourseId::new();
     let now = Timestamp::now();
     let c = &file.course;
     diesel::insert_into(courses::table)
@@ -533,7 +533,7 @@ pub fn import_course(
     actor: Option<UserId>,
     org_id: Option<OrgId>,
     publish: bool,
-) -> Result<(Id, ImportOutcome), ApiError> {
+) -> Result<(CourseId, ImportOutcome), ApiError> {
     let Some(course) = find_course_by_slug(conn, org_id, &file.course.slug)? else {
         let id = create_course(conn, files, file, org_id, actor, publish)?;
         return Ok((id, ImportOutcome::Created));
@@ -584,7 +584,7 @@ pub fn published_platform_courses(conn: &mut DbConn) -> QueryResult<Vec<(String,
 }
 
 /// Sets the course's status (`published`, `archived`).
-pub fn set_status(conn: &mut DbConn, course_id: Id, status: CourseStatus) -> QueryResult<()> {
+pub fn set_status(conn: &mut DbConn, course_id: CourseId, status: CourseStatus) -> QueryResult<()> {
     diesel::update(courses::table.find(course_id))
         .set(courses::status.eq(status))
         .execute(conn)?;
@@ -604,7 +604,11 @@ pub fn staff_among(conn: &mut DbConn, org: OrgId, ids: &[UserId]) -> QueryResult
 }
 
 /// Makes `ids` the course's co-instructors, replacing the earlier ones.
-pub fn replace_co_instructors(conn: &mut DbConn, course_id: Id, ids: &[UserId]) -> QueryResult<()> {
+pub fn replace_co_instructors(
+    conn: &mut DbConn,
+    course_id: CourseId,
+    ids: &[UserId],
+) -> QueryResult<()> {
     use crate::schema::course_instructors;
     diesel::delete(course_instructors::table.filter(course_instructors::course_id.eq(course_id)))
         .execute(conn)?;
@@ -620,7 +624,7 @@ pub fn replace_co_instructors(conn: &mut DbConn, course_id: Id, ids: &[UserId]) 
 }
 
 /// Deletes a course with its versions, items and catalog rows.
-pub fn delete_course(conn: &mut DbConn, course_id: Id) -> QueryResult<()> {
+pub fn delete_course(conn: &mut DbConn, course_id: CourseId) -> QueryResult<()> {
     use crate::schema::course_search;
     // SQLite's search table is virtual, without a foreign key to cascade.
     diesel::delete(course_search::table.filter(course_search::course_id.eq(course_id)))
