@@ -982,7 +982,7 @@ fn version_costs(db: &DbPool, attempt: &str) -> (f64, f64, usize) {
     use caravan::schema::quiz_attempts;
     let mut conn = db.get().expect("connection");
     let id: Id = attempt.parse().expect("attempt id");
-    let version: Id = quiz_attempts::table
+    let version: caravan::db::sql_types::VersionId = quiz_attempts::table
         .find(id)
         .select(quiz_attempts::version_id)
         .first(&mut **conn)

@@ -474,7 +474,8 @@ fn generate_in(conn: &mut DbConn, spec: &Spec, password_hash: &str) -> anyhow::R
             id: course_id.into(),
             version: find_course(conn, course_id)?
                 .published_version_id
-                .expect("published"),
+                .expect("published")
+                .into(),
             slug: file.course.slug.clone(),
             lessons,
             quizzes,

@@ -14,7 +14,9 @@ use super::snapshot::{quiz_of, Snapshot};
 use crate::courses::content::locate;
 use crate::courses::format::{CourseFile, Question, Quiz};
 use crate::courses::store::parsed_version;
-use crate::db::sql_types::{AttemptId, CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{
+    AttemptId, CourseId, Id, JsonValue, OrgId, Timestamp, UserId, VersionId,
+};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::domain::Role;
@@ -33,7 +35,7 @@ pub struct AttemptRow {
     pub id: AttemptId,
     pub quiz_id: Id,
     pub course_id: CourseId,
-    pub version_id: Id,
+    pub version_id: VersionId,
     pub user_id: UserId,
     pub number: i32,
     pub status: AttemptStatus,
@@ -329,7 +331,7 @@ pub struct NewAttempt<'a> {
     pub id: AttemptId,
     pub quiz_id: Id,
     pub course_id: CourseId,
-    pub version_id: Id,
+    pub version_id: VersionId,
     pub user_id: UserId,
     pub number: i32,
     pub seed: u64,

@@ -9,7 +9,7 @@ use super::store::catalog::{self as catalog_store, CatalogFilter, CatalogRows};
 use super::store::{self, item_id, lesson_path, CourseRow};
 use super::views;
 use crate::auth::{AuthUser, MaybeAuthUser};
-use crate::db::sql_types::{CourseId, Id, UserId};
+use crate::db::sql_types::{CourseId, Id, UserId, VersionId};
 use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::LanguageTag;
@@ -248,7 +248,7 @@ pub(crate) fn version_for(
     user: Option<UserId>,
     course: &CourseRow,
     want_draft: bool,
-) -> Result<Id, ApiError> {
+) -> Result<VersionId, ApiError> {
     let author = match user {
         Some(u) => access::is_author(conn, u, course)?,
         None => false,

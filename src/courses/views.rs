@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::dto::*;
 use super::format::ModuleFile;
 use super::store::{self, item_id, lesson_path, module_path, quiz_path, CourseRow};
-use crate::db::sql_types::{CourseId, Id};
+use crate::db::sql_types::{CourseId, VersionId};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::schema::{course_competencies, course_markets};
@@ -89,7 +89,7 @@ pub fn module_view(course_id: CourseId, m: &ModuleFile) -> ModuleView {
 pub fn course_view(
     conn: &mut DbConn,
     course: CourseRow,
-    version_id: Id,
+    version_id: VersionId,
 ) -> Result<CourseView, ApiError> {
     let (version, file) = if course.published_version_id == Some(version_id) {
         let number = store::version_number(conn, version_id)?;

@@ -188,6 +188,8 @@ typed_id! {
     OrgId;
     /// A course (each edition is a course of its own).
     CourseId;
+    /// A stored version of a course's files (a draft, or a published version that never changes).
+    VersionId;
     /// A student's attempt at a quiz.
     AttemptId;
 }

@@ -22,7 +22,7 @@ use diesel::prelude::*;
 use crate::courses::format::{Completion, CourseFile};
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, lesson_path, quiz_path};
-use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, Timestamp, UserId, VersionId};
 use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -45,7 +45,7 @@ pub fn published_file(
     conn: &mut DbConn,
     course_id: CourseId,
 ) -> ApiResult<Option<Arc<CourseFile>>> {
-    let version: Option<Id> = courses::table
+    let version: Option<VersionId> = courses::table
         .find(course_id)
         .select(courses::published_version_id)
         .first(conn)?;
@@ -285,7 +285,7 @@ pub fn refresh_course(
             enrollments::last_activity_at,
             courses::published_version_id,
         ))
-        .first::<(Id, EnrollmentStatus, Option<Timestamp>, Option<Id>)>(conn)
+        .first::<(Id, EnrollmentStatus, Option<Timestamp>, Option<VersionId>)>(conn)
         .optional()?
     else {
         return Ok(());

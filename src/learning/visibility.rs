@@ -18,7 +18,7 @@ use super::progress::{figures_of, published_file, Figures};
 use crate::courses::format::Review;
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, quiz_path};
-use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, Timestamp, UserId, VersionId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -44,7 +44,7 @@ impl Hidden {
 /// The review policy of quiz `quiz_id` in the course version an attempt was started from.
 fn review_of(
     conn: &mut DbConn,
-    version_id: Id,
+    version_id: VersionId,
     course_id: CourseId,
     quiz_id: Id,
 ) -> ApiResult<Review> {
@@ -80,7 +80,7 @@ pub fn hidden_results(
     if let Some(c) = course {
         taken = taken.filter(quiz_attempts::course_id.eq(c));
     }
-    let taken: Vec<(Id, CourseId, Id)> = taken.load(conn)?;
+    let taken: Vec<(Id, CourseId, VersionId)> = taken.load(conn)?;
     let mut hidden = Hidden::default();
     for (quiz_id, course_id, version_id) in taken {
         let mut attempts = quiz_attempts::table

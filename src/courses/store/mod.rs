@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use diesel::prelude::*;
 
 use crate::courses::format::{parse_course_from_files, CourseFile};
-use crate::db::sql_types::{CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, Id, JsonValue, OrgId, Timestamp, UserId, VersionId};
 use crate::db::status::CourseStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -50,8 +50,8 @@ pub struct CourseRow {
     pub org_id: Option<OrgId>,
     pub owner_id: Option<UserId>,
     pub status: CourseStatus,
-    pub published_version_id: Option<Id>,
-    pub draft_version_id: Option<Id>,
+    pub published_version_id: Option<VersionId>,
+    pub draft_version_id: Option<VersionId>,
     pub title: String,
     pub summary: String,
     pub language: String,
@@ -125,14 +125,14 @@ pub fn resolve_slug(
 }
 
 /// The number of version `version_id` (1 for a course's first).
-pub fn version_number(conn: &mut DbConn, version_id: Id) -> QueryResult<i32> {
+pub fn version_number(conn: &mut DbConn, version_id: VersionId) -> QueryResult<i32> {
     course_versions::table
         .find(version_id)
         .select(course_versions::number)
         .first(conn)
 }
 
-pub fn version_files(conn: &mut DbConn, version_id: Id) -> ApiResult<(i32, Files)> {
+pub fn version_files(conn: &mut DbConn, version_id: VersionId) -> ApiResult<(i32, Files)> {
     let (number, files): (i32, JsonValue) = course_versions::table
         .find(version_id)
         .select((course_versions::number, course_versions::files))
@@ -144,8 +144,11 @@ pub fn version_files(conn: &mut DbConn, version_id: Id) -> ApiResult<(i32, Files
 /// pages, progress, attempts). A published version never changes, so parsing it once per process
 /// is enough; reading and parsing the course files is otherwise most of the CPU of a submit or a
 /// course page. Drafts change in place and never come here. Bounded: cleared past 256 versions.
-pub fn parsed_version(conn: &mut DbConn, version_id: Id) -> Result<Arc<CourseFile>, ApiError> {
-    static CACHE: OnceLock<Mutex<HashMap<Id, Arc<CourseFile>>>> = OnceLock::new();
+pub fn parsed_version(
+    conn: &mut DbConn,
+    version_id: VersionId,
+) -> Result<Arc<CourseFile>, ApiError> {
+    static CACHE: OnceLock<Mutex<HashMap<VersionId, Arc<CourseFile>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&version_id).cloned()) {
         return Ok(hit);
@@ -191,7 +194,7 @@ pub fn parse_stored(files: &Files) -> Result<CourseFile, ApiError> {
 }
 
 /// The version an author works on: the draft if there is one, else the published version.
-pub fn working_version(course: &CourseRow) -> Option<Id> {
+pub fn working_version(course: &CourseRow) -> Option<VersionId> {
     course.draft_version_id.or(course.published_version_id)
 }
 
@@ -384,8 +387,8 @@ fn insert_version(
     files: &Files,
     actor: Option<UserId>,
     published: bool,
-) -> QueryResult<Id> {
-    let id = Id::new();
+) -> QueryResult<VersionId> {
+    let id = VersionId::new();
     let now = Timestamp::now();
     let number = next_version_number(conn, course_id)?;
     diesel::insert_into(course_versions::table)
@@ -574,7 +577,9 @@ pub fn count_courses(conn: &mut DbConn) -> QueryResult<i64> {
 }
 
 /// Slug and published version of every published platform-wide course, by slug.
-pub fn published_platform_courses(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<Id>)>> {
+pub fn published_platform_courses(
+    conn: &mut DbConn,
+) -> QueryResult<Vec<(String, Option<VersionId>)>> {
     courses::table
         .filter(courses::published_version_id.is_not_null())
         .filter(courses::org_id.is_null())
