@@ -4,12 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
+use crate::db::sql_types::{CertificateId, CourseId, Id, Timestamp, UserId};
 
 /// What a credential says, gathered from the database when it is issued.
 #[derive(Debug, Clone)]
 pub struct Facts {
-    pub certificate_id: Id,
+    pub certificate_id: CertificateId,
     pub user_id: UserId,
     pub trainee_name: String,
     pub course_id: CourseId,
@@ -35,7 +35,7 @@ pub struct Claims {
 }
 
 /// The verification URL of a certificate, which is also the credential's `id`.
-pub fn certificate_url(public_url: &str, id: Id) -> String {
+pub fn certificate_url(public_url: &str, id: CertificateId) -> String {
     format!(
         "{}/api/v1/certificates/{id}",
         public_url.trim_end_matches('/')
@@ -103,7 +103,7 @@ pub fn claims(public_url: &str, facts: &Facts) -> Claims {
 /// The row fields a credential must agree with.
 #[derive(Debug, Clone, Copy)]
 pub struct RowKey {
-    pub id: Id,
+    pub id: CertificateId,
     pub user_id: UserId,
     pub course_id: CourseId,
     pub issued_at: Timestamp,
@@ -123,7 +123,7 @@ mod tests {
 
     fn facts() -> Facts {
         Facts {
-            certificate_id: Id::new(),
+            certificate_id: CertificateId::new(),
             user_id: UserId::new(),
             trainee_name: "Ana".into(),
             course_id: CourseId::new(),

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::credential::{self, Facts};
 use super::Signer;
-use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
+use crate::db::sql_types::{CertificateId, CourseId, Id, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{certificates, course_competencies, courses, organizations, users};
@@ -17,7 +17,7 @@ pub fn issue(
     user_id: UserId,
     course_id: CourseId,
     completed_at: Timestamp,
-) -> ApiResult<Option<Id>> {
+) -> ApiResult<Option<CertificateId>> {
     // One certificate per course whatever the edition: any edition's certificate counts.
     let key: Id = courses::table
         .find(course_id)
@@ -64,7 +64,7 @@ pub fn issue(
         None => None,
     };
     let facts = Facts {
-        certificate_id: Id::new(),
+        certificate_id: CertificateId::new(),
         user_id,
         trainee_name,
         course_id,

@@ -9,7 +9,7 @@ pub mod routes;
 mod store;
 mod verify;
 
-use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
+use crate::db::sql_types::{CertificateId, CourseId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::error::ApiResult;
 
@@ -26,6 +26,6 @@ pub fn issue(
     user_id: UserId,
     course_id: CourseId,
     completed_at: Timestamp,
-) -> ApiResult<Option<Id>> {
+) -> ApiResult<Option<CertificateId>> {
     issue::issue(conn, signer, public_url, user_id, course_id, completed_at)
 }

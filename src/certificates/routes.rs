@@ -11,7 +11,7 @@ use super::store::{self, CertificateRow};
 use super::verify::{self, Status};
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::{CourseId, Id, OrgId, Timestamp};
+use crate::db::sql_types::{CertificateId, CourseId, Id, OrgId, Timestamp};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::state::AppState;
 
@@ -27,7 +27,7 @@ pub fn routes(r: &mut ApiRoutes) {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CertificateView {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: CertificateId,
     #[schema(value_type = String, format = Uuid)]
     pub course_id: CourseId,
     pub course_slug: String,

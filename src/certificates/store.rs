@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::credential::RowKey;
-use crate::db::sql_types::{CourseId, Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CertificateId, CourseId, Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::schema::{certificates, courses, memberships, users};
@@ -13,7 +13,7 @@ use crate::schema::{certificates, courses, memberships, users};
 /// A certificate row joined with its course and holder.
 #[derive(Debug, Clone, Queryable)]
 pub struct CertificateRow {
-    pub id: Id,
+    pub id: CertificateId,
     pub user_id: UserId,
     pub course_id: CourseId,
     pub org_id: Option<OrgId>,

@@ -192,6 +192,12 @@ typed_id! {
     VersionId;
     /// A student's attempt at a quiz.
     AttemptId;
+    /// A cohort (a group of an organization's trainees).
+    CohortId;
+    /// An issued certificate.
+    CertificateId;
+    /// An invitation to join an organization.
+    InvitationId;
 }
 
 /// A UTC instant stored with microsecond precision on both backends.

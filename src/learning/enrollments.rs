@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::store::{self, EnrollmentRow};
 use crate::auth::AuthUser;
 use crate::courses::access;
-use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
+use crate::db::sql_types::{CohortId, CourseId, Id, Timestamp, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::Role;
@@ -178,7 +178,7 @@ pub struct CohortEnrollmentReport {
 pub async fn enroll_cohort(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CohortId>,
     body: web::Json<CohortEnrollmentRequest>,
 ) -> ApiResult<HttpResponse> {
     let cohort_id = path.into_inner();

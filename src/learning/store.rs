@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 
 use crate::courses::store::CourseRow;
-use crate::db::sql_types::{CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CohortId, CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::status::{AttemptStatus, EnrollmentStatus};
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -149,7 +149,7 @@ pub fn withdraw(conn: &mut DbConn, user: UserId, course_id: CourseId) -> QueryRe
 }
 
 /// The user ids of the members of `cohort_id`.
-pub fn cohort_member_ids(conn: &mut DbConn, cohort_id: Id) -> QueryResult<Vec<UserId>> {
+pub fn cohort_member_ids(conn: &mut DbConn, cohort_id: CohortId) -> QueryResult<Vec<UserId>> {
     cohort_members::table
         .filter(cohort_members::cohort_id.eq(cohort_id))
         .select(cohort_members::user_id)

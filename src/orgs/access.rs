@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::sql_types::{Id, OrgId, UserId};
+use crate::db::sql_types::{CohortId, OrgId, UserId};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::ApiError;
@@ -50,7 +50,7 @@ pub fn require_role(
 pub fn require_cohort_role(
     conn: &mut DbConn,
     user_id: UserId,
-    cohort_id: Id,
+    cohort_id: CohortId,
     min: Role,
 ) -> Result<OrgId, ApiError> {
     let org_id: OrgId = cohorts::table

@@ -8,7 +8,7 @@ use super::dto::*;
 use super::{access, store};
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::{Id, OrgId, UserId};
+use crate::db::sql_types::{CohortId, OrgId, UserId};
 use crate::domain::{parse_name, Role};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::pagination::{self, PageParams};
@@ -88,7 +88,7 @@ pub async fn create_cohort(
 pub async fn get_cohort(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CohortId>,
 ) -> ApiResult<HttpResponse> {
     let cohort_id = path.into_inner();
     let cohort = db::run(&state.pool, move |conn| {
@@ -105,7 +105,7 @@ pub async fn get_cohort(
 pub async fn update_cohort(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CohortId>,
     body: web::Json<UpdateCohortRequest>,
 ) -> ApiResult<HttpResponse> {
     let cohort_id = path.into_inner();
@@ -131,7 +131,7 @@ pub async fn update_cohort(
 pub async fn delete_cohort(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CohortId>,
 ) -> ApiResult<HttpResponse> {
     let cohort_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {
@@ -148,7 +148,7 @@ pub async fn delete_cohort(
 pub async fn list_cohort_members(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CohortId>,
 ) -> ApiResult<HttpResponse> {
     let cohort_id = path.into_inner();
     let members = db::run(&state.pool, move |conn| {
@@ -165,7 +165,7 @@ pub async fn list_cohort_members(
 pub async fn add_cohort_members(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CohortId>,
     body: web::Json<CohortMembersRequest>,
 ) -> ApiResult<HttpResponse> {
     let cohort_id = path.into_inner();
@@ -207,7 +207,7 @@ pub async fn add_cohort_members(
 pub async fn remove_cohort_member(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(Id, UserId)>,
+    path: web::Path<(CohortId, UserId)>,
 ) -> ApiResult<HttpResponse> {
     let (cohort_id, member_id) = path.into_inner();
     db::transaction(&state.pool, move |conn| {

@@ -8,7 +8,7 @@ use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use super::dto::{ImportReport, ImportRow};
 use super::{access, store};
 use crate::auth::AuthUser;
-use crate::db::sql_types::{Id, OrgId, UserId};
+use crate::db::sql_types::{CohortId, OrgId, UserId};
 use crate::db::{self, DbConn};
 use crate::domain::{parse_name, Email, Role};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -156,7 +156,7 @@ fn apply(
         unchanged: 0,
         cohorts_created: Vec::new(),
     };
-    let mut cohort_ids: BTreeMap<String, Id> = BTreeMap::new();
+    let mut cohort_ids: BTreeMap<String, CohortId> = BTreeMap::new();
     for row in rows {
         let cohort = match &row.cohort {
             Some(name) => match cohort_ids.get(name) {

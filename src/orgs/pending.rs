@@ -10,7 +10,7 @@ use super::{access, store};
 use crate::api_routes::ApiRoutes;
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::{Id, OrgId, Timestamp};
+use crate::db::sql_types::{Id, InvitationId, OrgId, Timestamp};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{self, PageParams};
@@ -85,7 +85,7 @@ pub async fn list_pending(
 pub async fn withdraw(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(OrgId, Id)>,
+    path: web::Path<(OrgId, InvitationId)>,
 ) -> ApiResult<HttpResponse> {
     let (org_id, invitation_id) = path.into_inner();
     db::transaction(&state.pool, move |conn| {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::store;
-use crate::db::sql_types::{CourseId, Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CohortId, CourseId, Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
@@ -61,7 +61,7 @@ impl Report {
 /// The filters of a request, before its authorization.
 #[derive(Debug, Clone)]
 pub struct Filters {
-    pub cohort: Option<Id>,
+    pub cohort: Option<CohortId>,
     pub course: Option<CourseId>,
     pub from: Option<Timestamp>,
     pub to: Option<Timestamp>,
@@ -163,7 +163,7 @@ pub fn parse(req: &HttpRequest, q: &ReportQuery, report: Report) -> ApiResult<Fi
         Some(c) => decode_key(c, report.key_len())?,
     };
     Ok(Filters {
-        cohort: parse_id("cohort_id", q.cohort_id.as_deref())?,
+        cohort: parse_id("cohort_id", q.cohort_id.as_deref())?.map(CohortId),
         course: parse_id("course_id", q.course_id.as_deref())?.map(CourseId),
         from,
         to,
@@ -193,7 +193,7 @@ pub fn authorize(
 
 /// A cohort filter must name one of `org`'s cohorts: another organization's cohort id is not
 /// found.
-pub fn require_cohort_of(conn: &mut DbConn, org: OrgId, cohort: Option<Id>) -> ApiResult<()> {
+pub fn require_cohort_of(conn: &mut DbConn, org: OrgId, cohort: Option<CohortId>) -> ApiResult<()> {
     match cohort {
         Some(cohort) if !store::cohort_in_org(conn, org, cohort)? => Err(ApiError::NotFound),
         _ => Ok(()),

@@ -24,7 +24,7 @@ use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::format::QuestionKind;
 use crate::db;
-use crate::db::sql_types::{CourseId, Id, OrgId, UserId};
+use crate::db::sql_types::{CohortId, CourseId, Id, OrgId, UserId};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::orgs::access::require_role;
@@ -95,7 +95,7 @@ pub async fn quiz_report(
 ) -> ApiResult<HttpResponse> {
     let (org_id, quiz_id) = path.into_inner();
     let f = filter.into_inner();
-    let cohort = parse_id("cohort_id", f.cohort_id.as_deref())?;
+    let cohort = parse_id("cohort_id", f.cohort_id.as_deref())?.map(CohortId);
     let course_filter = parse_id("course_id", f.course_id.as_deref())?.map(CourseId);
     let csv = wants_csv(&req, f.format.as_deref())?;
     let (from, to) = (

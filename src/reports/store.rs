@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use super::filters::Scope;
 use crate::attempts::store::AttemptRow;
-use crate::db::sql_types::{CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CohortId, CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::learning::mastery::{level_from_evidence, CompetencyLevel};
@@ -27,7 +27,7 @@ use crate::schema::{
 };
 
 /// Whether `cohort` is one of `org`'s cohorts.
-pub fn cohort_in_org(conn: &mut DbConn, org: OrgId, cohort: Id) -> QueryResult<bool> {
+pub fn cohort_in_org(conn: &mut DbConn, org: OrgId, cohort: CohortId) -> QueryResult<bool> {
     let in_org: i64 = cohorts::table
         .filter(cohorts::id.eq(cohort))
         .filter(cohorts::org_id.eq(org))
@@ -304,7 +304,7 @@ pub fn quiz_attempts_of(
     conn: &mut DbConn,
     org_id: OrgId,
     quiz_id: Id,
-    cohort: Option<Id>,
+    cohort: Option<CohortId>,
     from: Option<Timestamp>,
     to: Option<Timestamp>,
 ) -> QueryResult<Vec<AttemptRow>> {

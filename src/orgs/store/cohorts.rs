@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CohortId, Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::orgs::dto::{CohortMemberView, CohortView};
@@ -56,7 +56,7 @@ fn name_taken(e: diesel::result::Error) -> ApiError {
 }
 
 /// The cohort `cohort_id` with its member count.
-pub fn view(conn: &mut DbConn, cohort_id: Id) -> QueryResult<CohortView> {
+pub fn view(conn: &mut DbConn, cohort_id: CohortId) -> QueryResult<CohortView> {
     let row: CohortColumns = cohorts::table
         .find(cohort_id)
         .select(cohort_columns())
@@ -98,8 +98,13 @@ pub fn page(conn: &mut DbConn, org_id: OrgId, page: PageRequest) -> QueryResult<
         .collect())
 }
 
-fn insert(conn: &mut DbConn, org_id: OrgId, name: &str, description: &str) -> QueryResult<Id> {
-    let id = Id::new();
+fn insert(
+    conn: &mut DbConn,
+    org_id: OrgId,
+    name: &str,
+    description: &str,
+) -> QueryResult<CohortId> {
+    let id = CohortId::new();
     let now = Timestamp::now();
     diesel::insert_into(cohorts::table)
         .values((
@@ -115,14 +120,23 @@ fn insert(conn: &mut DbConn, org_id: OrgId, name: &str, description: &str) -> Qu
 }
 
 /// Creates a cohort in `org_id`; returns its id.
-pub fn create(conn: &mut DbConn, org_id: OrgId, name: &str, description: &str) -> ApiResult<Id> {
+pub fn create(
+    conn: &mut DbConn,
+    org_id: OrgId,
+    name: &str,
+    description: &str,
+) -> ApiResult<CohortId> {
     insert(conn, org_id, name, description).map_err(name_taken)
 }
 
 /// The id of the cohort of `org_id` named `name`, created (with no description) when there is
 /// none; `true` when it was created.
-pub fn find_or_create(conn: &mut DbConn, org_id: OrgId, name: &str) -> QueryResult<(Id, bool)> {
-    let existing: Option<Id> = cohorts::table
+pub fn find_or_create(
+    conn: &mut DbConn,
+    org_id: OrgId,
+    name: &str,
+) -> QueryResult<(CohortId, bool)> {
+    let existing: Option<CohortId> = cohorts::table
         .filter(cohorts::org_id.eq(org_id))
         .filter(cohorts::name.eq(name))
         .select(cohorts::id)
@@ -137,7 +151,7 @@ pub fn find_or_create(conn: &mut DbConn, org_id: OrgId, name: &str) -> QueryResu
 /// Changes the given fields of `cohort_id` and stamps it updated.
 pub fn update(
     conn: &mut DbConn,
-    cohort_id: Id,
+    cohort_id: CohortId,
     name: Option<String>,
     description: Option<String>,
 ) -> ApiResult<()> {
@@ -160,7 +174,7 @@ pub fn update(
 }
 
 /// Deletes `cohort_id`; its members stay members of the organization.
-pub fn delete(conn: &mut DbConn, cohort_id: Id) -> QueryResult<()> {
+pub fn delete(conn: &mut DbConn, cohort_id: CohortId) -> QueryResult<()> {
     diesel::delete(cohort_members::table.filter(cohort_members::cohort_id.eq(cohort_id)))
         .execute(conn)?;
     diesel::delete(cohorts::table.find(cohort_id)).execute(conn)?;
@@ -168,7 +182,7 @@ pub fn delete(conn: &mut DbConn, cohort_id: Id) -> QueryResult<()> {
 }
 
 /// The members of `cohort_id`, by display name.
-pub fn members(conn: &mut DbConn, cohort_id: Id) -> QueryResult<Vec<CohortMemberView>> {
+pub fn members(conn: &mut DbConn, cohort_id: CohortId) -> QueryResult<Vec<CohortMemberView>> {
     let rows: Vec<(UserId, String, String, Timestamp)> = cohort_members::table
         .inner_join(users::table)
         .filter(cohort_members::cohort_id.eq(cohort_id))
@@ -194,7 +208,7 @@ pub fn members(conn: &mut DbConn, cohort_id: Id) -> QueryResult<Vec<CohortMember
 }
 
 /// Puts `user_ids` in `cohort_id`; those already in it stay as they were.
-pub fn add_members(conn: &mut DbConn, cohort_id: Id, user_ids: &[UserId]) -> QueryResult<()> {
+pub fn add_members(conn: &mut DbConn, cohort_id: CohortId, user_ids: &[UserId]) -> QueryResult<()> {
     let present: Vec<UserId> = cohort_members::table
         .filter(cohort_members::cohort_id.eq(cohort_id))
         .filter(cohort_members::user_id.eq_any(user_ids))
@@ -214,7 +228,7 @@ pub fn add_members(conn: &mut DbConn, cohort_id: Id, user_ids: &[UserId]) -> Que
 }
 
 /// Takes `user_id` out of `cohort_id`; `false` when they were not in it.
-pub fn remove_member(conn: &mut DbConn, cohort_id: Id, user_id: UserId) -> QueryResult<bool> {
+pub fn remove_member(conn: &mut DbConn, cohort_id: CohortId, user_id: UserId) -> QueryResult<bool> {
     let removed = diesel::delete(
         cohort_members::table
             .filter(cohort_members::cohort_id.eq(cohort_id))

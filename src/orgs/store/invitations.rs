@@ -6,7 +6,7 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
-use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CohortId, Id, InvitationId, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{Email, Role};
 use crate::error::{ApiError, ApiResult};
@@ -25,7 +25,7 @@ pub fn create(
     org_id: OrgId,
     email: &Email,
     role: Role,
-    cohort_id: Option<Id>,
+    cohort_id: Option<CohortId>,
     invited_by: UserId,
 ) -> QueryResult<InvitationView> {
     let token = random_token();
@@ -69,7 +69,7 @@ fn corrupt_role(message: String) -> ApiError {
 pub struct Spent {
     pub org_id: OrgId,
     pub role: Role,
-    pub cohort_id: Option<Id>,
+    pub cohort_id: Option<CohortId>,
 }
 
 /// The id and address of the pending, unexpired invitation whose emailed link is `token_hash`.
@@ -99,7 +99,7 @@ pub fn spend(conn: &mut DbConn, id: Id, email: &str) -> ApiResult<Option<Spent>>
     if spent != 1 {
         return Ok(None);
     }
-    let (org_id, role, cohort_id): (OrgId, String, Option<Id>) = invitations::table
+    let (org_id, role, cohort_id): (OrgId, String, Option<CohortId>) = invitations::table
         .find(id)
         .select((
             invitations::org_id,
@@ -217,7 +217,7 @@ pub fn pending(
 }
 
 /// Deletes the pending invitation `id` of `org_id`; `false` when there is none.
-pub fn withdraw(conn: &mut DbConn, org_id: OrgId, id: Id) -> QueryResult<bool> {
+pub fn withdraw(conn: &mut DbConn, org_id: OrgId, id: InvitationId) -> QueryResult<bool> {
     let gone = diesel::delete(
         invitations::table
             .filter(invitations::id.eq(id))

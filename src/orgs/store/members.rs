@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::cohorts;
-use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CohortId, Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{Email, Role};
 use crate::error::{ApiError, ApiResult};
@@ -154,7 +154,7 @@ pub fn join(
     org_id: OrgId,
     user_id: UserId,
     role: Role,
-    cohort_id: Option<Id>,
+    cohort_id: Option<CohortId>,
 ) -> QueryResult<()> {
     match self::role(conn, org_id, user_id)? {
         None => {
