@@ -286,7 +286,7 @@ async fn template_attempt(
         return Err(format!("submit attempt: {status} {body}"));
     }
     let id = uuid::Uuid::parse_str(&id).map_err(|e| e.to_string())?;
-    Ok((Id(id), data.detailed[d].id, quiz))
+    Ok((Id(id), data.detailed[d].id, quiz.into()))
 }
 
 // --- the CSV export ---

@@ -66,8 +66,8 @@ pub struct CourseInfo {
     pub id: Id,
     pub version: Id,
     pub slug: String,
-    pub lessons: Vec<Id>,
-    pub quizzes: Vec<Id>,
+    pub lessons: Vec<caravan::db::sql_types::ItemId>,
+    pub quizzes: Vec<caravan::db::sql_types::ItemId>,
     pub competencies: Vec<String>,
     pub min_score: Option<f64>,
 }
@@ -631,7 +631,7 @@ fn generate_in(conn: &mut DbConn, spec: &Spec, password_hash: &str) -> anyhow::R
                     format!(
                         "{}, {}, {}, {}",
                         id(user),
-                        id(*lesson),
+                        id((*lesson).into()),
                         id(course.id),
                         ts(at)
                     ),
@@ -646,7 +646,7 @@ fn generate_in(conn: &mut DbConn, spec: &Spec, password_hash: &str) -> anyhow::R
                     format!(
                         "{}, {}, {}, {share}, {}, {attempts}, 0, {}",
                         id(user),
-                        id(*quiz),
+                        id((*quiz).into()),
                         id(course.id),
                         if share + 1e-9 >= PASSING {
                             "TRUE"
@@ -659,7 +659,7 @@ fn generate_in(conn: &mut DbConn, spec: &Spec, password_hash: &str) -> anyhow::R
                 results.push(QuizResult {
                     user,
                     course: c,
-                    quiz: *quiz,
+                    quiz: (*quiz).into(),
                     share,
                     attempts,
                     at: last,

@@ -12,7 +12,7 @@ use super::store::{self, questions_of};
 use super::view::{attempt_view, AttemptView};
 use crate::auth::AuthUser;
 use crate::courses::access;
-use crate::db::sql_types::{AttemptId, Id, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, ItemId, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -41,7 +41,7 @@ pub struct QueueItem {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PendingQuestion {
     #[schema(value_type = String, format = Uuid)]
-    pub question_id: Id,
+    pub question_id: ItemId,
     pub prompt: String,
     pub points: f64,
     #[schema(value_type = crate::quizzes::wire::ResponseBody)]
@@ -49,7 +49,7 @@ pub struct PendingQuestion {
 }
 
 /// The course of a quiz, if the caller authors it.
-fn authored_quiz(conn: &mut DbConn, user: UserId, quiz_id: Id) -> ApiResult<String> {
+fn authored_quiz(conn: &mut DbConn, user: UserId, quiz_id: ItemId) -> ApiResult<String> {
     let (course_id, slug) = quiz_home(conn, quiz_id)?;
     access::editable(conn, user, course_id)?;
     Ok(slug)
@@ -61,7 +61,7 @@ fn authored_quiz(conn: &mut DbConn, user: UserId, quiz_id: Id) -> ApiResult<Stri
 pub async fn grading_queue(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
 ) -> ApiResult<HttpResponse> {
     let quiz_id = path.into_inner();
     let queue = db::run(&state.pool, move |conn| {
@@ -109,7 +109,7 @@ pub async fn grading_queue(
 #[serde(deny_unknown_fields)]
 pub struct GradeRequest {
     #[schema(value_type = String, format = Uuid)]
-    pub question_id: Id,
+    pub question_id: ItemId,
     /// 0..=the question's points.
     pub score: f64,
     #[serde(default)]

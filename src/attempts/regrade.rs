@@ -14,7 +14,7 @@ use super::store::{closed_attempts, record_grade_event, AttemptRow, GradeEvent};
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::store::{parse_stored, version_files};
-use crate::db::sql_types::{Id, UserId};
+use crate::db::sql_types::{ItemId, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::learning::progress::Cause;
@@ -101,7 +101,7 @@ fn regrade_attempt(
 pub async fn regrade_quiz(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
 ) -> ApiResult<HttpResponse> {
     let quiz_id = path.into_inner();
     let ctx = state.progress_ctx();

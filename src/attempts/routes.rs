@@ -19,7 +19,7 @@ use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::access::is_enrolled;
 use crate::courses::store::{parse_stored, version_files};
-use crate::db::sql_types::{AttemptId, Id, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, ItemId, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
@@ -38,7 +38,7 @@ pub fn routes(r: &mut ApiRoutes) {
 #[serde(deny_unknown_fields)]
 pub struct AnswerInput {
     #[schema(value_type = String, format = Uuid)]
-    pub question_id: Id,
+    pub question_id: ItemId,
     /// The response in the shape of the question's kind, e.g. `{"choice":"b"}`.
     #[schema(value_type = crate::quizzes::wire::ResponseBody)]
     pub response: Value,
@@ -138,7 +138,7 @@ pub async fn start_attempt(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
 ) -> ApiResult<HttpResponse> {
     let quiz_id = path.into_inner();
     let key = idempotency::key_of(&req)?;

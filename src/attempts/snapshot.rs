@@ -12,13 +12,13 @@ use utoipa::ToSchema;
 
 use crate::courses::format::{Choice, CourseFile, Question, QuestionKind, Quiz};
 use crate::courses::store::{item_id, question_path};
-use crate::db::sql_types::{CourseId, Id};
+use crate::db::sql_types::{CourseId, ItemId};
 use crate::quizzes::{draw_variables, render_prompt, Draw};
 
 /// One question as it was put to the student.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Snapshot {
-    pub question_id: Id,
+    pub question_id: ItemId,
     /// The question's id in quiz.toml.
     pub key: String,
     pub draw: Draw,
@@ -30,7 +30,7 @@ pub struct Snapshot {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StudentQuestion {
     #[schema(value_type = String, format = Uuid)]
-    pub question_id: Id,
+    pub question_id: ItemId,
     /// The question's kind; its response takes the shape this kind names.
     #[schema(value_type = crate::courses::format::KindTag)]
     pub kind: String,

@@ -15,7 +15,7 @@ use crate::courses::content::locate;
 use crate::courses::format::{CourseFile, Question, Quiz};
 use crate::courses::store::parsed_version;
 use crate::db::sql_types::{
-    AttemptId, CourseId, Id, JsonValue, OrgId, Timestamp, UserId, VersionId,
+    AttemptId, CourseId, Id, ItemId, JsonValue, OrgId, Timestamp, UserId, VersionId,
 };
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
@@ -33,7 +33,7 @@ pub const GRACE_SECS: i64 = 30;
 #[diesel(table_name = quiz_attempts)]
 pub struct AttemptRow {
     pub id: AttemptId,
-    pub quiz_id: Id,
+    pub quiz_id: ItemId,
     pub course_id: CourseId,
     pub version_id: VersionId,
     pub user_id: UserId,
@@ -120,8 +120,8 @@ pub fn readable_attempt(
 /// The module slug of a quiz id, and its course. A quiz id is derived from its course id and
 /// module slug, so the answer for an id never changes: it is remembered (bounded) and the
 /// attempt paths skip a query per request.
-pub fn quiz_home(conn: &mut DbConn, quiz_id: Id) -> QueryResult<(CourseId, String)> {
-    static HOMES: OnceLock<Mutex<HashMap<Id, (CourseId, String)>>> = OnceLock::new();
+pub fn quiz_home(conn: &mut DbConn, quiz_id: ItemId) -> QueryResult<(CourseId, String)> {
+    static HOMES: OnceLock<Mutex<HashMap<ItemId, (CourseId, String)>>> = OnceLock::new();
     let homes = HOMES.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(hit) = homes.lock().ok().and_then(|h| h.get(&quiz_id).cloned()) {
         return Ok(hit);
@@ -317,7 +317,7 @@ pub fn settle(
 pub fn attempts_of(
     conn: &mut DbConn,
     user: UserId,
-    quiz_id: Id,
+    quiz_id: ItemId,
 ) -> QueryResult<Vec<(AttemptId, AttemptStatus)>> {
     quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
@@ -329,7 +329,7 @@ pub fn attempts_of(
 /// A new open attempt, before it is stored.
 pub struct NewAttempt<'a> {
     pub id: AttemptId,
-    pub quiz_id: Id,
+    pub quiz_id: ItemId,
     pub course_id: CourseId,
     pub version_id: VersionId,
     pub user_id: UserId,
@@ -382,7 +382,7 @@ pub fn save_answers_if_open(
 /// the student's display name.
 pub fn awaiting_grading(
     conn: &mut DbConn,
-    quiz_id: Id,
+    quiz_id: ItemId,
     limit: i64,
 ) -> QueryResult<Vec<(AttemptRow, String)>> {
     use crate::schema::users;
@@ -397,7 +397,7 @@ pub fn awaiting_grading(
 }
 
 /// Every closed attempt of `quiz_id`, of every student.
-pub fn closed_attempts(conn: &mut DbConn, quiz_id: Id) -> QueryResult<Vec<AttemptRow>> {
+pub fn closed_attempts(conn: &mut DbConn, quiz_id: ItemId) -> QueryResult<Vec<AttemptRow>> {
     quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
         .filter(quiz_attempts::status.ne(AttemptStatus::Open))

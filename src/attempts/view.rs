@@ -12,7 +12,7 @@ use super::store::{questions_of, AttemptRow};
 use crate::courses::format::{Quiz, Review};
 use diesel::QueryResult;
 
-use crate::db::sql_types::{AttemptId, CourseId, Id, Timestamp};
+use crate::db::sql_types::{AttemptId, CourseId, ItemId, Timestamp};
 use crate::db::status::AttemptStatus;
 use crate::quizzes::wire::CorrectAnswer;
 use crate::quizzes::Correctness;
@@ -22,7 +22,7 @@ pub struct AttemptView {
     #[schema(value_type = String, format = Uuid)]
     pub id: AttemptId,
     #[schema(value_type = String, format = Uuid)]
-    pub quiz_id: Id,
+    pub quiz_id: ItemId,
     #[schema(value_type = String, format = Uuid)]
     pub course_id: CourseId,
     pub number: i32,
@@ -57,7 +57,7 @@ pub struct ResultView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuestionResult {
     #[schema(value_type = String, format = Uuid)]
-    pub question_id: Id,
+    pub question_id: ItemId,
     pub score: f64,
     pub max: f64,
     /// correct | partial | incorrect | needs_grading

@@ -11,7 +11,7 @@ use super::store::{self, CertificateRow};
 use super::verify::{self, Status};
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::{CertificateId, CourseId, Id, OrgId, Timestamp};
+use crate::db::sql_types::{CertificateId, CourseId, OrgId, Timestamp};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::state::AppState;
 
@@ -109,7 +109,7 @@ pub async fn my_certificates(
         (status = 404, body = Problem)))]
 pub async fn get_certificate(
     state: web::Data<AppState>,
-    path: web::Path<Id>,
+    path: web::Path<CertificateId>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let row = db::run(&state.pool, move |conn| {
@@ -189,7 +189,7 @@ pub async fn certificate_keys(state: web::Data<AppState>) -> ApiResult<HttpRespo
 pub async fn revoke_certificate(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<CertificateId>,
     body: web::Json<RevokeRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();

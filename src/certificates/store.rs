@@ -65,7 +65,7 @@ const COLUMNS: Columns = (
     users::display_name,
 );
 
-pub fn find(conn: &mut DbConn, id: Id) -> QueryResult<Option<CertificateRow>> {
+pub fn find(conn: &mut DbConn, id: CertificateId) -> QueryResult<Option<CertificateRow>> {
     certificates::table
         .inner_join(courses::table)
         .inner_join(users::table.on(users::id.eq(certificates::user_id)))
@@ -90,7 +90,11 @@ pub fn of_user(conn: &mut DbConn, user_id: UserId) -> QueryResult<Vec<Certificat
 /// organization whose course issued it (a platform-wide course's certificates are the platform
 /// admins' alone). Returns None when the certificate does not exist or the caller may not see it;
 /// otherwise whether it is already revoked.
-pub fn revocable(conn: &mut DbConn, caller: UserId, id: Id) -> QueryResult<Option<bool>> {
+pub fn revocable(
+    conn: &mut DbConn,
+    caller: UserId,
+    id: CertificateId,
+) -> QueryResult<Option<bool>> {
     let found = if crate::orgs::access::is_platform_admin(conn, caller)? {
         certificates::table
             .find(id)
@@ -119,7 +123,7 @@ pub fn revocable(conn: &mut DbConn, caller: UserId, id: Id) -> QueryResult<Optio
 }
 
 /// Marks certificate `id` revoked unless it already is; returns whether this call revoked it.
-pub fn revoke(conn: &mut DbConn, id: Id, by: UserId, reason: &str) -> QueryResult<bool> {
+pub fn revoke(conn: &mut DbConn, id: CertificateId, by: UserId, reason: &str) -> QueryResult<bool> {
     let n = diesel::update(
         certificates::table
             .filter(certificates::id.eq(id))

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::credential::{self, Claims};
 use super::store::{self, CertificateRow};
 use super::{Rejected, Signer};
-use crate::db::sql_types::Id;
+use crate::db::sql_types::CertificateId;
 use crate::db::DbConn;
 use crate::error::ApiResult;
 
@@ -52,7 +52,7 @@ pub fn presented_status(
         Err(Rejected::Malformed) => return Ok(Err(Rejected::Malformed)),
         Err(Rejected::BadSignature) => return Ok(Ok((Status::Tampered, None))),
     };
-    let Ok(id) = claims.jti.parse::<Id>() else {
+    let Ok(id) = claims.jti.parse::<CertificateId>() else {
         return Ok(Ok((Status::Tampered, None)));
     };
     let Some(row) = store::find(conn, id)? else {

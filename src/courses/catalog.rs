@@ -9,7 +9,7 @@ use super::store::catalog::{self as catalog_store, CatalogFilter, CatalogRows};
 use super::store::{self, item_id, lesson_path, CourseRow};
 use super::views;
 use crate::auth::{AuthUser, MaybeAuthUser};
-use crate::db::sql_types::{CourseId, Id, UserId, VersionId};
+use crate::db::sql_types::{CourseId, ItemId, UserId, VersionId};
 use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::LanguageTag;
@@ -296,7 +296,7 @@ pub async fn get_course(
 pub async fn get_lesson(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
     query: web::Query<VersionQuery>,
 ) -> ApiResult<HttpResponse> {
     let lesson_id = path.into_inner();

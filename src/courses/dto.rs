@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::db::sql_types::{CourseId, Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CourseId, ItemId, OrgId, Timestamp, UserId};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -65,7 +65,7 @@ pub struct EditionRef {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LessonOutline {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: ItemId,
     pub slug: String,
     pub title: String,
     pub minutes: u32,
@@ -75,7 +75,7 @@ pub struct LessonOutline {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuizOutline {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: ItemId,
     pub slug: String,
     pub title: String,
     pub question_count: usize,
@@ -87,7 +87,7 @@ pub struct QuizOutline {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ModuleView {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: ItemId,
     #[schema(value_type = String, format = Uuid)]
     pub course_id: CourseId,
     pub position: u32,
@@ -148,11 +148,11 @@ pub struct ImportResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LessonView {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: ItemId,
     #[schema(value_type = String, format = Uuid)]
     pub course_id: CourseId,
     #[schema(value_type = String, format = Uuid)]
-    pub module_id: Id,
+    pub module_id: ItemId,
     pub position: u32,
     pub slug: String,
     pub title: String,

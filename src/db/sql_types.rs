@@ -198,6 +198,9 @@ typed_id! {
     CertificateId;
     /// An invitation to join an organization.
     InvitationId;
+    /// An item of a course: a module, lesson, quiz or question (derived from the course and the
+    /// item's path, see `courses::store::item_id`).
+    ItemId;
 }
 
 /// A UTC instant stored with microsecond precision on both backends.

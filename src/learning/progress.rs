@@ -22,7 +22,7 @@ use diesel::prelude::*;
 use crate::courses::format::{Completion, CourseFile};
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, lesson_path, quiz_path};
-use crate::db::sql_types::{CourseId, Id, Timestamp, UserId, VersionId};
+use crate::db::sql_types::{CourseId, Id, ItemId, Timestamp, UserId, VersionId};
 use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -53,7 +53,7 @@ pub fn published_file(
 }
 
 /// Lesson ids and quiz ids of a course file, in course order.
-pub fn items_of(course_id: CourseId, file: &CourseFile) -> (Vec<Id>, Vec<Id>) {
+pub fn items_of(course_id: CourseId, file: &CourseFile) -> (Vec<ItemId>, Vec<ItemId>) {
     let mut lessons = Vec::new();
     let mut quizzes = Vec::new();
     for m in &file.modules {
@@ -77,7 +77,7 @@ pub fn complete_lesson(
     ctx: &Ctx,
     user: UserId,
     course_id: CourseId,
-    lesson_id: Id,
+    lesson_id: ItemId,
 ) -> ApiResult<Timestamp> {
     let existing: Option<Timestamp> = lesson_completions::table
         .find((user, lesson_id))
@@ -229,7 +229,7 @@ pub fn figures_of(
     user: UserId,
     course_id: CourseId,
     file: &CourseFile,
-    unresulted: &BTreeSet<Id>,
+    unresulted: &BTreeSet<ItemId>,
 ) -> ApiResult<Figures> {
     let (lessons, quizzes) = items_of(course_id, file);
     let lessons_done: i64 = lesson_completions::table
@@ -238,7 +238,7 @@ pub fn figures_of(
         .filter(lesson_completions::lesson_id.eq_any(&lessons))
         .count()
         .get_result(conn)?;
-    let stored: Vec<(Id, Option<f64>, bool, i32)> = quiz_results::table
+    let stored: Vec<(ItemId, Option<f64>, bool, i32)> = quiz_results::table
         .filter(quiz_results::user_id.eq(user))
         .filter(quiz_results::course_id.eq(course_id))
         .select((

@@ -24,7 +24,7 @@ use crate::courses::access::is_enrolled;
 use crate::courses::content::locate;
 use crate::courses::format::CourseFile;
 use crate::courses::store::{item_id, lesson_path, module_path, quiz_path};
-use crate::db::sql_types::{CourseId, Id, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, CourseId, ItemId, Timestamp, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -78,7 +78,7 @@ pub struct MyProgress {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LessonProgress {
     #[schema(value_type = String, format = Uuid)]
-    pub lesson_id: Id,
+    pub lesson_id: ItemId,
     pub title: String,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub completed_at: Option<Timestamp>,
@@ -87,7 +87,7 @@ pub struct LessonProgress {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuizProgress {
     #[schema(value_type = String, format = Uuid)]
-    pub quiz_id: Id,
+    pub quiz_id: ItemId,
     pub title: String,
     /// not_attempted | in_progress | needs_grading | graded | submitted (result not yet shown)
     pub status: String,
@@ -95,7 +95,7 @@ pub struct QuizProgress {
     /// The attempt in progress, to resume it.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = Uuid)]
-    pub open_attempt_id: Option<Id>,
+    pub open_attempt_id: Option<AttemptId>,
     /// The result by the quiz's grading method, when the review policy shows it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share: Option<f64>,
@@ -107,7 +107,7 @@ pub struct QuizProgress {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ModuleProgress {
     #[schema(value_type = String, format = Uuid)]
-    pub module_id: Id,
+    pub module_id: ItemId,
     pub title: String,
     /// Every lesson done and the quiz (if any) passed.
     pub completed: bool,
@@ -127,7 +127,7 @@ pub struct CourseProgressDetail {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LessonCompleted {
     #[schema(value_type = String, format = Uuid)]
-    pub lesson_id: Id,
+    pub lesson_id: ItemId,
     #[schema(value_type = String, format = DateTime)]
     pub completed_at: Timestamp,
     pub course: CourseProgress,
@@ -215,7 +215,7 @@ fn competency_list(
 pub async fn complete_lesson(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
 ) -> ApiResult<HttpResponse> {
     let lesson_id = path.into_inner();
     let ctx = state.progress_ctx();
@@ -274,7 +274,7 @@ fn modules_of(
     file: &CourseFile,
     hidden: &Hidden,
 ) -> Vec<ModuleProgress> {
-    let attempts_of = |quiz_id: Id| -> BTreeMap<&str, usize> {
+    let attempts_of = |quiz_id: ItemId| -> BTreeMap<&str, usize> {
         activity
             .attempt_counts
             .iter()

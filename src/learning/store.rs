@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 
 use crate::courses::store::CourseRow;
-use crate::db::sql_types::{CohortId, CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{
+    AttemptId, CohortId, CourseId, Id, ItemId, JsonValue, OrgId, Timestamp, UserId,
+};
 use crate::db::status::{AttemptStatus, EnrollmentStatus};
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -251,13 +253,13 @@ pub fn target_markets(conn: &mut DbConn, user: UserId) -> QueryResult<Vec<String
 #[derive(Debug)]
 pub struct CourseActivity {
     /// Completion time by lesson id.
-    pub lessons_done: BTreeMap<Id, Timestamp>,
+    pub lessons_done: BTreeMap<ItemId, Timestamp>,
     /// (share, passed) by quiz id.
-    pub results: BTreeMap<Id, (Option<f64>, bool)>,
+    pub results: BTreeMap<ItemId, (Option<f64>, bool)>,
     /// (quiz id, status, how many attempts).
-    pub attempt_counts: Vec<(Id, String, i64)>,
+    pub attempt_counts: Vec<(ItemId, String, i64)>,
     /// The open attempt by quiz id.
-    pub open_attempts: BTreeMap<Id, Id>,
+    pub open_attempts: BTreeMap<ItemId, AttemptId>,
 }
 
 /// `user`'s lesson completions, quiz results and attempts in `course_id`.
@@ -273,7 +275,7 @@ pub fn course_activity(
             lesson_completions::lesson_id,
             lesson_completions::completed_at,
         ))
-        .load::<(Id, Timestamp)>(conn)?
+        .load::<(ItemId, Timestamp)>(conn)?
         .into_iter()
         .collect();
     let results = quiz_results::table
@@ -284,7 +286,7 @@ pub fn course_activity(
             quiz_results::share,
             quiz_results::passed,
         ))
-        .load::<(Id, Option<f64>, bool)>(conn)?
+        .load::<(ItemId, Option<f64>, bool)>(conn)?
         .into_iter()
         .map(|(q, s, p)| (q, (s, p)))
         .collect();
@@ -306,7 +308,7 @@ pub fn course_activity(
         .filter(quiz_attempts::course_id.eq(course_id))
         .filter(quiz_attempts::status.eq(AttemptStatus::Open))
         .select((quiz_attempts::quiz_id, quiz_attempts::id))
-        .load::<(Id, Id)>(conn)?
+        .load::<(ItemId, AttemptId)>(conn)?
         .into_iter()
         .collect();
     Ok(CourseActivity {

@@ -18,7 +18,7 @@ use super::progress::{figures_of, published_file, Figures};
 use crate::courses::format::Review;
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, quiz_path};
-use crate::db::sql_types::{CourseId, Id, Timestamp, UserId, VersionId};
+use crate::db::sql_types::{CourseId, Id, ItemId, Timestamp, UserId, VersionId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -30,7 +30,7 @@ pub struct Hidden {
     /// Attempt ids.
     pub attempts: BTreeSet<Id>,
     /// Quiz ids with at least one hidden attempt.
-    pub quizzes: BTreeSet<Id>,
+    pub quizzes: BTreeSet<ItemId>,
     /// Course ids with at least one hidden attempt.
     pub courses: BTreeSet<CourseId>,
 }
@@ -46,7 +46,7 @@ fn review_of(
     conn: &mut DbConn,
     version_id: VersionId,
     course_id: CourseId,
-    quiz_id: Id,
+    quiz_id: ItemId,
 ) -> ApiResult<Review> {
     let file = parsed_version(conn, version_id)?;
     Ok(file
@@ -80,7 +80,7 @@ pub fn hidden_results(
     if let Some(c) = course {
         taken = taken.filter(quiz_attempts::course_id.eq(c));
     }
-    let taken: Vec<(Id, CourseId, VersionId)> = taken.load(conn)?;
+    let taken: Vec<(ItemId, CourseId, VersionId)> = taken.load(conn)?;
     let mut hidden = Hidden::default();
     for (quiz_id, course_id, version_id) in taken {
         let mut attempts = quiz_attempts::table

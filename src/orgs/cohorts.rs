@@ -58,7 +58,7 @@ pub async fn list_cohorts(
         Ok(store::cohorts::page(conn, org_id, page)?)
     })
     .await?;
-    Ok(pagination::respond(&req, rows, page, |c| c.id))
+    Ok(pagination::respond(&req, rows, page, |c| c.id.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/orgs/{org_id}/cohorts", tag = "cohorts", request_body = CohortRequest, security(("bearer" = [])),

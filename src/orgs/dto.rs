@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CohortId, Id, InvitationId, OrgId, Timestamp, UserId};
 use crate::domain::{OrgKind, Role};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -26,7 +26,7 @@ pub struct UpdateOrgRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrgView {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: OrgId,
     pub name: String,
     pub slug: String,
     pub kind: String,
@@ -68,7 +68,7 @@ pub struct MemberView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvitationView {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: InvitationId,
     pub email: String,
     pub role: Role,
     #[schema(value_type = String, format = DateTime)]
@@ -100,7 +100,7 @@ pub struct UpdateCohortRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CohortView {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: CohortId,
     #[schema(value_type = String, format = Uuid)]
     pub org_id: OrgId,
     pub name: String,
@@ -152,7 +152,7 @@ pub struct ImportReport {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeInvitation {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: InvitationId,
     #[schema(value_type = String, format = Uuid)]
     pub org_id: OrgId,
     pub org_name: String,

@@ -15,7 +15,7 @@ use super::dto::MeInvitation;
 use super::store;
 use crate::auth::AuthUser;
 use crate::db;
-use crate::db::sql_types::{Id, OrgId};
+use crate::db::sql_types::{InvitationId, OrgId};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -52,7 +52,7 @@ pub async fn my_invitations(state: web::Data<AppState>, user: AuthUser) -> ApiRe
 pub async fn accept_my_invitation(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<InvitationId>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let me = db::transaction(&state.pool, move |conn| {
@@ -79,7 +79,7 @@ pub async fn accept_my_invitation(
 pub async fn decline_my_invitation(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<InvitationId>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     db::transaction(&state.pool, move |conn| {

@@ -68,7 +68,7 @@ pub async fn list_orgs(
         Ok(store::orgs::page_for(conn, user.id, all, page)?)
     })
     .await?;
-    Ok(pagination::respond(&req, rows, page, |o| o.id))
+    Ok(pagination::respond(&req, rows, page, |o| o.id.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}", tag = "organizations", security(("bearer" = [])),

@@ -24,7 +24,7 @@ use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::format::QuestionKind;
 use crate::db;
-use crate::db::sql_types::{CohortId, CourseId, Id, OrgId, UserId};
+use crate::db::sql_types::{CohortId, CourseId, ItemId, OrgId, UserId};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::orgs::access::require_role;
@@ -54,7 +54,7 @@ pub struct ReportFilter {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuizReport {
     #[schema(value_type = String, format = Uuid)]
-    pub quiz_id: Id,
+    pub quiz_id: ItemId,
     pub title: String,
     /// Closed attempts counted.
     pub attempts: usize,
@@ -90,7 +90,7 @@ pub async fn quiz_report(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(OrgId, Id)>,
+    path: web::Path<(OrgId, ItemId)>,
     filter: web::Query<ReportFilter>,
 ) -> ApiResult<HttpResponse> {
     let (org_id, quiz_id) = path.into_inner();
@@ -176,7 +176,7 @@ type Graded<'a> = (
 );
 
 fn build(
-    quiz_id: Id,
+    quiz_id: ItemId,
     quiz: &crate::courses::format::Quiz,
     attempts: &[AttemptRow],
 ) -> ApiResult<QuizReport> {

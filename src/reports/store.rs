@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use super::filters::Scope;
 use crate::attempts::store::AttemptRow;
-use crate::db::sql_types::{CohortId, CourseId, Id, JsonValue, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CohortId, CourseId, Id, ItemId, JsonValue, OrgId, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::learning::mastery::{level_from_evidence, CompetencyLevel};
@@ -303,7 +303,7 @@ pub fn org_levels(
 pub fn quiz_attempts_of(
     conn: &mut DbConn,
     org_id: OrgId,
-    quiz_id: Id,
+    quiz_id: ItemId,
     cohort: Option<CohortId>,
     from: Option<Timestamp>,
     to: Option<Timestamp>,

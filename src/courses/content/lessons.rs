@@ -10,7 +10,7 @@ use crate::auth::AuthUser;
 use crate::courses::authoring::edit_files;
 use crate::courses::format::{CourseFile, Lesson, LessonFile, ModuleFile};
 use crate::courses::store::{item_id, lesson_path, module_path, Files};
-use crate::db::sql_types::{CourseId, Id, UserId};
+use crate::db::sql_types::{CourseId, ItemId, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -39,9 +39,9 @@ pub struct UpdateLessonRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedLesson {
     #[schema(value_type = String, format = Uuid)]
-    pub id: Id,
+    pub id: ItemId,
     #[schema(value_type = String, format = Uuid)]
-    pub module_id: Id,
+    pub module_id: ItemId,
     #[schema(value_type = String, format = Uuid)]
     pub course_id: CourseId,
     pub slug: String,
@@ -63,7 +63,7 @@ fn lesson_created(course_id: CourseId, module: &str, lesson: &str) -> CreatedLes
 pub async fn create_lesson(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
     body: web::Json<LessonRequest>,
 ) -> ApiResult<HttpResponse> {
     let module_id = path.into_inner();
@@ -109,7 +109,7 @@ pub async fn create_lesson(
 fn edit_lesson<R>(
     conn: &mut DbConn,
     user: UserId,
-    lesson_id: Id,
+    lesson_id: ItemId,
     f: impl FnOnce(&mut Files, &CourseFile, &ModuleFile, &LessonFile, &str, String) -> ApiResult<R>,
 ) -> ApiResult<R> {
     let (course_id, path) = locate(conn, lesson_id, "lesson")?;
@@ -146,7 +146,7 @@ fn edit_lesson<R>(
 pub async fn update_lesson(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
     body: web::Json<UpdateLessonRequest>,
 ) -> ApiResult<HttpResponse> {
     let lesson_id = path.into_inner();
@@ -193,7 +193,7 @@ pub async fn update_lesson(
 pub async fn delete_lesson(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
 ) -> ApiResult<HttpResponse> {
     let lesson_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {

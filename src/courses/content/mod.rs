@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use super::format::{render_course, CourseFile, ModuleFile};
 use super::store::Files;
-use crate::db::sql_types::{CourseId, Id};
+use crate::db::sql_types::{CourseId, ItemId};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::course_items;
@@ -43,7 +43,7 @@ pub fn routes(r: &mut ApiRoutes) {
 }
 
 /// The course and index path of an item id of `kind`.
-pub fn locate(conn: &mut DbConn, id: Id, kind: &str) -> QueryResult<(CourseId, String)> {
+pub fn locate(conn: &mut DbConn, id: ItemId, kind: &str) -> QueryResult<(CourseId, String)> {
     course_items::table
         .find(id)
         .filter(course_items::kind.eq(kind))

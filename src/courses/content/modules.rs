@@ -13,7 +13,7 @@ use crate::courses::dto::ModuleView;
 use crate::courses::format::{CourseFile, Module, ModuleFile};
 use crate::courses::store::{self, item_id, module_path, Files};
 use crate::courses::views::module_view;
-use crate::db::sql_types::{CourseId, Id, UserId};
+use crate::db::sql_types::{CourseId, ItemId, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -58,7 +58,11 @@ pub async fn list_modules(
     Ok(HttpResponse::Ok().json(modules))
 }
 
-fn working_module(conn: &mut DbConn, course_id: CourseId, module_id: Id) -> ApiResult<ModuleView> {
+fn working_module(
+    conn: &mut DbConn,
+    course_id: CourseId,
+    module_id: ItemId,
+) -> ApiResult<ModuleView> {
     let course = store::find_course(conn, course_id)?;
     let version = store::working_version(&course).ok_or(ApiError::NotFound)?;
     let file = store::parse_stored(&store::version_files(conn, version)?.1)?;
@@ -115,7 +119,7 @@ pub async fn create_module(
 pub async fn get_module(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
     query: web::Query<VersionQuery>,
 ) -> ApiResult<HttpResponse> {
     let module_id = path.into_inner();
@@ -140,7 +144,7 @@ pub async fn get_module(
 pub(crate) fn edit_module<R>(
     conn: &mut DbConn,
     user: UserId,
-    module_id: Id,
+    module_id: ItemId,
     f: impl FnOnce(&mut Files, &CourseFile, &ModuleFile, &str) -> ApiResult<R>,
 ) -> ApiResult<(CourseId, R)> {
     let (course_id, path) = locate(conn, module_id, "module")?;
@@ -159,7 +163,7 @@ pub(crate) fn edit_module<R>(
 pub async fn update_module(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
     body: web::Json<UpdateModuleRequest>,
 ) -> ApiResult<HttpResponse> {
     let module_id = path.into_inner();
@@ -191,7 +195,7 @@ pub async fn update_module(
 pub async fn delete_module(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
 ) -> ApiResult<HttpResponse> {
     let module_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {

@@ -15,7 +15,7 @@ use crate::courses::access;
 use crate::courses::authoring::edit_files;
 use crate::courses::catalog::{version_for, VersionQuery};
 use crate::courses::store::{self, item_id, question_path, quiz_path, Files};
-use crate::db::sql_types::{CourseId, Id, UserId};
+use crate::db::sql_types::{CourseId, ItemId, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -62,7 +62,7 @@ fn module_slug_of(path: &str, prefix: &str) -> String {
 pub async fn create_quiz(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
     body: web::Json<serde_json::Map<String, Value>>,
 ) -> ApiResult<HttpResponse> {
     let module_id = path.into_inner();
@@ -96,7 +96,7 @@ pub async fn create_quiz(
 fn edit_quiz<R>(
     conn: &mut DbConn,
     user: UserId,
-    quiz_id: Id,
+    quiz_id: ItemId,
     f: impl FnOnce(&mut Files, String, toml::Table) -> ApiResult<R>,
 ) -> ApiResult<R> {
     let (course_id, path) = locate(conn, quiz_id, "quiz")?;
@@ -111,7 +111,7 @@ fn edit_quiz<R>(
 fn read_quiz(
     conn: &mut DbConn,
     user: UserId,
-    quiz_id: Id,
+    quiz_id: ItemId,
     want_draft: bool,
 ) -> ApiResult<(CourseId, String, toml::Table)> {
     let (course_id, path) = locate(conn, quiz_id, "quiz")?;
@@ -129,7 +129,7 @@ fn read_quiz(
 pub async fn get_quiz(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
     query: web::Query<VersionQuery>,
 ) -> ApiResult<HttpResponse> {
     let quiz_id = path.into_inner();
@@ -158,7 +158,7 @@ pub async fn get_quiz(
 pub async fn update_quiz(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
     body: web::Json<serde_json::Map<String, Value>>,
 ) -> ApiResult<HttpResponse> {
     let quiz_id = path.into_inner();
@@ -190,7 +190,7 @@ pub async fn update_quiz(
 pub async fn delete_quiz(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
 ) -> ApiResult<HttpResponse> {
     let quiz_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {
@@ -209,7 +209,7 @@ pub async fn delete_quiz(
 pub async fn list_questions(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
     query: web::Query<VersionQuery>,
 ) -> ApiResult<HttpResponse> {
     let quiz_id = path.into_inner();
@@ -248,7 +248,7 @@ pub async fn list_questions(
 pub async fn create_question(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
     body: web::Json<serde_json::Map<String, Value>>,
 ) -> ApiResult<HttpResponse> {
     let quiz_id = path.into_inner();
@@ -295,7 +295,7 @@ pub async fn create_question(
 fn edit_question(
     conn: &mut DbConn,
     user: UserId,
-    question_id: Id,
+    question_id: ItemId,
     f: impl FnOnce(&mut Vec<toml::Value>, usize) -> ApiResult<()>,
 ) -> ApiResult<()> {
     let (course_id, path) = locate(conn, question_id, "question")?;
@@ -326,7 +326,7 @@ fn edit_question(
 pub async fn update_question(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
     body: web::Json<serde_json::Map<String, Value>>,
 ) -> ApiResult<HttpResponse> {
     let question_id = path.into_inner();
@@ -361,7 +361,7 @@ pub async fn update_question(
 pub async fn delete_question(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<Id>,
+    path: web::Path<ItemId>,
 ) -> ApiResult<HttpResponse> {
     let question_id = path.into_inner();
     db::transaction(&state.pool, move |conn| {

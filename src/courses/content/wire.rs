@@ -248,9 +248,9 @@ impl ToSchema for AuthoredQuestion {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CreatedQuiz {
     #[schema(value_type = String, format = Uuid)]
-    pub id: crate::db::sql_types::Id,
+    pub id: crate::db::sql_types::ItemId,
     #[schema(value_type = String, format = Uuid)]
-    pub module_id: crate::db::sql_types::Id,
+    pub module_id: crate::db::sql_types::ItemId,
     #[schema(value_type = String, format = Uuid)]
     pub course_id: crate::db::sql_types::CourseId,
 }
@@ -260,11 +260,11 @@ pub struct CreatedQuiz {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CreatedQuestion {
     #[schema(value_type = String, format = Uuid)]
-    pub id: crate::db::sql_types::Id,
+    pub id: crate::db::sql_types::ItemId,
     #[schema(value_type = String, format = Uuid)]
-    pub question_id: crate::db::sql_types::Id,
+    pub question_id: crate::db::sql_types::ItemId,
     #[schema(value_type = String, format = Uuid)]
-    pub quiz_id: crate::db::sql_types::Id,
+    pub quiz_id: crate::db::sql_types::ItemId,
 }
 
 /// Quiz settings to change (not questions, not the slug); absent fields keep their value.

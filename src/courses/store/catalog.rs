@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::CourseRow;
-use crate::db::sql_types::{CourseId, Id, OrgId, UserId};
+use crate::db::sql_types::{CourseId, Id, ItemId, OrgId, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::DbConn;
 use crate::schema::{
@@ -165,7 +165,7 @@ pub fn page(conn: &mut DbConn, filter: &CatalogFilter) -> QueryResult<CatalogRow
 }
 
 /// The course of lesson `lesson_id`.
-pub fn course_of_lesson(conn: &mut DbConn, lesson_id: Id) -> QueryResult<CourseId> {
+pub fn course_of_lesson(conn: &mut DbConn, lesson_id: ItemId) -> QueryResult<CourseId> {
     use crate::schema::course_items;
     course_items::table
         .find(lesson_id)

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use diesel::prelude::*;
 
 use crate::courses::format::{parse_course_from_files, CourseFile};
-use crate::db::sql_types::{CourseId, Id, JsonValue, OrgId, Timestamp, UserId, VersionId};
+use crate::db::sql_types::{CourseId, Id, ItemId, JsonValue, OrgId, Timestamp, UserId, VersionId};
 use crate::db::status::CourseStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -25,8 +25,8 @@ use crate::schema::{
 pub type Files = BTreeMap<String, String>;
 
 /// The stable id of an item of a course (`module/intro`, `lesson/intro/welcome` ...).
-pub fn item_id(course_id: CourseId, path: &str) -> Id {
-    Id(uuid::Uuid::new_v5(&course_id.0 .0, path.as_bytes()))
+pub fn item_id(course_id: CourseId, path: &str) -> ItemId {
+    ItemId(Id(uuid::Uuid::new_v5(&course_id.0 .0, path.as_bytes())))
 }
 
 pub fn module_path(module: &str) -> String {
@@ -353,7 +353,7 @@ fn index_items(conn: &mut DbConn, course_id: CourseId, file: &CourseFile) -> Que
             }
         }
     }
-    let existing: Vec<Id> = course_items::table
+    let existing: Vec<ItemId> = course_items::table
         .filter(course_items::course_id.eq(course_id))
         .select(course_items::id)
         .load(conn)?;

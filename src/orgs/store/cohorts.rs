@@ -6,14 +6,14 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use crate::db::sql_types::{CohortId, Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{CohortId, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::orgs::dto::{CohortMemberView, CohortView};
 use crate::pagination::PageRequest;
 use crate::schema::{cohort_members, cohorts, users};
 
-type CohortColumns = (Id, OrgId, String, String, Timestamp);
+type CohortColumns = (CohortId, OrgId, String, String, Timestamp);
 
 fn cohort_columns() -> (
     cohorts::id,
@@ -81,12 +81,12 @@ pub fn page(conn: &mut DbConn, org_id: OrgId, page: PageRequest) -> QueryResult<
         q = q.filter(cohorts::id.gt(after));
     }
     let rows: Vec<CohortColumns> = q.load(conn)?;
-    let ids: Vec<Id> = rows.iter().map(|r| r.0).collect();
-    let counts: HashMap<Id, i64> = cohort_members::table
+    let ids: Vec<CohortId> = rows.iter().map(|r| r.0).collect();
+    let counts: HashMap<CohortId, i64> = cohort_members::table
         .filter(cohort_members::cohort_id.eq_any(&ids))
         .group_by(cohort_members::cohort_id)
         .select((cohort_members::cohort_id, diesel::dsl::count_star()))
-        .load::<(Id, i64)>(conn)?
+        .load::<(CohortId, i64)>(conn)?
         .into_iter()
         .collect();
     Ok(rows

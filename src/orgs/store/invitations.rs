@@ -30,7 +30,7 @@ pub fn create(
 ) -> QueryResult<InvitationView> {
     let token = random_token();
     let now = Timestamp::now();
-    let id = Id::new();
+    let id = InvitationId::new();
     let expires_at = now.plus(Duration::days(INVITATION_TTL_DAYS));
     diesel::insert_into(invitations::table)
         .values((
@@ -73,7 +73,7 @@ pub struct Spent {
 }
 
 /// The id and address of the pending, unexpired invitation whose emailed link is `token_hash`.
-pub fn by_link(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<(Id, String)>> {
+pub fn by_link(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<(InvitationId, String)>> {
     invitations::table
         .filter(invitations::token_hash.eq(token_hash))
         .filter(invitations::accepted_at.is_null())
@@ -85,7 +85,7 @@ pub fn by_link(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<(Id, S
 
 /// Spends the pending, unexpired invitation `id` addressed to `email`; `None` when there is none
 /// (or a parallel answer spent it first).
-pub fn spend(conn: &mut DbConn, id: Id, email: &str) -> ApiResult<Option<Spent>> {
+pub fn spend(conn: &mut DbConn, id: InvitationId, email: &str) -> ApiResult<Option<Spent>> {
     let now = Timestamp::now();
     let spent = diesel::update(
         invitations::table
@@ -143,7 +143,7 @@ pub fn verified_email(conn: &mut DbConn, user_id: UserId) -> ApiResult<String> {
 
 /// The pending, unexpired invitations addressed to `email`, newest first (at most 100).
 pub fn addressed_to(conn: &mut DbConn, email: &str) -> ApiResult<Vec<MeInvitation>> {
-    let rows: Vec<(Id, OrgId, String, String, Timestamp, Timestamp)> = invitations::table
+    let rows: Vec<(InvitationId, OrgId, String, String, Timestamp, Timestamp)> = invitations::table
         .inner_join(organizations::table)
         .filter(invitations::email.eq(email))
         .filter(invitations::accepted_at.is_null())
@@ -174,7 +174,7 @@ pub fn addressed_to(conn: &mut DbConn, email: &str) -> ApiResult<Vec<MeInvitatio
 }
 
 /// Deletes the pending invitation `id` addressed to `email`; `false` when there is none.
-pub fn decline(conn: &mut DbConn, id: Id, email: &str) -> QueryResult<bool> {
+pub fn decline(conn: &mut DbConn, id: InvitationId, email: &str) -> QueryResult<bool> {
     let gone = diesel::delete(
         invitations::table
             .filter(invitations::id.eq(id))

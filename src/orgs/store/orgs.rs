@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::members;
-use crate::db::sql_types::{Id, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{OrgKind, Role, Slug};
 use crate::error::{ApiError, ApiResult};
@@ -12,7 +12,7 @@ use crate::orgs::dto::OrgView;
 use crate::pagination::PageRequest;
 use crate::schema::{memberships, organizations};
 
-type OrgRow = (Id, String, String, String, Timestamp, bool);
+type OrgRow = (OrgId, String, String, String, Timestamp, bool);
 
 fn org_columns() -> (
     organizations::id,
