@@ -44,7 +44,7 @@ pub enum Cause {
 pub fn published_file(
     conn: &mut DbConn,
     course_id: CourseId,
-) -> ApiResult<Option<Arc<CourseFile>>> {
+) -> QueryResult<Option<Arc<CourseFile>>> {
     let version: Option<VersionId> = courses::table
         .find(course_id)
         .select(courses::published_version_id)
@@ -230,7 +230,7 @@ pub fn figures_of(
     course_id: CourseId,
     file: &CourseFile,
     unresulted: &BTreeSet<ItemId>,
-) -> ApiResult<Figures> {
+) -> QueryResult<Figures> {
     let (lessons, quizzes) = items_of(course_id, file);
     let lessons_done: i64 = lesson_completions::table
         .filter(lesson_completions::user_id.eq(user))

@@ -15,7 +15,6 @@ use crate::db::sql_types::{
 };
 use crate::db::status::{AttemptStatus, EnrollmentStatus};
 use crate::db::DbConn;
-use crate::error::ApiResult;
 use crate::schema::{
     cohort_members, courses, enrollments, lesson_completions, quiz_attempts, quiz_results, users,
 };
@@ -28,7 +27,7 @@ pub fn enroll(
     user: UserId,
     course: &CourseRow,
     source: &str,
-) -> ApiResult<bool> {
+) -> QueryResult<bool> {
     let now = Timestamp::now();
     let existing: Option<(Id, EnrollmentStatus)> = enrollments::table
         .filter(enrollments::user_id.eq(user))
@@ -89,7 +88,7 @@ pub fn missing_prerequisites(
     conn: &mut DbConn,
     user: UserId,
     course_id: CourseId,
-) -> ApiResult<Vec<(String, String)>> {
+) -> QueryResult<Vec<(String, String)>> {
     let Some(file) = super::progress::published_file(conn, course_id)? else {
         return Ok(Vec::new());
     };

@@ -21,7 +21,6 @@ use crate::courses::store::{item_id, quiz_path};
 use crate::db::sql_types::{CourseId, Id, ItemId, Timestamp, UserId, VersionId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
-use crate::error::ApiResult;
 use crate::schema::{competency_evidence, quiz_attempts};
 
 /// The student's closed attempts whose result their quiz's review policy hides right now.
@@ -47,7 +46,7 @@ fn review_of(
     version_id: VersionId,
     course_id: CourseId,
     quiz_id: ItemId,
-) -> ApiResult<Review> {
+) -> QueryResult<Review> {
     let file = parsed_version(conn, version_id)?;
     Ok(file
         .modules
@@ -66,7 +65,7 @@ pub fn hidden_results(
     conn: &mut DbConn,
     user: UserId,
     course: Option<CourseId>,
-) -> ApiResult<Hidden> {
+) -> QueryResult<Hidden> {
     let mut taken = quiz_attempts::table
         .filter(quiz_attempts::user_id.eq(user))
         .filter(quiz_attempts::status.ne(AttemptStatus::Open))
@@ -117,7 +116,7 @@ pub fn student_figures(
     user: UserId,
     course_id: CourseId,
     hidden: &Hidden,
-) -> ApiResult<Option<Figures>> {
+) -> QueryResult<Option<Figures>> {
     if !hidden.courses.contains(&course_id) {
         return Ok(None);
     }
@@ -139,7 +138,7 @@ pub fn visible_levels(
     conn: &mut DbConn,
     user: UserId,
     hidden: &Hidden,
-) -> ApiResult<BTreeMap<String, CompetencyLevel>> {
+) -> QueryResult<BTreeMap<String, CompetencyLevel>> {
     let mut levels = mastery::levels_of(conn, user)?;
     if hidden.is_empty() {
         return Ok(levels);

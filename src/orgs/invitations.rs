@@ -38,7 +38,7 @@ pub struct MyInvitations {
 pub async fn my_invitations(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let items = db::run(&state.pool, move |conn| {
         let email = store::invitations::verified_email(conn, user.id)?;
-        store::invitations::addressed_to(conn, &email)
+        Ok(store::invitations::addressed_to(conn, &email)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(MyInvitations { items }))

@@ -5,6 +5,9 @@
 //! course id and the item's slugs, so they stay the same from one version to the next.
 
 pub mod catalog;
+pub mod error;
+
+pub use error::CoursesError;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,7 +18,6 @@ use crate::courses::format::{parse_course_from_files, CourseFile};
 use crate::db::sql_types::{CourseId, Id, ItemId, JsonValue, OrgId, Timestamp, UserId, VersionId};
 use crate::db::status::CourseStatus;
 use crate::db::DbConn;
-use crate::error::{ApiError, ApiResult};
 use crate::schema::{
     course_competencies, course_instructors, course_items, course_markets, course_search,
     course_versions, courses,
@@ -132,7 +134,7 @@ pub fn version_number(conn: &mut DbConn, version_id: VersionId) -> QueryResult<i
         .first(conn)
 }
 
-pub fn version_files(conn: &mut DbConn, version_id: VersionId) -> ApiResult<(i32, Files)> {
+pub fn version_files(conn: &mut DbConn, version_id: VersionId) -> QueryResult<(i32, Files)> {
     let (number, files): (i32, JsonValue) = course_versions::table
         .find(version_id)
         .select((course_versions::number, course_versions::files))
@@ -144,10 +146,7 @@ pub fn version_files(conn: &mut DbConn, version_id: VersionId) -> ApiResult<(i32
 /// pages, progress, attempts). A published version never changes, so parsing it once per process
 /// is enough; reading and parsing the course files is otherwise most of the CPU of a submit or a
 /// course page. Drafts change in place and never come here. Bounded: cleared past 256 versions.
-pub fn parsed_version(
-    conn: &mut DbConn,
-    version_id: VersionId,
-) -> Result<Arc<CourseFile>, ApiError> {
+pub fn parsed_version(conn: &mut DbConn, version_id: VersionId) -> QueryResult<Arc<CourseFile>> {
     static CACHE: OnceLock<Mutex<HashMap<VersionId, Arc<CourseFile>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&version_id).cloned()) {
@@ -181,15 +180,18 @@ pub fn problems_report(problems: &[crate::courses::format::Diagnostic]) -> serde
 }
 
 /// Parses stored files; they were a well-formed draft (or a publishable course) when stored, so
-/// a failure here is a defect, not input.
-pub fn parse_stored(files: &Files) -> Result<CourseFile, ApiError> {
+/// a failure here is corrupt data (a read error, a logged 500 at the edge), not input.
+pub fn parse_stored(files: &Files) -> QueryResult<CourseFile> {
     crate::courses::format::parse_draft_from_files(files)
         .map(|(file, _)| file)
         .map_err(|d| {
-            ApiError::Internal(anyhow::anyhow!(
-                "stored course files no longer parse: {}",
-                d.first().map(ToString::to_string).unwrap_or_default()
-            ))
+            diesel::result::Error::DeserializationError(
+                format!(
+                    "stored course files no longer parse: {}",
+                    d.first().map(ToString::to_string).unwrap_or_default()
+                )
+                .into(),
+            )
         })
 }
 
@@ -240,15 +242,16 @@ fn course_key_of(
     course_id: CourseId,
     file: &CourseFile,
     publishing: bool,
-) -> ApiResult<CourseId> {
+) -> Result<CourseId, CoursesError> {
     let Some(original_slug) = &file.course.edition_of else {
         return Ok(course_id);
     };
-    let refuse_at = |file: &str, field: Option<&str>, message: String| ApiError::Unprocessable {
-        code: "invalid_course",
-        detail: format!("{file}: {message}"),
-        report: Some(serde_json::json!([{"file": file, "field": field, "message": message}])),
-    };
+    let refuse_at =
+        |file: &str, field: Option<&str>, message: String| CoursesError::InvalidEdition {
+            file: file.to_owned(),
+            field: field.map(str::to_owned),
+            message,
+        };
     let refuse = |message: String| refuse_at("course.toml", Some("edition_of"), message);
     let org: Option<OrgId> = courses::table
         .find(course_id)
@@ -298,7 +301,7 @@ fn refresh_catalog(
     course_id: CourseId,
     file: &CourseFile,
     publishing: bool,
-) -> ApiResult<()> {
+) -> Result<(), CoursesError> {
     let c = &file.course;
     let key = course_key_of(conn, course_id, file, publishing)?;
     diesel::update(courses::table.find(course_id))
@@ -413,7 +416,7 @@ pub fn create_course(
     org_id: Option<OrgId>,
     owner: Option<UserId>,
     publish: bool,
-) -> Result<CourseId, ApiError> {
+) -> Result<CourseId, CoursesError> {
     let id = CourseId::new();
     let now = Timestamp::now();
     let c = &file.course;
@@ -440,13 +443,7 @@ pub fn create_course(
             courses::course_key.eq(id),
         ))
         .execute(conn)
-        .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict { .. } => ApiError::conflict(
-                "slug_taken",
-                "A course with this slug already exists in this organization.",
-            ),
-            other => other,
-        })?;
+        .map_err(CoursesError::slug_taken_or)?;
     let version = insert_version(conn, id, files, owner, publish)?;
     let column_update = if publish {
         diesel::update(courses::table.find(id))
@@ -469,7 +466,7 @@ pub fn save_draft(
     files: &Files,
     file: &CourseFile,
     actor: Option<UserId>,
-) -> Result<(), ApiError> {
+) -> Result<(), CoursesError> {
     match course.draft_version_id {
         Some(draft) => {
             diesel::update(course_versions::table.find(draft))
@@ -497,20 +494,13 @@ pub fn save_draft(
 
 /// Publishes the draft: it becomes the published version and the catalog shows it. Returns false
 /// when there is no draft to publish.
-pub fn publish_draft(conn: &mut DbConn, course: &CourseRow) -> Result<bool, ApiError> {
+pub fn publish_draft(conn: &mut DbConn, course: &CourseRow) -> Result<bool, CoursesError> {
     let Some(draft) = course.draft_version_id else {
         return Ok(false);
     };
     let (_, files) = version_files(conn, draft)?;
     // Everything a course needs before students may see it; the same list as GET /problems.
-    let file = parse_course_from_files(&files).map_err(|problems| ApiError::Unprocessable {
-        code: "publish_blocked",
-        detail: format!(
-            "{} problem(s) keep this course from being published; nothing was published.",
-            problems.len()
-        ),
-        report: Some(problems_report(&problems)),
-    })?;
+    let file = parse_course_from_files(&files).map_err(CoursesError::PublishBlocked)?;
     let now = Timestamp::now();
     diesel::update(course_versions::table.find(draft))
         .set(course_versions::published_at.eq(now))
@@ -536,7 +526,7 @@ pub fn import_course(
     actor: Option<UserId>,
     org_id: Option<OrgId>,
     publish: bool,
-) -> Result<(CourseId, ImportOutcome), ApiError> {
+) -> Result<(CourseId, ImportOutcome), CoursesError> {
     let Some(course) = find_course_by_slug(conn, org_id, &file.course.slug)? else {
         let id = create_course(conn, files, file, org_id, actor, publish)?;
         return Ok((id, ImportOutcome::Created));

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
+use super::OrgsError;
 use crate::db::sql_types::{CohortId, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
-use crate::error::{ApiError, ApiResult};
 use crate::orgs::dto::{CohortMemberView, CohortView};
 use crate::pagination::PageRequest;
 use crate::schema::{cohort_members, cohorts, users};
@@ -45,14 +45,8 @@ fn view_of(
     }
 }
 
-fn name_taken(e: diesel::result::Error) -> ApiError {
-    match ApiError::from(e) {
-        ApiError::Conflict { .. } => ApiError::conflict(
-            "cohort_name_taken",
-            "A cohort with this name already exists.",
-        ),
-        other => other,
-    }
+fn name_taken(e: diesel::result::Error) -> OrgsError {
+    OrgsError::unless_unique(e, OrgsError::CohortNameTaken)
 }
 
 /// The cohort `cohort_id` with its member count.
@@ -125,7 +119,7 @@ pub fn create(
     org_id: OrgId,
     name: &str,
     description: &str,
-) -> ApiResult<CohortId> {
+) -> Result<CohortId, OrgsError> {
     insert(conn, org_id, name, description).map_err(name_taken)
 }
 
@@ -154,7 +148,7 @@ pub fn update(
     cohort_id: CohortId,
     name: Option<String>,
     description: Option<String>,
-) -> ApiResult<()> {
+) -> Result<(), OrgsError> {
     let target = cohorts::table.find(cohort_id);
     if let Some(name) = name {
         diesel::update(target)

@@ -6,10 +6,10 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
+use super::OrgsError;
 use crate::db::sql_types::{CohortId, Id, InvitationId, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{Email, Role};
-use crate::error::{ApiError, ApiResult};
 use crate::mail::{self, templates};
 use crate::orgs::dto::{InvitationView, MeInvitation};
 use crate::pagination::PageRequest;
@@ -61,8 +61,9 @@ pub fn create(
     })
 }
 
-fn corrupt_role(message: String) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("stored invitation role: {message}"))
+/// A stored role that is none of the roles is corrupt data, a read error.
+fn corrupt_role(message: String) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(format!("stored invitation role: {message}").into())
 }
 
 /// What a spent invitation grants: a role in an organization, and a place in one of its cohorts.
@@ -85,7 +86,7 @@ pub fn by_link(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<(Invit
 
 /// Spends the pending, unexpired invitation `id` addressed to `email`; `None` when there is none
 /// (or a parallel answer spent it first).
-pub fn spend(conn: &mut DbConn, id: InvitationId, email: &str) -> ApiResult<Option<Spent>> {
+pub fn spend(conn: &mut DbConn, id: InvitationId, email: &str) -> QueryResult<Option<Spent>> {
     let now = Timestamp::now();
     let spent = diesel::update(
         invitations::table
@@ -127,22 +128,19 @@ pub fn prove_email(conn: &mut DbConn, user_id: UserId) -> QueryResult<()> {
 }
 
 /// The email of `user_id` if it is verified; otherwise 403 `email_not_verified`.
-pub fn verified_email(conn: &mut DbConn, user_id: UserId) -> ApiResult<String> {
+pub fn verified_email(conn: &mut DbConn, user_id: UserId) -> Result<String, OrgsError> {
     let (email, verified): (String, Option<Timestamp>) = users::table
         .find(user_id)
         .select((users::email, users::email_verified_at))
         .first(conn)?;
     if verified.is_none() {
-        return Err(ApiError::forbidden_because(
-            "email_not_verified",
-            "Verify your email address first: invitations are addressed to it.",
-        ));
+        return Err(OrgsError::EmailNotVerified);
     }
     Ok(email)
 }
 
 /// The pending, unexpired invitations addressed to `email`, newest first (at most 100).
-pub fn addressed_to(conn: &mut DbConn, email: &str) -> ApiResult<Vec<MeInvitation>> {
+pub fn addressed_to(conn: &mut DbConn, email: &str) -> QueryResult<Vec<MeInvitation>> {
     let rows: Vec<(InvitationId, OrgId, String, String, Timestamp, Timestamp)> = invitations::table
         .inner_join(organizations::table)
         .filter(invitations::email.eq(email))

@@ -4,10 +4,10 @@
 use diesel::prelude::*;
 
 use super::cohorts;
+use super::OrgsError;
 use crate::db::sql_types::{CohortId, Id, OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{Email, Role};
-use crate::error::{ApiError, ApiResult};
 use crate::orgs::dto::MemberView;
 use crate::pagination::PageRequest;
 use crate::schema::{cohort_members, cohorts as cohorts_table, memberships, users};
@@ -131,7 +131,11 @@ pub fn admin_count(conn: &mut DbConn, org_id: OrgId) -> QueryResult<i64> {
 
 /// Refuses a change that would leave the organization without an org admin: 409
 /// `last_org_admin` when nobody but `user_id` is one.
-pub fn ensure_other_admin(conn: &mut DbConn, org_id: OrgId, user_id: UserId) -> ApiResult<()> {
+pub fn ensure_other_admin(
+    conn: &mut DbConn,
+    org_id: OrgId,
+    user_id: UserId,
+) -> Result<(), OrgsError> {
     let others: i64 = memberships::table
         .filter(memberships::org_id.eq(org_id))
         .filter(memberships::role.eq(Role::OrgAdmin.as_str()))
@@ -139,10 +143,7 @@ pub fn ensure_other_admin(conn: &mut DbConn, org_id: OrgId, user_id: UserId) -> 
         .count()
         .get_result(conn)?;
     if others == 0 {
-        return Err(ApiError::conflict(
-            "last_org_admin",
-            "An organization needs at least one org admin.",
-        ));
+        return Err(OrgsError::LastOrgAdmin);
     }
     Ok(())
 }

@@ -4,6 +4,9 @@
 //! organization's member or invitation is not found.
 
 pub mod cohorts;
+pub mod error;
 pub mod invitations;
 pub mod members;
 pub mod orgs;
+
+pub use error::OrgsError;

@@ -4,10 +4,10 @@
 use diesel::prelude::*;
 
 use super::members;
+use super::OrgsError;
 use crate::db::sql_types::{OrgId, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::domain::{OrgKind, Role, Slug};
-use crate::error::{ApiError, ApiResult};
 use crate::orgs::dto::OrgView;
 use crate::pagination::PageRequest;
 use crate::schema::{memberships, organizations};
@@ -48,7 +48,12 @@ fn view(
 }
 
 /// Creates an organization; returns its id.
-pub fn create(conn: &mut DbConn, name: &str, slug: &Slug, kind: OrgKind) -> ApiResult<OrgId> {
+pub fn create(
+    conn: &mut DbConn,
+    name: &str,
+    slug: &Slug,
+    kind: OrgKind,
+) -> Result<OrgId, OrgsError> {
     let id = OrgId::new();
     let now = Timestamp::now();
     diesel::insert_into(organizations::table)
@@ -61,13 +66,7 @@ pub fn create(conn: &mut DbConn, name: &str, slug: &Slug, kind: OrgKind) -> ApiR
             organizations::updated_at.eq(now),
         ))
         .execute(conn)
-        .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict { .. } => ApiError::conflict(
-                "slug_taken",
-                "An organization with this slug already exists.",
-            ),
-            other => other,
-        })?;
+        .map_err(|e| OrgsError::unless_unique(e, OrgsError::SlugTaken))?;
     Ok(id)
 }
 
