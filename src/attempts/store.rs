@@ -203,10 +203,13 @@ pub fn source(
     conn: &mut DbConn,
     attempt: &AttemptRow,
     module_slug: &str,
-) -> Result<(Arc<CourseFile>, Quiz), ApiError> {
+) -> QueryResult<(Arc<CourseFile>, Quiz)> {
     let file = parsed_version(conn, attempt.version_id)?;
+    // A published version never changes, so its quiz missing is corrupt data.
     let quiz = quiz_of(&file, module_slug).cloned().ok_or_else(|| {
-        ApiError::Internal(anyhow::anyhow!("attempt's quiz missing from its version"))
+        diesel::result::Error::DeserializationError(
+            "attempt's quiz missing from its version".into(),
+        )
     })?;
     Ok((file, quiz))
 }

@@ -239,7 +239,12 @@ pub async fn import_members(
         access::require_role(conn, user.id, org_id, Role::OrgAdmin)
     })
     .await?;
-    let rows = parse_csv(&body).map_err(|errors| ApiError::Unprocessable {
+    // Parsing and checking every row of a file is CPU work: the blocking pool does it, not the
+    // async worker that serves other requests.
+    let parsed = web::block(move || parse_csv(&body))
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("member import parsing failed: {e}")))?;
+    let rows = parsed.map_err(|errors| ApiError::Unprocessable {
         code: "import_rejected",
         detail: format!("{} row(s) have errors; nothing was imported.", errors.len()),
         report: serde_json::to_value(&errors).ok(),
