@@ -1,7 +1,9 @@
-//! Courses as files: the format of `courses/README.md` (manifests, lessons, quizzes), read from
-//! disk or from uploaded files, checked with a line-accurate report, and written back. This layer
-//! knows nothing of the database or HTTP; `caravan courses validate|import|export` and the import
-//! and export endpoints build on it.
+//! Courses, the content: the course-file format (`format`: manifests, lessons, quizzes, read from
+//! disk or uploaded files, checked with a line-accurate report, written back; pure, no database or
+//! HTTP), stored versions and the catalog (`store`), who may see and edit a course (`access`), the
+//! catalog and lesson endpoints (`catalog`), authoring of drafts (`authoring`, `content`) and the
+//! views they answer with. Publishing and import/export, which also move trainees' progress, are
+//! in `publishing`.
 
 pub mod access;
 pub mod authoring;
