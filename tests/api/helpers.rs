@@ -73,9 +73,22 @@ pub fn fresh_database(dir: &std::path::Path) -> String {
     }
 }
 
+/// `url` with `sslmode=disable` unless it names a mode. The test server is on loopback and needs
+/// no TLS; with it, libpq's OpenSSL state is torn down by exit handlers while pool threads still
+/// hold TLS connections, which can corrupt the heap as a test process exits after every test
+/// passed (`free(): invalid size`, SIGABRT).
+pub fn without_tls(url: &str) -> String {
+    let mut parsed = url::Url::parse(url).expect("the PostgreSQL URL is a URL");
+    if !parsed.query_pairs().any(|(k, _)| k == "sslmode") {
+        parsed.query_pairs_mut().append_pair("sslmode", "disable");
+    }
+    parsed.to_string()
+}
+
 /// Creates a database named `caravan_test_*` (CI drops those) on the server of `admin_url` and
 /// returns its URL. An unreachable PostgreSQL fails the test loudly.
 pub fn new_postgres_database(admin_url: &str) -> String {
+    let admin_url = &without_tls(admin_url);
     let mut admin = PgConnection::establish(admin_url).unwrap_or_else(|e| {
         panic!(
             "PostgreSQL at {admin_url} is not reachable (TEST_DATABASE_URL names the server): {e}"

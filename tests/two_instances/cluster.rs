@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::helpers::{new_postgres_database, Api, CERTIFICATE_KEY, JWT_SECRET, PASSWORD};
+use crate::helpers::{
+    new_postgres_database, without_tls, Api, CERTIFICATE_KEY, JWT_SECRET, PASSWORD,
+};
 use crate::smtp::SmtpSink;
 
 /// The PostgreSQL the test creates its databases in, unless `TEST_DATABASE_URL` names another.
@@ -32,6 +34,7 @@ impl TestDatabase {
             .ok()
             .filter(|u| !u.is_empty())
             .unwrap_or_else(|| DEFAULT_ADMIN_URL.to_owned());
+        let admin_url = without_tls(&admin_url);
         let url = new_postgres_database(&admin_url);
         let name = url::Url::parse(&url).expect("database URL").path()[1..].to_owned();
         TestDatabase {
