@@ -348,6 +348,24 @@ diesel::table! {
         attempts_graded -> Integer,
         pending -> Integer,
         updated_at -> Ts,
+        shares_sum -> Double,
+        best_share -> Nullable<Double>,
+        first_share -> Nullable<Double>,
+        last_share -> Nullable<Double>,
+        hidden_until -> Nullable<Ts>,
+    }
+}
+
+diesel::table! {
+    pending_backfills (name) {
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    catalog_generation (id) {
+        id -> Integer,
+        generation -> BigInt,
     }
 }
 
@@ -460,4 +478,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     competency_mastery,
     certificates,
     job_runs,
+    catalog_generation,
 );

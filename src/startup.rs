@@ -49,7 +49,9 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
     let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
         db::with_startup_lock(&url, || {
             let mut conn = migrate_pool.get()?;
-            db::run_migrations(&mut conn)
+            let applied = db::run_migrations(&mut conn)?;
+            run_backfills(&mut conn)?;
+            Ok(applied)
         })
     })
     .await??;
@@ -57,6 +59,31 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Pool> {
         tracing::info!(applied, "database migrations applied");
     }
     Ok(pool)
+}
+
+/// Fills in data a migration could not compute in SQL, once, right after migrating: each row of
+/// `pending_backfills` names one, and is deleted in the transaction that fills it in, so a
+/// process stopped halfway leaves it for the next start.
+fn run_backfills(conn: &mut db::DbConn) -> anyhow::Result<()> {
+    use crate::schema::pending_backfills;
+    use diesel::prelude::*;
+    let pending: Vec<String> = pending_backfills::table
+        .select(pending_backfills::name)
+        .load(conn)?;
+    for name in pending {
+        db::in_transaction(conn, |conn| -> anyhow::Result<()> {
+            match name.as_str() {
+                "quiz_results.hidden_until" => {
+                    let hidden = crate::learning::visibility::backfill_hidden_until(conn)?;
+                    tracing::info!(hidden, "quiz results: hidden_until filled in");
+                }
+                other => anyhow::bail!("unknown backfill {other:?} in pending_backfills"),
+            }
+            diesel::delete(pending_backfills::table.find(&name)).execute(conn)?;
+            Ok(())
+        })?;
+    }
+    Ok(())
 }
 
 impl Application {
@@ -86,6 +113,7 @@ impl Application {
             hasher: PasswordHasher::new()?,
             signer: signer.clone(),
             settings: settings.clone(),
+            catalog_cache: Default::default(),
         });
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();

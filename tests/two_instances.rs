@@ -278,3 +278,65 @@ async fn twenty_parallel_submits_over_two_instances_grade_the_attempt_once() {
         assert_eq!(certificates.body.as_array().map(Vec::len), Some(1));
     }
 }
+
+#[tokio::test]
+async fn a_catalog_change_on_one_instance_shows_at_once_on_the_other() {
+    let cluster = Cluster::start(&[]).await;
+    let (a, b) = (cluster.instance(0), cluster.instance(1));
+    let root = cluster.platform_admin("root@caravan.test").await;
+    let built = course::publish(a, &root, "gpsr-catalog").await;
+    let trainee = "li@example.com";
+    register(b, trainee).await;
+    let token = b.login(trainee).await;
+    let listed_title = |page: &serde_json::Value| {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|c| c["id"] == built.id.as_str())
+            .map(|c| c["title"].as_str().unwrap_or_default().to_owned())
+    };
+    let page_path = format!("/courses/{}", built.id);
+    // Instance b builds its catalog page and the course page, and serves them again.
+    for _ in 0..2 {
+        let list = b.get("/courses?limit=100", Some(&token)).await;
+        list.assert_status(200);
+        assert_eq!(
+            listed_title(&list.body).as_deref(),
+            Some("Product safety in one lesson")
+        );
+        let page = b.get(&page_path, Some(&token)).await;
+        page.assert_status(200);
+        assert_eq!(page.body["title"], "Product safety in one lesson");
+    }
+
+    // A new title published on instance a is what b shows on its next request.
+    a.patch(
+        &page_path,
+        Some(&root),
+        json!({"title": "Product safety, revised"}),
+    )
+    .await
+    .assert_status(200);
+    a.post(&format!("{page_path}/publish"), Some(&root), json!({}))
+        .await
+        .assert_status(200);
+    let list = b.get("/courses?limit=100", Some(&token)).await;
+    assert_eq!(
+        listed_title(&list.body).as_deref(),
+        Some("Product safety, revised")
+    );
+    let page = b.get(&page_path, Some(&token)).await;
+    assert_eq!(page.body["title"], "Product safety, revised");
+    assert_eq!(page.body["version"], 2);
+
+    // Archived on a: gone from b's catalog, and its page is no longer there for the trainee.
+    a.post(&format!("{page_path}/archive"), Some(&root), json!({}))
+        .await
+        .assert_status(204);
+    let list = b.get("/courses?limit=100", Some(&token)).await;
+    assert_eq!(listed_title(&list.body), None);
+    b.get(&page_path, Some(&token))
+        .await
+        .assert_problem(404, "not_found");
+}

@@ -3,8 +3,9 @@
 //! grade and then call [`grade_changed`], which in the same transaction:
 //!
 //! 1. replaces the attempt's competency evidence and the levels it touches (`learning::mastery`);
-//! 2. recomputes the student's result on the quiz by its grading method over their graded
-//!    attempts (`quiz_results`);
+//! 2. updates the student's standing and result on the quiz (`quiz_results`): from the stored
+//!    standing when their newest attempt closed, summed up again from their attempts when staff
+//!    changed a grade;
 //! 3. refreshes the course figures on the enrollment, its completion and the certificate with
 //!    its email (`learning::progress::refresh_course`).
 //!
@@ -14,16 +15,16 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 
-use super::store::{questions_of, AttemptRow};
+use super::store::{self, questions_of, AttemptRow, StandingRow};
 use crate::courses::format::Quiz;
 use crate::db::sql_types::{AttemptId, JsonValue, Timestamp};
-use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::error::ApiResult;
 use crate::learning::progress::{refresh_course, Cause};
-use crate::quizzes::results::final_share;
+use crate::learning::visibility::hidden_until;
+use crate::quizzes::results::Standing;
 use crate::quizzes::QuizGrade;
-use crate::schema::{quiz_attempts, quiz_results};
+use crate::schema::quiz_attempts;
 use crate::state::Ctx;
 
 /// Stores a changed grade of a closed attempt (hand grading, regrade): its status, totals and
@@ -88,52 +89,31 @@ pub fn grade_changed(
     };
     crate::learning::mastery::record_evidence(conn, user, attempt.id, observed, &evidence)?;
 
-    let rows: Vec<(AttemptStatus, Option<f64>, Option<f64>)> = quiz_attempts::table
-        .filter(quiz_attempts::quiz_id.eq(attempt.quiz_id))
-        .filter(quiz_attempts::user_id.eq(user))
-        .order(quiz_attempts::number)
-        .select((
-            quiz_attempts::status,
-            quiz_attempts::score,
-            quiz_attempts::max_score,
-        ))
-        .load(conn)?;
-    let shares: Vec<f64> = rows
-        .iter()
-        .filter(|(status, _, _)| *status == AttemptStatus::Graded)
-        .map(|(_, score, max)| match (score, max) {
-            (Some(s), Some(m)) if *m > 0.0 => (s / m).clamp(0.0, 1.0),
-            _ => 0.0,
-        })
-        .collect();
-    let pending = rows
-        .iter()
-        .filter(|(s, _, _)| *s == AttemptStatus::NeedsGrading)
-        .count() as i32;
-    let share = final_share(quiz.settings.grading_method, &shares);
-    let passed = share.is_some_and(|s| s + 1e-9 >= quiz.settings.passing_score);
-    let now = Timestamp::now();
-    let row = (
-        quiz_results::user_id.eq(user),
-        quiz_results::quiz_id.eq(attempt.quiz_id),
-        quiz_results::course_id.eq(attempt.course_id),
-        quiz_results::share.eq(share),
-        quiz_results::passed.eq(passed),
-        quiz_results::attempts_graded.eq(shares.len() as i32),
-        quiz_results::pending.eq(pending),
-        quiz_results::updated_at.eq(now),
-    );
-    crate::per_backend!(conn, |c| diesel::insert_into(quiz_results::table)
-        .values(row)
-        .on_conflict((quiz_results::user_id, quiz_results::quiz_id))
-        .do_update()
-        .set((
-            quiz_results::share.eq(share),
-            quiz_results::passed.eq(passed),
-            quiz_results::attempts_graded.eq(shares.len() as i32),
-            quiz_results::pending.eq(pending),
-            quiz_results::updated_at.eq(now),
-        ))
-        .execute(c))?;
+    let stored = store::standing(conn, user, attempt.quiz_id)?;
+    let standing = if cause == Cause::Trainee {
+        // A student's attempt closed: the open one, which is their newest, so it is the next in
+        // the order the grading method reads (a student has one attempt open per quiz at most).
+        let (before, _) = stored.unwrap_or_default();
+        before.then((!grade.needs_grading).then_some(grade.share))
+    } else {
+        // Staff changed the grade of an attempt anywhere in the history: summed up again.
+        Standing::of(store::closed_shares_in_order(conn, user, attempt.quiz_id)?)
+    };
+    // The latest a result of theirs is hidden until, over every attempt (this one's policy is the
+    // one of the version it was started from).
+    let hidden_until = hidden_until(quiz.settings.review, attempt.deadline)
+        .max(stored.and_then(|(_, until)| until));
+    store::save_standing(
+        conn,
+        &StandingRow {
+            user,
+            quiz_id: attempt.quiz_id,
+            course_id: attempt.course_id,
+            standing,
+            share: standing.share(quiz.settings.grading_method),
+            passing_score: quiz.settings.passing_score,
+            hidden_until,
+        },
+    )?;
     refresh_course(conn, ctx, user, attempt.course_id, cause)
 }

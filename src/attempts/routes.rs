@@ -164,19 +164,18 @@ pub async fn start_attempt(
         let quiz = quiz_of(&file, &module_slug)
             .cloned()
             .ok_or(ApiError::NotFound)?;
-        let earlier = store::attempts_of(conn, user.id, quiz_id)?;
-        for (id, status) in &earlier {
-            if *status == AttemptStatus::Open {
-                let row = own_attempt(conn, user.id, *id)?;
-                let open = settle(conn, &ctx, row, &module_slug)?;
-                if open.status == AttemptStatus::Open {
-                    return Err(ApiError::conflict(
-                        "attempt_in_progress",
-                        format!("Attempt {id} is still open; continue or submit it first."),
-                    ));
-                }
+        let newest = store::newest_attempt(conn, user.id, quiz_id)?;
+        if let Some((id, _, AttemptStatus::Open)) = newest {
+            let row = own_attempt(conn, user.id, id)?;
+            let open = settle(conn, &ctx, row, &module_slug)?;
+            if open.status == AttemptStatus::Open {
+                return Err(ApiError::conflict(
+                    "attempt_in_progress",
+                    format!("Attempt {id} is still open; continue or submit it first."),
+                ));
             }
         }
+        let taken = newest.map_or(0, |(_, number, _)| number.max(0) as usize);
         let now = Timestamp::now();
         let window = |t: &Option<String>| {
             t.as_deref()
@@ -197,7 +196,7 @@ pub async fn start_attempt(
             return Err(ApiError::conflict("quiz_closed", "The quiz has closed."));
         }
         let limit = quiz.settings.attempt_limit as usize;
-        if limit > 0 && earlier.len() >= limit {
+        if limit > 0 && taken >= limit {
             return Err(ApiError::conflict(
                 "attempt_limit_reached",
                 format!("This quiz allows {limit} attempt(s)."),
@@ -218,7 +217,7 @@ pub async fn start_attempt(
             course_id,
             version_id: version,
             user_id: user.id,
-            number: earlier.len() as i32 + 1,
+            number: taken as i32 + 1,
             seed,
             snapshots: &snapshots,
             started_at: now,

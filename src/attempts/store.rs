@@ -22,8 +22,9 @@ use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::ApiError;
 use crate::learning::progress::Cause;
+use crate::quizzes::results::Standing;
 use crate::quizzes::{grade_quiz, parse_response, Draw, QuizGrade, Response};
-use crate::schema::quiz_attempts;
+use crate::schema::{quiz_attempts, quiz_results};
 use crate::state::Ctx;
 
 /// Answers arriving this long after the deadline still count (clock skew, slow networks).
@@ -316,17 +317,25 @@ pub fn settle(
     }
 }
 
-/// Every attempt of `user` at `quiz_id` (id and status), in no particular order.
-pub fn attempts_of(
+/// The newest attempt of `user` at `quiz_id` (id, number, status): one index entry however long
+/// the history. Numbers run 1, 2, 3… per student and quiz, so its number is how many attempts
+/// they made, and only it can be open (a new attempt starts once the one before has closed).
+pub fn newest_attempt(
     conn: &mut DbConn,
     user: UserId,
     quiz_id: ItemId,
-) -> QueryResult<Vec<(AttemptId, AttemptStatus)>> {
+) -> QueryResult<Option<(AttemptId, i32, AttemptStatus)>> {
     quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
         .filter(quiz_attempts::user_id.eq(user))
-        .select((quiz_attempts::id, quiz_attempts::status))
-        .load(conn)
+        .order(quiz_attempts::number.desc())
+        .select((
+            quiz_attempts::id,
+            quiz_attempts::number,
+            quiz_attempts::status,
+        ))
+        .first(conn)
+        .optional()
 }
 
 /// A new open attempt, before it is stored.
@@ -433,5 +442,121 @@ pub fn record_grade_event(conn: &mut DbConn, event: &GradeEvent) -> QueryResult<
             attempt_grade_events::created_at.eq(Timestamp::now()),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// A student's stored standing at a quiz, with the time their results there stay hidden until;
+/// `None` before any attempt of theirs closed.
+pub fn standing(
+    conn: &mut DbConn,
+    user: UserId,
+    quiz_id: ItemId,
+) -> QueryResult<Option<(Standing, Option<Timestamp>)>> {
+    let row: Option<StoredStanding> = quiz_results::table
+        .find((user, quiz_id))
+        .select((
+            quiz_results::attempts_graded,
+            quiz_results::pending,
+            quiz_results::shares_sum,
+            quiz_results::best_share,
+            quiz_results::first_share,
+            quiz_results::last_share,
+            quiz_results::hidden_until,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(
+        row.map(|(graded, pending, sum, best, first, last, hidden_until)| {
+            let standing = Standing {
+                graded,
+                pending,
+                sum,
+                best,
+                first,
+                last,
+            };
+            (standing, hidden_until)
+        }),
+    )
+}
+
+type StoredStanding = (
+    i32,
+    i32,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<Timestamp>,
+);
+
+/// Every closed attempt of `user` at `quiz_id` in the order taken: `Some(share)` when graded,
+/// `None` while it waits for a hand grade. Reads the whole history: only for a changed grade.
+pub fn closed_shares_in_order(
+    conn: &mut DbConn,
+    user: UserId,
+    quiz_id: ItemId,
+) -> QueryResult<Vec<Option<f64>>> {
+    let rows: Vec<(AttemptStatus, Option<f64>, Option<f64>)> = quiz_attempts::table
+        .filter(quiz_attempts::quiz_id.eq(quiz_id))
+        .filter(quiz_attempts::user_id.eq(user))
+        .filter(quiz_attempts::status.ne(AttemptStatus::Open))
+        .order(quiz_attempts::number)
+        .select((
+            quiz_attempts::status,
+            quiz_attempts::score,
+            quiz_attempts::max_score,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(status, score, max)| match (status, score, max) {
+            (AttemptStatus::Graded, Some(s), Some(m)) if m > 0.0 => Some((s / m).clamp(0.0, 1.0)),
+            (AttemptStatus::Graded, ..) => Some(0.0),
+            _ => None,
+        })
+        .collect())
+}
+
+/// A student's standing and result at a quiz, to store.
+pub struct StandingRow {
+    pub user: UserId,
+    pub quiz_id: ItemId,
+    pub course_id: CourseId,
+    pub standing: Standing,
+    /// The result by the quiz's grading method.
+    pub share: Option<f64>,
+    pub passing_score: f64,
+    pub hidden_until: Option<Timestamp>,
+}
+
+/// Stores a student's standing and result at a quiz (one upsert).
+pub fn save_standing(conn: &mut DbConn, row: &StandingRow) -> QueryResult<()> {
+    let s = &row.standing;
+    let passed = row.share.is_some_and(|v| v + 1e-9 >= row.passing_score);
+    let now = Timestamp::now();
+    let figures = (
+        quiz_results::share.eq(row.share),
+        quiz_results::passed.eq(passed),
+        quiz_results::attempts_graded.eq(s.graded),
+        quiz_results::pending.eq(s.pending),
+        quiz_results::shares_sum.eq(s.sum),
+        quiz_results::best_share.eq(s.best),
+        quiz_results::first_share.eq(s.first),
+        quiz_results::last_share.eq(s.last),
+        quiz_results::hidden_until.eq(row.hidden_until),
+        quiz_results::updated_at.eq(now),
+    );
+    crate::per_backend!(conn, |c| diesel::insert_into(quiz_results::table)
+        .values((
+            quiz_results::user_id.eq(row.user),
+            quiz_results::quiz_id.eq(row.quiz_id),
+            quiz_results::course_id.eq(row.course_id),
+            figures,
+        ))
+        .on_conflict((quiz_results::user_id, quiz_results::quiz_id))
+        .do_update()
+        .set(figures)
+        .execute(c))?;
     Ok(())
 }

@@ -10,50 +10,63 @@ use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::ApiError;
-use crate::orgs::access::{is_platform_admin, role_in};
+use crate::orgs::access::{is_platform_admin, Viewer};
 use crate::schema::{course_instructors, enrollments};
 
 /// Owner or co-instructor who is still an instructor or org admin of the course's organization;
 /// platform admins edit the platform-wide catalog (courses without owner) and every other course.
 /// Leaving the organization, or becoming a student there, ends authoring rights at once.
 pub fn is_author(conn: &mut DbConn, user: UserId, course: &CourseRow) -> QueryResult<bool> {
-    if is_platform_admin(conn, user)? {
-        return Ok(true);
+    let viewer = Viewer::load(conn, user)?;
+    Ok(authors(&viewer, course, &co_instructors(conn, course.id)?))
+}
+
+/// The co-instructors of `course_id`.
+pub fn co_instructors(conn: &mut DbConn, course_id: CourseId) -> QueryResult<Vec<UserId>> {
+    course_instructors::table
+        .filter(course_instructors::course_id.eq(course_id))
+        .select(course_instructors::user_id)
+        .load(conn)
+}
+
+/// [`is_author`], decided from what was read: the viewer and the course's co-instructors.
+pub fn authors(viewer: &Viewer, course: &CourseRow, co_instructors: &[UserId]) -> bool {
+    if viewer.admin {
+        return true;
     }
-    let named = course.owner_id == Some(user) || {
-        let co: i64 = course_instructors::table
-            .filter(course_instructors::course_id.eq(course.id))
-            .filter(course_instructors::user_id.eq(user))
-            .count()
-            .get_result(conn)?;
-        co > 0
-    };
-    if !named {
-        return Ok(false);
-    }
-    Ok(match course.org_id {
-        Some(org) => role_in(conn, user, org)?.is_some_and(|r| r >= Role::Instructor),
-        None => true,
-    })
+    let named = course.owner_id == Some(viewer.id) || co_instructors.contains(&viewer.id);
+    named
+        && match course.org_id {
+            Some(org) => viewer.role_in(org).is_some_and(|r| r >= Role::Instructor),
+            None => true,
+        }
 }
 
 /// Published courses are seen by everyone (an organization's own courses by its members only);
 /// drafts and archived courses by their authors and the organization's staff.
 pub fn can_view(conn: &mut DbConn, user: Option<UserId>, course: &CourseRow) -> QueryResult<bool> {
-    let Some(user) = user else {
-        return Ok(course.status == CourseStatus::Published && course.org_id.is_none());
+    let viewer = user.map(|u| Viewer::load(conn, u)).transpose()?;
+    let co = match &viewer {
+        Some(_) => co_instructors(conn, course.id)?,
+        None => Vec::new(),
     };
-    if is_author(conn, user, course)? {
-        return Ok(true);
+    Ok(sees(viewer.as_ref(), course, &co))
+}
+
+/// [`can_view`], decided from what was read: the viewer (None: anonymous) and the course's
+/// co-instructors.
+pub fn sees(viewer: Option<&Viewer>, course: &CourseRow, co_instructors: &[UserId]) -> bool {
+    let Some(viewer) = viewer else {
+        return course.status == CourseStatus::Published && course.org_id.is_none();
+    };
+    if authors(viewer, course, co_instructors) {
+        return true;
     }
-    let role = match course.org_id {
-        Some(org) => role_in(conn, user, org)?,
-        None => None,
-    };
-    Ok(match course.status {
+    let role = course.org_id.and_then(|org| viewer.role_in(org));
+    match course.status {
         CourseStatus::Published => course.org_id.is_none() || role.is_some(),
         _ => role.is_some_and(|r| r >= Role::Instructor),
-    })
+    }
 }
 
 /// The course, if the caller may see it.

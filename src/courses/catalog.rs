@@ -14,7 +14,6 @@ use crate::db::status::CourseStatus;
 use crate::db::{self, DbConn};
 use crate::domain::LanguageTag;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::orgs::access::is_platform_admin;
 use crate::pagination::{self, parse_page};
 use crate::state::AppState;
 
@@ -101,17 +100,30 @@ pub async fn list_courses(
         ));
     }
     let header_preference = preferred_languages(&req, None);
+    let cache = state.clone();
     let rows = db::run(&state.pool, move |conn| {
+        let reader = catalog_store::reader(conn, caller)?;
         // The reader's locale matters only when no language is asked for.
-        let locale = match caller.filter(|_| language.is_none()) {
-            Some(id) => catalog_store::locale_of(conn, id)?,
-            None => None,
-        };
+        let locale = reader.locale.clone().filter(|_| language.is_none());
         let preference: Vec<String> = locale.into_iter().chain(header_preference).collect();
-        let admin = match caller {
-            Some(id) => is_platform_admin(conn, id)?,
-            None => false,
-        };
+        let admin = reader.admin();
+        let visible_orgs = reader.orgs();
+        // A published page without search words depends only on the filters and the reader's
+        // organizations and languages: built once per catalog generation.
+        let cache_key = (status == CourseStatus::Published && terms.is_empty()).then(|| {
+            format!(
+                "courses?competency={:?}&market={:?}&language={:?}&level={:?}&after={:?}&limit={}|admin={admin}|orgs={:?}|prefer={:?}",
+                query.competency, market, language.as_ref().map(|t| t.as_str().to_owned()),
+                query.level, page.after, page.limit, visible_orgs,
+                if language.is_none() { preference.as_slice() } else { &[] },
+            )
+        });
+        if let Some(hit) = cache_key
+            .as_deref()
+            .and_then(|key| cache.catalog_cache.get::<Vec<CourseSummary>>(reader.generation, key))
+        {
+            return Ok(hit);
+        }
         let filter = CatalogFilter {
             status,
             caller,
@@ -124,13 +136,9 @@ pub async fn list_courses(
             after: page.after,
             limit: page.limit,
         };
-        let (keys, editions, visible_orgs) = match catalog_store::page(conn, &filter)? {
-            CatalogRows::Own(rows) => return Ok(views::summaries(conn, rows)?),
-            CatalogRows::Published {
-                keys,
-                editions,
-                visible_orgs,
-            } => (keys, editions, visible_orgs),
+        let (keys, editions) = match catalog_store::page(conn, &filter)? {
+            CatalogRows::Own(rows) => return Ok(std::sync::Arc::new(views::summaries(conn, rows)?)),
+            CatalogRows::Published { keys, editions } => (keys, editions),
         };
         // Then the edition each course shows.
         let visible = |c: &CourseRow| match c.org_id {
@@ -168,12 +176,21 @@ pub async fn list_courses(
             summary.languages = editions.iter().map(|e| e.language.clone()).collect();
             summary.editions = editions;
         }
+        let summaries = std::sync::Arc::new(summaries);
+        if let Some(key) = cache_key {
+            cache
+                .catalog_cache
+                .put(reader.generation, key, summaries.clone());
+        }
         Ok(summaries)
     })
     .await?;
-    Ok(pagination::respond(&req, rows, page, |c| {
-        c.course_key.into()
-    }))
+    Ok(pagination::respond(
+        &req,
+        rows.iter().collect(),
+        page,
+        |c| c.course_key.into(),
+    ))
 }
 
 /// The edition of a course to show: the first in `preferred` languages (an exact tag, or the
@@ -281,13 +298,44 @@ pub async fn get_course(
         }
     };
     let caller = user.0.map(|u| u.id);
+    let cache = state.clone();
     let view = db::run(&state.pool, move |conn| {
-        let course = access::viewable(conn, caller, course_id)?;
-        let version = version_for(conn, caller, &course, want_draft)?;
-        views::course_view(conn, course, version)
+        let reader = catalog_store::reader(conn, caller)?;
+        let (cache, generation) = (&cache.catalog_cache, reader.generation);
+        // The course with its co-instructors, then who may see and edit it decided from them.
+        let facts = cache.get_or_build(generation, format!("course/{course_id}"), || {
+            let course = store::find_course(conn, course_id)?;
+            let co = access::co_instructors(conn, course_id)?;
+            ApiResult::Ok((course, co))
+        })?;
+        let (course, co) = (&facts.0, &facts.1);
+        if !access::sees(reader.viewer.as_ref(), course, co) {
+            return Err(ApiError::NotFound);
+        }
+        let author = reader
+            .viewer
+            .as_ref()
+            .is_some_and(|v| access::authors(v, course, co));
+        let version = if author && (want_draft || course.published_version_id.is_none()) {
+            store::working_version(course)
+        } else {
+            course.published_version_id
+        }
+        .ok_or(ApiError::NotFound)?;
+        if course.published_version_id != Some(version) {
+            // A draft changes in place: built fresh every time.
+            return Ok(std::sync::Arc::new(views::course_view(
+                conn,
+                course.clone(),
+                version,
+            )?));
+        }
+        cache.get_or_build(generation, format!("course/{course_id}/view"), || {
+            views::course_view(conn, course.clone(), version)
+        })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json(&*view))
 }
 
 #[utoipa::path(get, path = "/api/v1/lessons/{lesson_id}", tag = "catalog", security(("bearer" = [])),

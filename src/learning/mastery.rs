@@ -22,9 +22,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::catalog::framework;
-use crate::db::sql_types::{AttemptId, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, JsonValue, Timestamp, UserId};
 use crate::db::DbConn;
-use crate::schema::{competency_evidence, competency_mastery};
+use crate::schema::{competency_evidence, competency_mastery, users};
 
 /// Weight of each older piece of evidence relative to the next newer one.
 pub const DECAY: f64 = 0.7;
@@ -151,17 +151,37 @@ pub fn levels_of(
     conn: &mut DbConn,
     user: UserId,
 ) -> QueryResult<BTreeMap<String, CompetencyLevel>> {
-    let rows: Vec<(String, f64, bool, i32)> = competency_mastery::table
-        .filter(competency_mastery::user_id.eq(user))
+    Ok(levels_and_targets(conn, user)?.0)
+}
+
+/// A trainee's levels by competency code and the destination markets they aim for, in one query.
+pub fn levels_and_targets(
+    conn: &mut DbConn,
+    user: UserId,
+) -> QueryResult<(BTreeMap<String, CompetencyLevel>, Vec<String>)> {
+    /// A competency's code, level, mastered flag and evidence count.
+    type Stored = (String, f64, bool, i32);
+    let rows: Vec<(JsonValue, Option<Stored>)> = users::table
+        .left_join(competency_mastery::table)
+        .filter(users::id.eq(user))
         .select((
-            competency_mastery::competency,
-            competency_mastery::level,
-            competency_mastery::mastered,
-            competency_mastery::evidence_count,
+            users::target_markets,
+            (
+                competency_mastery::competency,
+                competency_mastery::level,
+                competency_mastery::mastered,
+                competency_mastery::evidence_count,
+            )
+                .nullable(),
         ))
         .load(conn)?;
-    Ok(rows
+    let targets = match rows.first() {
+        Some((targets, _)) => targets.decode("target markets")?,
+        None => Vec::new(),
+    };
+    let levels = rows
         .into_iter()
+        .filter_map(|(_, level)| level)
         .map(|(code, level, mastered, evidence)| {
             (
                 code,
@@ -172,11 +192,16 @@ pub fn levels_of(
                 },
             )
         })
-        .collect())
+        .collect();
+    Ok((levels, targets))
 }
 
 /// Replaces the evidence of one attempt with `shares` (competency -> (share, points)) and
 /// recomputes the levels of every competency it touches, before and after.
+///
+/// Bounded whatever the history: a level reads only the newest [`WINDOW`] pieces of evidence of
+/// its competency (one query for all touched competencies), and the count of evidence moves by
+/// what this attempt added or took away.
 pub fn record_evidence(
     conn: &mut DbConn,
     user: UserId,
@@ -189,70 +214,95 @@ pub fn record_evidence(
     )
     .returning(competency_evidence::competency)
     .load(c))?;
-    for (code, (share, points)) in shares {
-        diesel::insert_into(competency_evidence::table)
-            .values((
+    let rows: Vec<_> = shares
+        .iter()
+        .map(|(code, (share, points))| {
+            (
                 competency_evidence::attempt_id.eq(attempt),
                 competency_evidence::competency.eq(code),
                 competency_evidence::user_id.eq(user),
-                competency_evidence::share.eq(share),
-                competency_evidence::points.eq(points),
+                competency_evidence::share.eq(*share),
+                competency_evidence::points.eq(*points),
                 competency_evidence::observed_at.eq(observed_at),
-            ))
-            .execute(conn)?;
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        crate::per_backend!(conn, |c| diesel::insert_into(competency_evidence::table)
+            .values(&rows)
+            .execute(c))?;
     }
-    let touched: BTreeSet<String> = before.into_iter().chain(shares.keys().cloned()).collect();
-    for code in touched {
-        refresh_level(conn, user, &code)?;
+    let touched: BTreeSet<String> = before.iter().chain(shares.keys()).cloned().collect();
+    if touched.is_empty() {
+        return Ok(());
+    }
+    let counts: BTreeMap<String, i32> = competency_mastery::table
+        .filter(competency_mastery::user_id.eq(user))
+        .filter(competency_mastery::competency.eq_any(&touched))
+        .select((
+            competency_mastery::competency,
+            competency_mastery::evidence_count,
+        ))
+        .load::<(String, i32)>(conn)?
+        .into_iter()
+        .collect();
+    let mut windows = newest_evidence(conn, user, &touched)?;
+    let now = Timestamp::now();
+    for code in &touched {
+        let count = counts.get(code).copied().unwrap_or(0) + i32::from(shares.contains_key(code))
+            - i32::from(before.contains(code));
+        let window = windows.remove(code).unwrap_or_default();
+        let Some(level) = level_from_evidence(&window).filter(|_| count > 0) else {
+            diesel::delete(
+                competency_mastery::table
+                    .filter(competency_mastery::user_id.eq(user))
+                    .filter(competency_mastery::competency.eq(code)),
+            )
+            .execute(conn)?;
+            continue;
+        };
+        let figures = (
+            competency_mastery::level.eq(level.level),
+            competency_mastery::mastered.eq(level.mastered),
+            competency_mastery::evidence_count.eq(count),
+            competency_mastery::updated_at.eq(now),
+        );
+        crate::per_backend!(conn, |c| diesel::insert_into(competency_mastery::table)
+            .values((
+                competency_mastery::user_id.eq(user),
+                competency_mastery::competency.eq(code),
+                figures,
+            ))
+            .on_conflict((competency_mastery::user_id, competency_mastery::competency))
+            .do_update()
+            .set(figures)
+            .execute(c))?;
     }
     Ok(())
 }
 
-/// Recomputes one stored level from the evidence (a handful of rows by index).
-fn refresh_level(conn: &mut DbConn, user: UserId, code: &str) -> QueryResult<()> {
-    // All of it, newest first: the window for the level, the length for the count. A trainee's
-    // evidence of one competency is one row per graded attempt, so this stays small.
-    let shares: Vec<f64> = competency_evidence::table
-        .filter(competency_evidence::user_id.eq(user))
-        .filter(competency_evidence::competency.eq(code))
-        .order((
-            competency_evidence::observed_at.desc(),
-            competency_evidence::attempt_id.desc(),
-        ))
-        .select(competency_evidence::share)
-        .load(conn)?;
-    let Some(CompetencyLevel {
-        level, mastered, ..
-    }) = level_from_evidence(&shares)
-    else {
-        diesel::delete(
-            competency_mastery::table
-                .filter(competency_mastery::user_id.eq(user))
-                .filter(competency_mastery::competency.eq(code)),
-        )
-        .execute(conn)?;
-        return Ok(());
-    };
-    let row = (
-        competency_mastery::user_id.eq(user),
-        competency_mastery::competency.eq(code),
-        competency_mastery::level.eq(level),
-        competency_mastery::mastered.eq(mastered),
-        competency_mastery::evidence_count.eq(shares.len() as i32),
-        competency_mastery::updated_at.eq(Timestamp::now()),
-    );
-    crate::per_backend!(conn, |c| diesel::insert_into(competency_mastery::table)
-        .values(row)
-        .on_conflict((competency_mastery::user_id, competency_mastery::competency))
-        .do_update()
-        .set((
-            competency_mastery::level.eq(level),
-            competency_mastery::mastered.eq(mastered),
-            competency_mastery::evidence_count.eq(shares.len() as i32),
-            competency_mastery::updated_at.eq(Timestamp::now()),
-        ))
-        .execute(c))?;
-    Ok(())
+/// The newest [`WINDOW`] evidence shares of each of `codes`, newest first: per competency one
+/// query that reads that many index entries at most.
+fn newest_evidence(
+    conn: &mut DbConn,
+    user: UserId,
+    codes: &BTreeSet<String>,
+) -> QueryResult<BTreeMap<String, Vec<f64>>> {
+    let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for code in codes {
+        let shares: Vec<f64> = competency_evidence::table
+            .filter(competency_evidence::user_id.eq(user))
+            .filter(competency_evidence::competency.eq(code))
+            .order((
+                competency_evidence::observed_at.desc(),
+                competency_evidence::attempt_id.desc(),
+            ))
+            .select(competency_evidence::share)
+            .limit(WINDOW as i64)
+            .load(conn)?;
+        out.insert(code.clone(), shares);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

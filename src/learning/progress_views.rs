@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use super::mastery::{self, AreaMastery, CompetencyLevel, MarketReadiness};
 use super::progress::{self, published_file};
 use super::store::{self, CourseActivity, EnrollmentFigures};
-use super::visibility::{hidden_results, student_figures, visible_levels, Hidden};
+use super::visibility::{hidden_results, student_figures, visible_levels, without_hidden, Hidden};
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::access::is_enrolled;
@@ -251,8 +251,8 @@ pub async fn my_progress(state: web::Data<AppState>, user: AuthUser) -> ApiResul
         let mut courses = course_rows(conn, user.id, None)?;
         let hidden = hidden_results(conn, user.id, None)?;
         as_student_sees(conn, user.id, &mut courses, &hidden)?;
-        let levels = visible_levels(conn, user.id, &hidden)?;
-        let targets = store::target_markets(conn, user.id)?;
+        let (levels, targets) = mastery::levels_and_targets(conn, user.id)?;
+        let levels = without_hidden(conn, user.id, &hidden, levels)?;
         Ok(MyProgress {
             courses,
             competencies: competency_list(&levels, None),

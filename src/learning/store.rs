@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 
 use crate::courses::store::CourseRow;
-use crate::db::sql_types::{
-    AttemptId, CohortId, CourseId, Id, ItemId, JsonValue, OrgId, Timestamp, UserId,
-};
+use crate::db::sql_types::{AttemptId, CohortId, CourseId, Id, ItemId, OrgId, Timestamp, UserId};
 use crate::db::status::{AttemptStatus, EnrollmentStatus};
 use crate::db::DbConn;
 use crate::schema::{
@@ -239,15 +237,6 @@ pub fn enrollment_figures(
     q.load(conn)
 }
 
-/// The destination markets `user` aims for.
-pub fn target_markets(conn: &mut DbConn, user: UserId) -> QueryResult<Vec<String>> {
-    let targets: JsonValue = users::table
-        .find(user)
-        .select(users::target_markets)
-        .first(conn)?;
-    targets.decode("target markets")
-}
-
 /// What a trainee did in one course, as stored: the facts their per-module progress is read from.
 #[derive(Debug)]
 pub struct CourseActivity {
@@ -277,38 +266,45 @@ pub fn course_activity(
         .load::<(ItemId, Timestamp)>(conn)?
         .into_iter()
         .collect();
-    let results = quiz_results::table
+    // Per quiz: the result with how many attempts closed and how (kept on the result by
+    // `attempts::graded`), and the open attempt from an index of open attempts only: a few rows
+    // however long the history is.
+    let stored: Vec<(ItemId, Option<f64>, bool, i32, i32)> = quiz_results::table
         .filter(quiz_results::user_id.eq(user))
         .filter(quiz_results::course_id.eq(course_id))
         .select((
             quiz_results::quiz_id,
             quiz_results::share,
             quiz_results::passed,
-        ))
-        .load::<(ItemId, Option<f64>, bool)>(conn)?
-        .into_iter()
-        .map(|(q, s, p)| (q, (s, p)))
-        .collect();
-    // Per quiz and status, how many attempts: a few rows however long the history is (the
-    // attempts' questions and answers are never read here).
-    let attempt_counts = quiz_attempts::table
-        .filter(quiz_attempts::user_id.eq(user))
-        .filter(quiz_attempts::course_id.eq(course_id))
-        .group_by((quiz_attempts::quiz_id, quiz_attempts::status))
-        .select((
-            quiz_attempts::quiz_id,
-            quiz_attempts::status,
-            diesel::dsl::count_star(),
+            quiz_results::attempts_graded,
+            quiz_results::pending,
         ))
         .load(conn)?;
-    // A student has at most one open attempt per quiz.
-    let open_attempts = quiz_attempts::table
+    let open_attempts: BTreeMap<ItemId, AttemptId> = quiz_attempts::table
         .filter(quiz_attempts::user_id.eq(user))
         .filter(quiz_attempts::course_id.eq(course_id))
         .filter(quiz_attempts::status.eq(AttemptStatus::Open))
         .select((quiz_attempts::quiz_id, quiz_attempts::id))
         .load::<(ItemId, AttemptId)>(conn)?
         .into_iter()
+        .collect();
+    let mut attempt_counts: Vec<(ItemId, String, i64)> = Vec::new();
+    for (quiz, _, _, graded, pending) in &stored {
+        for (status, n) in [
+            (AttemptStatus::Graded, graded),
+            (AttemptStatus::NeedsGrading, pending),
+        ] {
+            if *n > 0 {
+                attempt_counts.push((*quiz, status.as_str().to_owned(), i64::from(*n)));
+            }
+        }
+    }
+    for quiz in open_attempts.keys() {
+        attempt_counts.push((*quiz, AttemptStatus::Open.as_str().to_owned(), 1));
+    }
+    let results = stored
+        .into_iter()
+        .map(|(q, share, passed, ..)| (q, (share, passed)))
         .collect();
     Ok(CourseActivity {
         lessons_done,

@@ -21,7 +21,7 @@ use crate::courses::store::{item_id, quiz_path};
 use crate::db::sql_types::{CourseId, Id, ItemId, Timestamp, UserId, VersionId};
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
-use crate::schema::{competency_evidence, quiz_attempts};
+use crate::schema::{competency_evidence, quiz_attempts, quiz_results};
 
 /// The student's closed attempts whose result their quiz's review policy hides right now.
 #[derive(Debug, Default)]
@@ -56,56 +56,112 @@ fn review_of(
         .map_or(Review::Never, |q| q.settings.review))
 }
 
+/// Stands for "hidden for good" (`review = "never"`) in `quiz_results.hidden_until`.
+pub fn forever() -> Timestamp {
+    let end = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
+    Timestamp::from(end)
+}
+
+/// Until when the result of an attempt closed under `review` with `deadline` stays hidden from
+/// the student (`None`: it shows at once). Under `after_deadline` an attempt without a deadline
+/// is never hidden, as in `attempts::view::reveals`.
+pub fn hidden_until(review: Review, deadline: Option<Timestamp>) -> Option<Timestamp> {
+    match review {
+        Review::Immediately => None,
+        Review::AfterDeadline => deadline,
+        Review::Never => Some(forever()),
+    }
+}
+
 /// The hidden results of `user` (in `course` only, when given).
 ///
-/// Read per quiz, not per attempt: which quizzes (in which version) the student closed attempts
-/// of, then the attempts of only those quizzes whose policy hides something now, so a student
-/// with a long history of `immediately` quizzes costs one small query.
+/// The quizzes with something hidden come from the student's quiz results (`hidden_until`, kept
+/// by `attempts::graded`), one small indexed read however long the history; only for those few
+/// quizzes are the hidden attempts themselves looked up, per version started from.
 pub fn hidden_results(
     conn: &mut DbConn,
     user: UserId,
     course: Option<CourseId>,
 ) -> QueryResult<Hidden> {
-    let mut taken = quiz_attempts::table
-        .filter(quiz_attempts::user_id.eq(user))
-        .filter(quiz_attempts::status.ne(AttemptStatus::Open))
-        .select((
-            quiz_attempts::quiz_id,
-            quiz_attempts::course_id,
-            quiz_attempts::version_id,
-        ))
-        .distinct()
+    let now = Timestamp::now();
+    let mut quizzes = quiz_results::table
+        .filter(quiz_results::user_id.eq(user))
+        .filter(quiz_results::hidden_until.is_not_null())
+        .filter(quiz_results::hidden_until.ge(now))
+        .select((quiz_results::quiz_id, quiz_results::course_id))
         .into_boxed();
     if let Some(c) = course {
-        taken = taken.filter(quiz_attempts::course_id.eq(c));
+        quizzes = quizzes.filter(quiz_results::course_id.eq(c));
     }
-    let taken: Vec<(ItemId, CourseId, VersionId)> = taken.load(conn)?;
+    let quizzes: Vec<(ItemId, CourseId)> = quizzes.load(conn)?;
     let mut hidden = Hidden::default();
-    for (quiz_id, course_id, version_id) in taken {
-        let mut attempts = quiz_attempts::table
+    for (quiz_id, course_id) in quizzes {
+        let versions: Vec<VersionId> = quiz_attempts::table
             .filter(quiz_attempts::user_id.eq(user))
             .filter(quiz_attempts::quiz_id.eq(quiz_id))
-            .filter(quiz_attempts::version_id.eq(version_id))
             .filter(quiz_attempts::status.ne(AttemptStatus::Open))
-            .select(quiz_attempts::id)
-            .into_boxed();
-        match review_of(conn, version_id, course_id, quiz_id)? {
-            Review::Immediately => continue,
-            Review::Never => {}
-            // Hidden until the deadline has passed; without a deadline, never hidden (as in
-            // `attempts::view::reveals`).
-            Review::AfterDeadline => {
-                attempts = attempts.filter(quiz_attempts::deadline.ge(Timestamp::now()));
+            .select(quiz_attempts::version_id)
+            .distinct()
+            .load(conn)?;
+        for version_id in versions {
+            let mut attempts = quiz_attempts::table
+                .filter(quiz_attempts::user_id.eq(user))
+                .filter(quiz_attempts::quiz_id.eq(quiz_id))
+                .filter(quiz_attempts::version_id.eq(version_id))
+                .filter(quiz_attempts::status.ne(AttemptStatus::Open))
+                .select(quiz_attempts::id)
+                .into_boxed();
+            match review_of(conn, version_id, course_id, quiz_id)? {
+                Review::Immediately => continue,
+                Review::Never => {}
+                Review::AfterDeadline => {
+                    attempts = attempts.filter(quiz_attempts::deadline.ge(now));
+                }
             }
-        }
-        let ids: Vec<Id> = attempts.load(conn)?;
-        if !ids.is_empty() {
-            hidden.attempts.extend(ids);
-            hidden.quizzes.insert(quiz_id);
-            hidden.courses.insert(course_id);
+            let ids: Vec<Id> = attempts.load(conn)?;
+            if !ids.is_empty() {
+                hidden.attempts.extend(ids);
+                hidden.quizzes.insert(quiz_id);
+                hidden.courses.insert(course_id);
+            }
         }
     }
     Ok(hidden)
+}
+
+/// Fills in `quiz_results.hidden_until` for results stored before it existed (the migration that
+/// added it cannot read review policies, which live in the course files); returns how many
+/// results have something hidden. Run once, right after that migration (`startup`).
+pub fn backfill_hidden_until(conn: &mut DbConn) -> QueryResult<usize> {
+    // Per student, quiz and version started from: the deadlines of their closed attempts.
+    let taken: Vec<(UserId, ItemId, CourseId, VersionId, Option<Timestamp>)> = quiz_attempts::table
+        .filter(quiz_attempts::status.ne(AttemptStatus::Open))
+        .select((
+            quiz_attempts::user_id,
+            quiz_attempts::quiz_id,
+            quiz_attempts::course_id,
+            quiz_attempts::version_id,
+            quiz_attempts::deadline,
+        ))
+        .distinct()
+        .load(conn)?;
+    let mut until: BTreeMap<(UserId, ItemId), Timestamp> = BTreeMap::new();
+    for (user, quiz_id, course_id, version_id, deadline) in taken {
+        let review = review_of(conn, version_id, course_id, quiz_id)?;
+        if let Some(t) = hidden_until(review, deadline) {
+            let entry = until.entry((user, quiz_id)).or_insert(t);
+            *entry = (*entry).max(t);
+        }
+    }
+    for ((user, quiz_id), t) in &until {
+        diesel::update(quiz_results::table.find((*user, *quiz_id)))
+            .set(quiz_results::hidden_until.eq(Some(*t)))
+            .execute(conn)?;
+    }
+    Ok(until.len())
 }
 
 /// The figures of `user` in `course_id` as the student may see them: a hidden result counts as no
@@ -139,7 +195,17 @@ pub fn visible_levels(
     user: UserId,
     hidden: &Hidden,
 ) -> QueryResult<BTreeMap<String, CompetencyLevel>> {
-    let mut levels = mastery::levels_of(conn, user)?;
+    let levels = mastery::levels_of(conn, user)?;
+    without_hidden(conn, user, hidden, levels)
+}
+
+/// `levels` (the student's stored levels) with the evidence of hidden attempts left out.
+pub fn without_hidden(
+    conn: &mut DbConn,
+    user: UserId,
+    hidden: &Hidden,
+    mut levels: BTreeMap<String, CompetencyLevel>,
+) -> QueryResult<BTreeMap<String, CompetencyLevel>> {
     if hidden.is_empty() {
         return Ok(levels);
     }

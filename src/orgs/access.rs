@@ -19,6 +19,57 @@ pub fn is_platform_admin(conn: &mut DbConn, user_id: UserId) -> QueryResult<bool
         .unwrap_or(false))
 }
 
+/// A signed-in caller as access decisions made in memory need them: whether they are the platform
+/// admin, and their role in each organization they belong to. Read in one query (by
+/// [`Viewer::load`], or with other facts by the catalog's reader).
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub id: UserId,
+    pub admin: bool,
+    /// (organization, role), in organization order.
+    pub roles: Vec<(OrgId, Role)>,
+}
+
+impl Viewer {
+    /// `user` as a viewer; a user who no longer exists is one without rights.
+    pub fn load(conn: &mut DbConn, user: UserId) -> QueryResult<Viewer> {
+        let rows: Vec<(bool, Option<OrgId>, Option<String>)> = users::table
+            .left_join(crate::schema::memberships::table)
+            .filter(users::id.eq(user))
+            .select((
+                users::is_platform_admin,
+                crate::schema::memberships::org_id.nullable(),
+                crate::schema::memberships::role.nullable(),
+            ))
+            .order(crate::schema::memberships::org_id)
+            .load(conn)?;
+        Ok(Viewer::of(
+            user,
+            rows.first().is_some_and(|(admin, ..)| *admin),
+            rows.into_iter().map(|(_, org, role)| (org, role)),
+        ))
+    }
+
+    /// The viewer from their memberships as stored (organization, role text); an unknown role
+    /// gives no rights there.
+    pub fn of(
+        id: UserId,
+        admin: bool,
+        memberships: impl IntoIterator<Item = (Option<OrgId>, Option<String>)>,
+    ) -> Viewer {
+        let roles = memberships
+            .into_iter()
+            .filter_map(|(org, role)| Some((org?, Role::parse(&role?).ok()?)))
+            .collect();
+        Viewer { id, admin, roles }
+    }
+
+    /// Their role in `org`.
+    pub fn role_in(&self, org: OrgId) -> Option<Role> {
+        self.roles.iter().find(|(o, _)| *o == org).map(|(_, r)| *r)
+    }
+}
+
 /// The caller's role in `org_id`; platform admins act as org admins everywhere.
 pub fn role_in(conn: &mut DbConn, user_id: UserId, org_id: OrgId) -> QueryResult<Option<Role>> {
     if is_platform_admin(conn, user_id)? {

@@ -110,6 +110,23 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let database_url = fresh_database(dir.path());
+    spawn_on(dir, database_url, customize).await
+}
+
+impl TestApp {
+    /// A second app on this app's database, started as an upgraded instance starts: migrating and
+    /// running what is pending in the database first. Both keep serving.
+    pub async fn start_again(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        spawn_on(dir, self.database_url.clone(), |_| {}).await
+    }
+}
+
+async fn spawn_on(
+    dir: tempfile::TempDir,
+    database_url: String,
+    customize: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = test_settings(dir.path(), database_url.clone());
     customize(&mut settings);
     let mail_dir = match &settings.mail_transport {

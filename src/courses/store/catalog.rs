@@ -8,9 +8,10 @@ use super::CourseRow;
 use crate::db::sql_types::{CourseId, Id, ItemId, OrgId, UserId};
 use crate::db::status::CourseStatus;
 use crate::db::DbConn;
+use crate::orgs::access::Viewer;
 use crate::schema::{
-    course_competencies, course_instructors, course_markets, course_search, courses, memberships,
-    users,
+    catalog_generation, course_competencies, course_instructors, course_markets, course_search,
+    courses, memberships, users,
 };
 
 /// What a catalog page asks for; the handler has checked the values.
@@ -38,23 +39,76 @@ pub struct CatalogFilter {
 pub enum CatalogRows {
     /// The caller's own drafts or archived courses, one row per edition.
     Own(Vec<CourseRow>),
-    /// Published courses: the course keys of the page (in order), every published edition of
-    /// them, and the organizations whose courses the caller may see (empty for the platform
-    /// admin, who sees all, and for anonymous callers, who see platform-wide courses only).
+    /// Published courses: the course keys of the page (in order) and every published edition
+    /// of them (which of them the caller sees is the handler's to pick, by their organizations).
     Published {
         keys: Vec<CourseId>,
         editions: Vec<CourseRow>,
-        visible_orgs: Vec<OrgId>,
     },
 }
 
-/// The stored locale of `user`, if they set one.
-pub fn locale_of(conn: &mut DbConn, user: UserId) -> QueryResult<Option<String>> {
-    users::table
-        .find(user)
-        .select(users::locale)
-        .first(conn)
-        .optional()
+/// Who reads the catalog and under which catalog generation (the key of `state::CatalogCache`).
+#[derive(Debug, Default)]
+pub struct Reader {
+    pub generation: i64,
+    /// The signed-in reader's stored locale.
+    pub locale: Option<String>,
+    /// The signed-in reader; None for anonymous readers (and accounts deleted since their token).
+    pub viewer: Option<Viewer>,
+}
+
+impl Reader {
+    pub fn admin(&self) -> bool {
+        self.viewer.as_ref().is_some_and(|v| v.admin)
+    }
+
+    /// The organizations the reader belongs to, in order.
+    pub fn orgs(&self) -> Vec<OrgId> {
+        self.viewer
+            .iter()
+            .flat_map(|v| v.roles.iter().map(|(org, _)| *org))
+            .collect()
+    }
+}
+
+/// The catalog generation and, for a signed-in `caller`, their locale, whether they are the
+/// platform admin and their organizations with their roles: one query, read before anything it
+/// guards is built.
+pub fn reader(conn: &mut DbConn, caller: Option<UserId>) -> QueryResult<Reader> {
+    type Row = (i64, String, bool, Option<OrgId>, Option<String>);
+    let rows: Vec<Row> = match caller {
+        Some(id) => users::table
+            .left_join(memberships::table)
+            .filter(users::id.eq(id))
+            .select((
+                catalog_generation::table
+                    .select(catalog_generation::generation)
+                    .single_value()
+                    .assume_not_null(),
+                users::locale,
+                users::is_platform_admin,
+                memberships::org_id.nullable(),
+                memberships::role.nullable(),
+            ))
+            .order(memberships::org_id)
+            .load(conn)?,
+        None => Vec::new(),
+    };
+    let (Some(id), Some((generation, locale, admin, ..))) = (caller, rows.first().cloned()) else {
+        let generation = catalog_generation::table
+            .select(catalog_generation::generation)
+            .first(conn)?;
+        return Ok(Reader {
+            generation,
+            ..Reader::default()
+        });
+    };
+    let memberships = rows.into_iter().map(|(.., org, role)| (org, role));
+    Ok(Reader {
+        generation,
+        locale: Some(locale),
+        viewer: Some(Viewer::of(id, admin, memberships)),
+    })
 }
 
 /// A page of the catalog for `filter`.
@@ -150,18 +204,7 @@ pub fn page(conn: &mut DbConn, filter: &CatalogFilter) -> QueryResult<CatalogRow
         .select(CourseRow::as_select())
         .order((courses::course_key, courses::id))
         .load(conn)?;
-    let visible_orgs: Vec<OrgId> = match filter.caller {
-        Some(id) if !filter.admin => memberships::table
-            .filter(memberships::user_id.eq(id))
-            .select(memberships::org_id)
-            .load(conn)?,
-        _ => Vec::new(),
-    };
-    Ok(CatalogRows::Published {
-        keys,
-        editions,
-        visible_orgs,
-    })
+    Ok(CatalogRows::Published { keys, editions })
 }
 
 /// The course of lesson `lesson_id`.

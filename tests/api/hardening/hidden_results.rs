@@ -149,3 +149,50 @@ async fn the_sweep_issues_a_held_certificate_only_once_nothing_is_hidden() {
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["course_id"], shown.as_str());
 }
+
+#[tokio::test]
+async fn results_stored_before_hidden_times_were_kept_stay_hidden_after_an_upgrade() {
+    let app = spawn_app().await;
+    let root = app.platform_admin().await;
+    let (course_id, lessons, quiz_id) =
+        small_course(&app, &root, "never-upgraded", &[], "never", 0.5).await;
+    let (student, _) = app.user("kept@example.com").await;
+    enroll_and_read_everything(&app, &student, &course_id, &lessons).await;
+    answer_quiz(&app, &student, &quiz_id, true)
+        .await
+        .assert_status(200);
+    let quiz_status = |reply: Reply| reply.body["modules"][0]["quiz"]["status"].clone();
+    let detail = format!("/me/courses/{course_id}/progress");
+    assert_eq!(
+        quiz_status(app.get(&detail, Some(&student)).await),
+        "submitted"
+    );
+
+    // The database as a release before `hidden_until` leaves it once migrated: the column empty
+    // and its backfill pending. Read as it is, the hidden pass would show.
+    app.db(|c| {
+        use diesel::connection::SimpleConnection;
+        caravan::per_backend!(c, |c| c.batch_execute(
+            "UPDATE quiz_results SET hidden_until = NULL; \
+             INSERT INTO pending_backfills (name) VALUES ('quiz_results.hidden_until');"
+        ))
+    })
+    .await
+    .expect("the pre-upgrade state");
+    assert_eq!(
+        quiz_status(app.get(&detail, Some(&student)).await),
+        "graded"
+    );
+
+    // The upgraded instance fills it in as it starts: the result is hidden again, everywhere.
+    let upgraded = app.start_again().await;
+    assert_eq!(
+        quiz_status(upgraded.get(&detail, Some(&student)).await),
+        "submitted"
+    );
+    assert_eq!(
+        quiz_status(app.get(&detail, Some(&student)).await),
+        "submitted"
+    );
+    assert_eq!(upgraded.count("pending_backfills").await, 0);
+}

@@ -1,0 +1,10 @@
+DROP INDEX competency_evidence_user;
+CREATE INDEX competency_evidence_user ON competency_evidence (user_id, competency, observed_at);
+DROP INDEX quiz_attempts_open_by_student;
+DROP INDEX quiz_results_hidden;
+DROP TABLE pending_backfills;
+ALTER TABLE quiz_results DROP COLUMN hidden_until;
+ALTER TABLE quiz_results DROP COLUMN last_share;
+ALTER TABLE quiz_results DROP COLUMN first_share;
+ALTER TABLE quiz_results DROP COLUMN best_share;
+ALTER TABLE quiz_results DROP COLUMN shares_sum;

@@ -1,0 +1,6 @@
+DROP TRIGGER course_instructors_catalog_generation ON course_instructors;
+DROP TRIGGER course_markets_catalog_generation ON course_markets;
+DROP TRIGGER course_competencies_catalog_generation ON course_competencies;
+DROP TRIGGER courses_catalog_generation ON courses;
+DROP FUNCTION bump_catalog_generation();
+DROP TABLE catalog_generation;

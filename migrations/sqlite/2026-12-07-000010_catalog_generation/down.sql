@@ -1,0 +1,13 @@
+DROP TRIGGER courses_insert_catalog_generation;
+DROP TRIGGER courses_update_catalog_generation;
+DROP TRIGGER courses_delete_catalog_generation;
+DROP TRIGGER course_competencies_insert_catalog_generation;
+DROP TRIGGER course_competencies_update_catalog_generation;
+DROP TRIGGER course_competencies_delete_catalog_generation;
+DROP TRIGGER course_markets_insert_catalog_generation;
+DROP TRIGGER course_markets_update_catalog_generation;
+DROP TRIGGER course_markets_delete_catalog_generation;
+DROP TRIGGER course_instructors_insert_catalog_generation;
+DROP TRIGGER course_instructors_update_catalog_generation;
+DROP TRIGGER course_instructors_delete_catalog_generation;
+DROP TABLE catalog_generation;
