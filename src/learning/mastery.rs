@@ -146,14 +146,6 @@ pub fn market_readiness(
     })
 }
 
-/// A trainee's levels by competency code.
-pub fn levels_of(
-    conn: &mut DbConn,
-    user: UserId,
-) -> QueryResult<BTreeMap<String, CompetencyLevel>> {
-    Ok(levels_and_targets(conn, user)?.0)
-}
-
 /// A trainee's levels by competency code and the destination markets they aim for, in one query.
 pub fn levels_and_targets(
     conn: &mut DbConn,

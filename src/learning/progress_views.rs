@@ -17,13 +17,13 @@ use utoipa::ToSchema;
 use super::mastery::{self, AreaMastery, CompetencyLevel, MarketReadiness};
 use super::progress::{self, published_file};
 use super::store::{self, CourseActivity, EnrollmentFigures};
-use super::visibility::{hidden_results, student_figures, visible_levels, without_hidden, Hidden};
+use super::visibility::{hidden_among, hidden_results, student_figures, without_hidden, Hidden};
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::access::is_enrolled;
 use crate::courses::content::locate;
 use crate::courses::format::CourseFile;
-use crate::courses::store::{item_id, lesson_path, module_path, quiz_path};
+use crate::courses::store::{item_id, lesson_path, module_path, parsed_version, quiz_path};
 use crate::db::sql_types::{AttemptId, CourseId, ItemId, Timestamp, UserId};
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -248,8 +248,15 @@ pub async fn complete_lesson(
     responses((status = 200, body = MyProgress), (status = 401, body = Problem)))]
 pub async fn my_progress(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let view = db::run(&state.pool, move |conn| {
-        let mut courses = course_rows(conn, user.id, None)?;
-        let hidden = hidden_results(conn, user.id, None)?;
+        let rows = store::figures_with_hidden_flags(conn, user.id)?;
+        // Most students have nothing hidden: then the flags were all the check costs.
+        let hidden = if rows.iter().any(|(_, hidden_here)| *hidden_here) {
+            hidden_results(conn, user.id, None)?
+        } else {
+            Hidden::default()
+        };
+        let mut courses: Vec<CourseProgress> =
+            rows.into_iter().map(|(row, _)| course_view(row)).collect();
         as_student_sees(conn, user.id, &mut courses, &hidden)?;
         let (levels, targets) = mastery::levels_and_targets(conn, user.id)?;
         let levels = without_hidden(conn, user.id, &hidden, levels)?;
@@ -353,12 +360,16 @@ pub async fn my_course_progress(
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     let view = db::run(&state.pool, move |conn| {
-        let mut course = course_rows(conn, user.id, Some(course_id))?;
-        let hidden = hidden_results(conn, user.id, Some(course_id))?;
+        // Figures, version and levels in one read; the course's activity in three more.
+        let stored = store::course_figures_and_levels(conn, user.id, course_id)?
+            .ok_or(ApiError::NotFound)?;
+        let activity = store::course_activity(conn, user.id, course_id)?;
+        let hidden = hidden_among(conn, user.id, &activity.hidden_quizzes, Timestamp::now())?;
+        let mut course = vec![course_view(stored.figures)];
         as_student_sees(conn, user.id, &mut course, &hidden)?;
         let course = course.pop().ok_or(ApiError::NotFound)?;
-        let file = published_file(conn, course_id)?.ok_or(ApiError::NotFound)?;
-        let activity = store::course_activity(conn, user.id, course_id)?;
+        let version = stored.published_version.ok_or(ApiError::NotFound)?;
+        let file = parsed_version(conn, version)?;
         let modules = modules_of(&activity, course_id, &file, &hidden);
         let mut codes: BTreeSet<String> = file.course.competencies.iter().cloned().collect();
         for m in &file.modules {
@@ -369,7 +380,7 @@ pub async fn my_course_progress(
                 codes.extend(q.competencies.iter().cloned());
             }
         }
-        let levels = visible_levels(conn, user.id, &hidden)?;
+        let levels = without_hidden(conn, user.id, &hidden, stored.levels)?;
         Ok(CourseProgressDetail {
             course,
             modules,

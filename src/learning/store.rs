@@ -8,13 +8,18 @@
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
+use diesel::sql_types::Nullable;
 
+use super::mastery::CompetencyLevel;
 use crate::courses::store::CourseRow;
-use crate::db::sql_types::{AttemptId, CohortId, CourseId, Id, ItemId, OrgId, Timestamp, UserId};
+use crate::db::sql_types::{
+    AttemptId, CohortId, CourseId, Id, ItemId, OrgId, Timestamp, Ts, Uid, UserId, VersionId,
+};
 use crate::db::status::{AttemptStatus, EnrollmentStatus};
 use crate::db::DbConn;
 use crate::schema::{
-    cohort_members, courses, enrollments, lesson_completions, quiz_attempts, quiz_results, users,
+    cohort_members, competency_mastery, courses, enrollments, lesson_completions, quiz_attempts,
+    quiz_results, users,
 };
 
 /// Enrolls `user` (or reactivates a withdrawn enrollment) and queues the welcome email; returns
@@ -207,6 +212,54 @@ pub struct EnrollmentFigures {
     pub completed_at: Option<Timestamp>,
 }
 
+/// The columns of [`EnrollmentFigures`].
+const FIGURES: (
+    enrollments::course_id,
+    courses::title,
+    enrollments::status,
+    enrollments::percent,
+    enrollments::score,
+    enrollments::lessons_done,
+    enrollments::lessons_total,
+    enrollments::quizzes_passed,
+    enrollments::quizzes_total,
+    enrollments::last_activity_at,
+    enrollments::completed_at,
+) = (
+    enrollments::course_id,
+    courses::title,
+    enrollments::status,
+    enrollments::percent,
+    enrollments::score,
+    enrollments::lessons_done,
+    enrollments::lessons_total,
+    enrollments::quizzes_passed,
+    enrollments::quizzes_total,
+    enrollments::last_activity_at,
+    enrollments::completed_at,
+);
+
+/// The stored figures of all of `user`'s enrollments, newest first, each with whether a result of
+/// theirs in that course is hidden from them now (`quiz_results.hidden_until`): one query.
+pub fn figures_with_hidden_flags(
+    conn: &mut DbConn,
+    user: UserId,
+) -> QueryResult<Vec<(EnrollmentFigures, bool)>> {
+    let hidden_here = diesel::dsl::exists(
+        quiz_results::table
+            .filter(quiz_results::user_id.eq(enrollments::user_id))
+            .filter(quiz_results::course_id.eq(enrollments::course_id))
+            .filter(quiz_results::hidden_until.is_not_null())
+            .filter(quiz_results::hidden_until.ge(Timestamp::now())),
+    );
+    enrollments::table
+        .inner_join(courses::table)
+        .filter(enrollments::user_id.eq(user))
+        .select((FIGURES, hidden_here))
+        .order(enrollments::enrolled_at.desc())
+        .load(conn)
+}
+
 /// The stored figures of `user`'s enrollments (in `course` only, when given), newest first.
 pub fn enrollment_figures(
     conn: &mut DbConn,
@@ -216,25 +269,68 @@ pub fn enrollment_figures(
     let mut q = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
-        .select((
-            enrollments::course_id,
-            courses::title,
-            enrollments::status,
-            enrollments::percent,
-            enrollments::score,
-            enrollments::lessons_done,
-            enrollments::lessons_total,
-            enrollments::quizzes_passed,
-            enrollments::quizzes_total,
-            enrollments::last_activity_at,
-            enrollments::completed_at,
-        ))
+        .select(FIGURES)
         .order(enrollments::enrolled_at.desc())
         .into_boxed();
     if let Some(c) = course {
         q = q.filter(enrollments::course_id.eq(c));
     }
     q.load(conn)
+}
+
+/// The stored figures of `user`'s enrollment in `course`, its course's published version and the
+/// student's competency levels, in one query; `None` when not enrolled.
+pub fn course_figures_and_levels(
+    conn: &mut DbConn,
+    user: UserId,
+    course: CourseId,
+) -> QueryResult<Option<FiguresAndLevels>> {
+    /// A competency's code, level, mastered flag and evidence count.
+    type Level = (String, f64, bool, i32);
+    let rows: Vec<(EnrollmentFigures, Option<VersionId>, Option<Level>)> = enrollments::table
+        .inner_join(courses::table)
+        .left_join(
+            competency_mastery::table.on(competency_mastery::user_id.eq(enrollments::user_id)),
+        )
+        .filter(enrollments::user_id.eq(user))
+        .filter(enrollments::course_id.eq(course))
+        .select((
+            FIGURES,
+            courses::published_version_id,
+            (
+                competency_mastery::competency,
+                competency_mastery::level,
+                competency_mastery::mastered,
+                competency_mastery::evidence_count,
+            )
+                .nullable(),
+        ))
+        .load(conn)?;
+    let mut levels = BTreeMap::new();
+    let mut first = None;
+    for (figures, version, level) in rows {
+        if let Some((code, level, mastered, evidence)) = level {
+            let level = CompetencyLevel {
+                level,
+                mastered,
+                evidence,
+            };
+            levels.insert(code, level);
+        }
+        first.get_or_insert((figures, version));
+    }
+    Ok(first.map(|(figures, version)| FiguresAndLevels {
+        figures,
+        published_version: version,
+        levels,
+    }))
+}
+
+/// One enrollment's figures with what its progress page needs besides.
+pub struct FiguresAndLevels {
+    pub figures: EnrollmentFigures,
+    pub published_version: Option<VersionId>,
+    pub levels: BTreeMap<String, CompetencyLevel>,
 }
 
 /// What a trainee did in one course, as stored: the facts their per-module progress is read from.
@@ -248,6 +344,9 @@ pub struct CourseActivity {
     pub attempt_counts: Vec<(ItemId, String, i64)>,
     /// The open attempt by quiz id.
     pub open_attempts: BTreeMap<ItemId, AttemptId>,
+    /// (quiz, course) of the quizzes with a result hidden from the student now (see
+    /// `visibility::hidden_among`).
+    pub hidden_quizzes: Vec<(ItemId, CourseId)>,
 }
 
 /// `user`'s lesson completions, quiz results and attempts in `course_id`.
@@ -256,20 +355,11 @@ pub fn course_activity(
     user: UserId,
     course_id: CourseId,
 ) -> QueryResult<CourseActivity> {
-    let lessons_done = lesson_completions::table
-        .filter(lesson_completions::user_id.eq(user))
-        .filter(lesson_completions::course_id.eq(course_id))
-        .select((
-            lesson_completions::lesson_id,
-            lesson_completions::completed_at,
-        ))
-        .load::<(ItemId, Timestamp)>(conn)?
-        .into_iter()
-        .collect();
     // Per quiz: the result with how many attempts closed and how (kept on the result by
     // `attempts::graded`), and the open attempt from an index of open attempts only: a few rows
-    // however long the history is.
-    let stored: Vec<(ItemId, Option<f64>, bool, i32, i32)> = quiz_results::table
+    // however long the history is. Two statements in all.
+    type Stored = (ItemId, Option<f64>, bool, i32, i32, Option<Timestamp>);
+    let stored: Vec<Stored> = quiz_results::table
         .filter(quiz_results::user_id.eq(user))
         .filter(quiz_results::course_id.eq(course_id))
         .select((
@@ -278,18 +368,50 @@ pub fn course_activity(
             quiz_results::passed,
             quiz_results::attempts_graded,
             quiz_results::pending,
+            quiz_results::hidden_until,
         ))
         .load(conn)?;
-    let open_attempts: BTreeMap<ItemId, AttemptId> = quiz_attempts::table
+    let now = Timestamp::now();
+    let hidden_quizzes = stored
+        .iter()
+        .filter(|(.., until)| until.is_some_and(|t| t >= now))
+        .map(|(quiz, ..)| (*quiz, course_id))
+        .collect();
+    // Lessons done and attempts open, in one statement: (item, completed at | open attempt).
+    let lessons = lesson_completions::table
+        .filter(lesson_completions::user_id.eq(user))
+        .filter(lesson_completions::course_id.eq(course_id))
+        .select((
+            lesson_completions::lesson_id,
+            lesson_completions::completed_at.nullable(),
+            None::<AttemptId>.into_sql::<Nullable<Uid>>(),
+        ));
+    let open = quiz_attempts::table
         .filter(quiz_attempts::user_id.eq(user))
         .filter(quiz_attempts::course_id.eq(course_id))
         .filter(quiz_attempts::status.eq(AttemptStatus::Open))
-        .select((quiz_attempts::quiz_id, quiz_attempts::id))
-        .load::<(ItemId, AttemptId)>(conn)?
-        .into_iter()
-        .collect();
+        .select((
+            quiz_attempts::quiz_id,
+            None::<Timestamp>.into_sql::<Nullable<Ts>>(),
+            quiz_attempts::id.nullable(),
+        ));
+    let items: Vec<(ItemId, Option<Timestamp>, Option<AttemptId>)> =
+        crate::per_backend!(conn, |c| lessons.union_all(open).load(c))?;
+    let mut lessons_done = BTreeMap::new();
+    let mut open_attempts = BTreeMap::new();
+    for (item, completed_at, attempt) in items {
+        match (completed_at, attempt) {
+            (Some(at), _) => {
+                lessons_done.insert(item, at);
+            }
+            (None, Some(id)) => {
+                open_attempts.insert(item, id);
+            }
+            (None, None) => {}
+        }
+    }
     let mut attempt_counts: Vec<(ItemId, String, i64)> = Vec::new();
-    for (quiz, _, _, graded, pending) in &stored {
+    for (quiz, _, _, graded, pending, _) in &stored {
         for (status, n) in [
             (AttemptStatus::Graded, graded),
             (AttemptStatus::NeedsGrading, pending),
@@ -307,6 +429,7 @@ pub fn course_activity(
         .map(|(q, share, passed, ..)| (q, (share, passed)))
         .collect();
     Ok(CourseActivity {
+        hidden_quizzes,
         lessons_done,
         results,
         attempt_counts,

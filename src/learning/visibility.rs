@@ -97,8 +97,19 @@ pub fn hidden_results(
         quizzes = quizzes.filter(quiz_results::course_id.eq(c));
     }
     let quizzes: Vec<(ItemId, CourseId)> = quizzes.load(conn)?;
+    hidden_among(conn, user, &quizzes, now)
+}
+
+/// The hidden attempts of `user` at `quizzes` ((quiz, course) pairs whose stored `hidden_until`
+/// has not passed at `now`), looked up per version started from.
+pub fn hidden_among(
+    conn: &mut DbConn,
+    user: UserId,
+    quizzes: &[(ItemId, CourseId)],
+    now: Timestamp,
+) -> QueryResult<Hidden> {
     let mut hidden = Hidden::default();
-    for (quiz_id, course_id) in quizzes {
+    for &(quiz_id, course_id) in quizzes {
         let versions: Vec<VersionId> = quiz_attempts::table
             .filter(quiz_attempts::user_id.eq(user))
             .filter(quiz_attempts::quiz_id.eq(quiz_id))
@@ -188,18 +199,8 @@ pub fn student_figures(
     )?))
 }
 
-/// The student's competency levels leaving out the evidence of hidden attempts: the competencies
-/// those attempts touched are recomputed from the rest of the evidence.
-pub fn visible_levels(
-    conn: &mut DbConn,
-    user: UserId,
-    hidden: &Hidden,
-) -> QueryResult<BTreeMap<String, CompetencyLevel>> {
-    let levels = mastery::levels_of(conn, user)?;
-    without_hidden(conn, user, hidden, levels)
-}
-
-/// `levels` (the student's stored levels) with the evidence of hidden attempts left out.
+/// The student's competency levels (`levels`, as stored) leaving out the evidence of hidden
+/// attempts: the competencies those attempts touched are recomputed from the rest of the evidence.
 pub fn without_hidden(
     conn: &mut DbConn,
     user: UserId,
