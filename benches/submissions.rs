@@ -659,6 +659,19 @@ fn wrapped<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     s.strip_prefix(prefix)?.strip_suffix(')')
 }
 
+/// The UUID of an id bind: `Id(uuid)`, or a typed id around one (`AttemptId(Id(uuid))`).
+fn id_in(token: &str) -> Option<&str> {
+    if let Some(id) = wrapped(token, "Id(") {
+        return Some(id);
+    }
+    let open = token.find("(Id(")?;
+    let name = &token[..open];
+    if name.is_empty() || !name.chars().all(char::is_alphanumeric) {
+        return None;
+    }
+    token[open + 4..].strip_suffix("))")
+}
+
 /// What a placeholder becomes in the script.
 enum Replay {
     /// A per-transaction variable drawn from the pool.
@@ -683,7 +696,7 @@ fn classify(token: &str, known: &Known) -> Result<Replay, String> {
     if token.starts_with("JsonValue(") {
         return Ok(Replay::Json);
     }
-    if let Some(id) = wrapped(token, "Id(") {
+    if let Some(id) = id_in(token) {
         return Ok(if id == known.attempt {
             Replay::Drawn("aid")
         } else if id == known.user {
@@ -692,12 +705,20 @@ fn classify(token: &str, known: &Known) -> Result<Replay, String> {
             Replay::Const(id.to_owned())
         });
     }
-    // `= ANY($n)` over ids: a PostgreSQL array literal.
+    // `= ANY($n)` over ids or words: a PostgreSQL array literal.
     if let Some(items) = token.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
         let ids = items
             .split(", ")
             .filter(|i| !i.is_empty())
-            .map(|i| wrapped(i, "Id(").ok_or_else(|| format!("cannot replay the array {token}")))
+            .map(|i| {
+                let item = match id_in(i) {
+                    Some(id) => Some(id.to_owned()),
+                    // Text items, quoted as a PostgreSQL array literal quotes them.
+                    None => unescape(i)
+                        .map(|t| format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))),
+                };
+                item.ok_or_else(|| format!("cannot replay the array {token}"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         return Ok(Replay::Const(format!("{{{}}}", ids.join(","))));
     }
@@ -714,6 +735,19 @@ fn classify(token: &str, known: &Known) -> Result<Replay, String> {
     }
     if token == "true" || token == "false" || token.parse::<f64>().is_ok() {
         return Ok(Replay::Const(token.to_owned()));
+    }
+    // A state stored as text (`db::status`): its Debug name, stored in snake case.
+    if token.starts_with(|c: char| c.is_ascii_uppercase())
+        && token.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        let mut word = String::new();
+        for (i, c) in token.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                word.push('_');
+            }
+            word.push(c.to_ascii_lowercase());
+        }
+        return Ok(Replay::Const(word));
     }
     Err(format!("cannot replay the bind value {token}"))
 }

@@ -197,9 +197,11 @@ pub fn enrollments_of(
 }
 
 /// The course figures stored on an enrollment, with the course's title.
-#[derive(Debug, Queryable)]
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = enrollments)]
 pub struct EnrollmentFigures {
     pub course_id: CourseId,
+    #[diesel(select_expression = courses::title)]
     pub title: String,
     pub status: String,
     pub percent: f64,
@@ -211,33 +213,6 @@ pub struct EnrollmentFigures {
     pub last_activity_at: Option<Timestamp>,
     pub completed_at: Option<Timestamp>,
 }
-
-/// The columns of [`EnrollmentFigures`].
-const FIGURES: (
-    enrollments::course_id,
-    courses::title,
-    enrollments::status,
-    enrollments::percent,
-    enrollments::score,
-    enrollments::lessons_done,
-    enrollments::lessons_total,
-    enrollments::quizzes_passed,
-    enrollments::quizzes_total,
-    enrollments::last_activity_at,
-    enrollments::completed_at,
-) = (
-    enrollments::course_id,
-    courses::title,
-    enrollments::status,
-    enrollments::percent,
-    enrollments::score,
-    enrollments::lessons_done,
-    enrollments::lessons_total,
-    enrollments::quizzes_passed,
-    enrollments::quizzes_total,
-    enrollments::last_activity_at,
-    enrollments::completed_at,
-);
 
 /// The stored figures of all of `user`'s enrollments, newest first, each with whether a result of
 /// theirs in that course is hidden from them now (`quiz_results.hidden_until`): one query.
@@ -255,7 +230,7 @@ pub fn figures_with_hidden_flags(
     enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
-        .select((FIGURES, hidden_here))
+        .select((EnrollmentFigures::as_select(), hidden_here))
         .order(enrollments::enrolled_at.desc())
         .load(conn)
 }
@@ -269,7 +244,7 @@ pub fn enrollment_figures(
     let mut q = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
-        .select(FIGURES)
+        .select(EnrollmentFigures::as_select())
         .order(enrollments::enrolled_at.desc())
         .into_boxed();
     if let Some(c) = course {
@@ -295,7 +270,7 @@ pub fn course_figures_and_levels(
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::course_id.eq(course))
         .select((
-            FIGURES,
+            EnrollmentFigures::as_select(),
             courses::published_version_id,
             (
                 competency_mastery::competency,
