@@ -6,38 +6,95 @@
 
 use std::time::Duration;
 
+use diesel::backend::Backend;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{HasSqlType, Integer, Text};
 
 use crate::db::sql_types::{Timestamp, Ts};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::schema::login_throttle;
 
-#[derive(QueryableByName)]
+/// One key's counter after an attempt was counted.
 struct Counter {
-    #[diesel(sql_type = Text)]
     key: String,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
     attempts: i32,
-    #[diesel(sql_type = Ts)]
     window_start: Timestamp,
 }
 
-/// `{rows}` is one `(#k, #now, 1)` per key; `#now` and `#cutoff` name the last two binds.
-const UPSERT: &str = "INSERT INTO login_throttle (key, window_start, attempts) VALUES {rows} \
-     ON CONFLICT (key) DO UPDATE SET \
-       attempts = CASE WHEN login_throttle.window_start < #cutoff THEN 1 ELSE login_throttle.attempts + 1 END, \
-       window_start = CASE WHEN login_throttle.window_start < #cutoff THEN #now ELSE login_throttle.window_start END \
-     RETURNING key, attempts, window_start";
+/// Counts one attempt against each of `N` keys in one statement: inserts each key's counter, or
+/// moves it on (starting a new window once the old one has passed), and returns the counters.
+///
+/// A query type of its own with a static query id, so diesel keeps it prepared on each pooled
+/// connection: written as a raw `sql_query` or as an `ON CONFLICT DO UPDATE` with the query
+/// builder, it would be parsed and planned again on every login.
+struct CountAttempts<'a, const N: usize> {
+    keys: [&'a str; N],
+    now: Timestamp,
+    cutoff: Timestamp,
+}
 
-fn upsert_sql(conn: &DbConn, keys: usize) -> String {
-    let rows: Vec<String> = (1..=keys).map(|k| format!("(#{k}, #now, 1)")).collect();
-    let sql = UPSERT
-        .replace("{rows}", &rows.join(", "))
-        .replace("#now", &format!("#{}", keys + 1))
-        .replace("#cutoff", &format!("#{}", keys + 2));
-    crate::db::dialect(conn, &sql)
+impl<const N: usize> QueryId for CountAttempts<'_, N> {
+    type QueryId = CountAttempts<'static, N>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<const N: usize> Query for CountAttempts<'_, N> {
+    type SqlType = (Text, Integer, Ts);
+}
+
+impl<Conn, const N: usize> RunQueryDsl<Conn> for CountAttempts<'_, N> {}
+
+impl<DB, const N: usize> QueryFragment<DB> for CountAttempts<'_, N>
+where
+    DB: Backend + HasSqlType<Ts>,
+    str: ToSql<Text, DB>,
+    Timestamp: ToSql<Ts, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("INSERT INTO login_throttle (key, window_start, attempts) VALUES ");
+        for (i, key) in self.keys.iter().enumerate() {
+            out.push_sql(if i == 0 { "(" } else { ", (" });
+            out.push_bind_param::<Text, str>(key)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Ts, _>(&self.now)?;
+            out.push_sql(", 1)");
+        }
+        out.push_sql(
+            " ON CONFLICT (key) DO UPDATE SET attempts = CASE WHEN login_throttle.window_start < ",
+        );
+        out.push_bind_param::<Ts, _>(&self.cutoff)?;
+        out.push_sql(" THEN 1 ELSE login_throttle.attempts + 1 END, window_start = CASE WHEN login_throttle.window_start < ");
+        out.push_bind_param::<Ts, _>(&self.cutoff)?;
+        out.push_sql(" THEN ");
+        out.push_bind_param::<Ts, _>(&self.now)?;
+        out.push_sql(" ELSE login_throttle.window_start END RETURNING key, attempts, window_start");
+        Ok(())
+    }
+}
+
+/// Counts one attempt against each of `keys` (see [`CountAttempts`]).
+fn count<const N: usize>(
+    conn: &mut DbConn,
+    keys: [&str; N],
+    w: &Window,
+) -> QueryResult<Vec<Counter>> {
+    let query = CountAttempts {
+        keys,
+        now: w.now,
+        cutoff: w.cutoff,
+    };
+    let rows: Vec<(String, i32, Timestamp)> = crate::per_backend!(conn, |c| query.load(c))?;
+    Ok(rows
+        .into_iter()
+        .map(|(key, attempts, window_start)| Counter {
+            key,
+            attempts,
+            window_start,
+        })
+        .collect())
 }
 
 struct Window {
@@ -77,14 +134,9 @@ pub fn count_attempt(
     window: Duration,
 ) -> Result<(), ApiError> {
     let w = Window::new(window);
-    let sql = upsert_sql(conn, 1);
-    let counter: Counter = crate::per_backend!(conn, |c| {
-        diesel::sql_query(&sql)
-            .bind::<Text, _>(key)
-            .bind::<Ts, _>(w.now)
-            .bind::<Ts, _>(w.cutoff)
-            .get_result(c)
-    })?;
+    let counter = count(conn, [key], &w)?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)?;
     w.check(&counter, limit)
 }
 
@@ -98,15 +150,7 @@ pub fn count_login_attempt(
     window: Duration,
 ) -> Result<u32, ApiError> {
     let w = Window::new(window);
-    let sql = upsert_sql(conn, 2);
-    let counters: Vec<Counter> = crate::per_backend!(conn, |c| {
-        diesel::sql_query(&sql)
-            .bind::<Text, _>(ip_key)
-            .bind::<Text, _>(account_key)
-            .bind::<Ts, _>(w.now)
-            .bind::<Ts, _>(w.cutoff)
-            .load(c)
-    })?;
+    let counters = count(conn, [ip_key, account_key], &w)?;
     let mut account_attempts = 1;
     for counter in &counters {
         let limit = if counter.key == ip_key {

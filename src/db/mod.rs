@@ -89,15 +89,6 @@ impl DbConn {
     }
 }
 
-/// Raw SQL is written once with `#1`..`#n` placeholders; this gives PostgreSQL `$n` and SQLite `?n`.
-pub fn dialect(conn: &DbConn, sql: &str) -> String {
-    let mark = match conn.backend() {
-        Backend::Postgres => "$",
-        Backend::Sqlite => "?",
-    };
-    sql.replace('#', mark)
-}
-
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
