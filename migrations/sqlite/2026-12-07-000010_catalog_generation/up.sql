@@ -1,7 +1,7 @@
 -- A counter that moves on with every committed change to what catalog pages show (courses, their
 -- competencies, markets and instructors). An instance keeps the pages it built under the
 -- generation it read before building them, and serves one again only while the counter still has
--- that value, so it never serves a page older than the database (`courses::page_cache`).
+-- that value, so it never serves a page older than the database (`state::CatalogCache`).
 CREATE TABLE catalog_generation (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     generation INTEGER NOT NULL
