@@ -116,23 +116,7 @@ async fn student(
         quiz,
     } = setup;
     let email = format!("{label}@bench.test");
-    let (status, body) = post(
-        client,
-        format!("{base}/api/v1/auth/register"),
-        None,
-        json!({"email": email, "password": PASSWORD, "display_name": label}),
-    )
-    .await;
-    assert_eq!(status, 201, "register: {body}");
-    let (token, _) = login(client, base, &email, PASSWORD).await;
-    let (status, body) = post(
-        client,
-        format!("{base}/api/v1/courses/{course}/enroll"),
-        Some(&token),
-        json!({}),
-    )
-    .await;
-    assert_eq!(status, 201, "enroll: {body}");
+    let (token, _) = enrolled_student(client, base, course, &email, PASSWORD).await;
     let mut enrollments = 1;
     for id in catalog {
         if enrollments >= wanted {

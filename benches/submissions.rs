@@ -40,22 +40,21 @@ use std::time::{Duration, Instant};
 use caravan::config::{MailTransport, Secret, Settings};
 use caravan::db::{DbConn, Pool as DbPool};
 use caravan::startup::Application;
-use diesel::connection::{
-    set_default_instrumentation, Instrumentation, InstrumentationEvent, SimpleConnection,
-};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use futures::StreamExt;
 use serde_json::{json, Value};
 
 #[path = "support/mod.rs"]
 mod support;
+use support::capture::{self, captured, CAPTURE};
+use support::measure::*;
 use support::quiz_course::{self, response_for};
 use support::*;
 
 const PASSWORD: &str = "violet-harbour-lantern-42";
 const STUDENTS: usize = 64;
 const CLIENTS: usize = 16;
-const PGBENCH_THREADS: usize = 2;
 const RUN: Duration = Duration::from_secs(10);
 const WARMUP: Duration = Duration::from_secs(2);
 /// Attempts copied per INSERT statement while filling the pool.
@@ -64,27 +63,6 @@ const BATCH: usize = 500;
 const PGBENCH_PROBE_TX: usize = 150;
 /// App and pgbench runs alternate this many times (the machine is shared; its speed drifts).
 const ROUNDS: usize = 2;
-
-// --- capturing the SQL the handler issues ---
-
-static CAPTURE: AtomicBool = AtomicBool::new(false);
-static CAPTURED: Mutex<Vec<(ThreadId, String)>> = Mutex::new(Vec::new());
-
-/// Installed as diesel's default instrumentation: every connection the app opens records the
-/// thread and the text of each query it starts (SQL, then `-- binds: [...]`) while `CAPTURE` is on.
-fn capture_sql() -> Option<Box<dyn Instrumentation>> {
-    Some(Box::new(|event: InstrumentationEvent<'_>| {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            if CAPTURE.load(Ordering::Relaxed) {
-                captured().push((std::thread::current().id(), query.to_string()));
-            }
-        }
-    }))
-}
-
-fn captured() -> std::sync::MutexGuard<'static, Vec<(ThreadId, String)>> {
-    CAPTURED.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 fn settings(dir: &std::path::Path, database_url: String) -> Settings {
     Settings {
@@ -449,66 +427,6 @@ fn report(label: &str, mut out: Outcome, secs: f64) -> Figures {
     f
 }
 
-/// CPU seconds (user + system) used so far, read from /proc (clock ticks of 1/100 s).
-#[derive(Clone, Copy, Default)]
-struct Cpu {
-    /// This process but the load generator: caravan's HTTP workers, blocking pool, r2d2.
-    app: f64,
-    /// The load generator: the bench's own runtime, whose threads are named `bench-client`.
-    client: f64,
-    /// The PostgreSQL backends connected to the bench database.
-    db: f64,
-}
-
-/// The command name and utime + stime ticks of a `/proc/.../stat` line.
-fn stat_ticks(stat: &str) -> Option<(&str, u64)> {
-    let (open, close) = (stat.find('(')?, stat.rfind(')')?);
-    let fields: Vec<&str> = stat.get(close + 2..)?.split_whitespace().collect();
-    let utime: u64 = fields.get(11)?.parse().ok()?;
-    let stime: u64 = fields.get(12)?.parse().ok()?;
-    Some((&stat[open + 1..close], utime + stime))
-}
-
-fn cpu_now(database: Option<&str>) -> Cpu {
-    let mut cpu = Cpu::default();
-    for task in std::fs::read_dir("/proc/self/task")
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        if let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) {
-            match stat_ticks(&stat) {
-                Some((comm, t)) if comm.starts_with("bench-client") => cpu.client += t as f64,
-                Some((_, t)) => cpu.app += t as f64,
-                None => {}
-            }
-        }
-    }
-    if let Some(name) = database {
-        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
-                continue;
-            };
-            let cmdline = String::from_utf8_lossy(&cmdline);
-            if !cmdline.starts_with("postgres: ") || !cmdline.contains(name) {
-                continue;
-            }
-            if let Some((_, t)) = std::fs::read_to_string(entry.path().join("stat"))
-                .ok()
-                .as_deref()
-                .and_then(stat_ticks)
-            {
-                cpu.db += t as f64;
-            }
-        }
-    }
-    Cpu {
-        app: cpu.app / 100.0,
-        client: cpu.client / 100.0,
-        db: cpu.db / 100.0,
-    }
-}
-
 /// Prints the CPU used between two [`cpu_now`] readings, per submit and in cores.
 fn report_cpu(before: Cpu, after: Cpu, secs: f64, submits: f64, pg: bool) {
     let part = |name: &str, cpu: f64| {
@@ -530,10 +448,6 @@ fn report_cpu(before: Cpu, after: Cpu, secs: f64, submits: f64, pg: bool) {
 
 // --- set-up over HTTP ---
 
-async fn login(client: &reqwest::Client, base: &str, email: &str) -> (String, String) {
-    support::login(client, base, email, PASSWORD).await
-}
-
 /// Registers, logs in, enrolls and starts one attempt; returns the student.
 async fn student(
     client: reqwest::Client,
@@ -543,23 +457,7 @@ async fn student(
     i: usize,
 ) -> Student {
     let email = format!("student{i}@bench.test");
-    let (status, body) = post(
-        &client,
-        format!("{base}/api/v1/auth/register"),
-        None,
-        json!({"email": email, "password": PASSWORD, "display_name": format!("Student {i}")}),
-    )
-    .await;
-    assert_eq!(status, 201, "register: {body}");
-    let (token, user_id) = login(&client, &base, &email).await;
-    let (status, body) = post(
-        &client,
-        format!("{base}/api/v1/courses/{course}/enroll"),
-        Some(&token),
-        json!({}),
-    )
-    .await;
-    assert_eq!(status, 201, "enroll: {body}");
+    let (token, user_id) = enrolled_student(&client, &base, &course, &email, PASSWORD).await;
     let (status, attempt) = post(
         &client,
         format!("{base}/api/v1/quizzes/{quiz}/attempts"),
@@ -854,115 +752,6 @@ fn build_script(
     })
 }
 
-struct PgbenchRun {
-    tps: f64,
-    processed: String,
-    failed: String,
-    latency: String,
-    aborted: bool,
-    statement_latencies: Vec<String>,
-    /// CPU ms per transaction of the bench database's backends and of pgbench, sampled shortly
-    /// before a timed run ends.
-    cpu_per_tx: Option<(f64, f64)>,
-}
-
-enum Length {
-    Seconds(u64),
-    TransactionsPerClient(usize),
-}
-
-fn process_cpu(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .as_deref()
-        .and_then(stat_ticks)
-        .map_or(0.0, |(_, t)| t as f64 / 100.0)
-}
-
-fn pgbench(
-    url: &str,
-    database: &str,
-    script: &std::path::Path,
-    defines: &[(String, String)],
-    length: Length,
-) -> PgbenchRun {
-    let mut cmd = std::process::Command::new("pgbench");
-    cmd.args(["-n", "-M", "prepared", "-r"]).args([
-        "-c",
-        &CLIENTS.to_string(),
-        "-j",
-        &PGBENCH_THREADS.to_string(),
-    ]);
-    let timed = match length {
-        Length::Seconds(s) => {
-            cmd.args(["-T", &s.to_string()]);
-            Some(s)
-        }
-        Length::TransactionsPerClient(t) => {
-            cmd.args(["-t", &t.to_string()]);
-            None
-        }
-    };
-    for (name, value) in defines {
-        cmd.arg("-D").arg(format!("{name}={value}"));
-    }
-    cmd.arg("-f").arg(script).arg(url);
-    cmd.stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let before = cpu_now(Some(database));
-    let started = Instant::now();
-    let child = cmd.spawn().expect("run pgbench");
-    // The backends of pgbench's connections exit with it: read their CPU just before the end.
-    let sampled = timed.map(|s| {
-        std::thread::sleep(Duration::from_secs(s).saturating_sub(Duration::from_millis(500)));
-        (
-            cpu_now(Some(database)).db - before.db,
-            process_cpu(child.id()),
-            started.elapsed().as_secs_f64(),
-        )
-    });
-    let output = child.wait_with_output().expect("pgbench output");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let field = |prefix: &str| {
-        stdout
-            .lines()
-            .find_map(|l| l.strip_prefix(prefix))
-            .unwrap_or("?")
-            .trim()
-            .to_owned()
-    };
-    let tps = field("tps = ")
-        .split_whitespace()
-        .next()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(0.0);
-    let statement_latencies = stdout
-        .lines()
-        .skip_while(|l| !l.starts_with("statement latencies"))
-        .skip(1)
-        .map(|l| short(l.trim(), 150))
-        .collect();
-    let aborted = !output.status.success() || stderr.contains("aborted");
-    if aborted {
-        for line in stderr.lines().take(5) {
-            println!("  pgbench: {line}");
-        }
-    }
-    PgbenchRun {
-        tps,
-        processed: field("number of transactions actually processed: "),
-        failed: field("number of failed transactions: "),
-        latency: field("latency average = "),
-        aborted,
-        statement_latencies,
-        cpu_per_tx: sampled.map(|(db, own, secs)| {
-            let tx = (tps * secs).max(1.0);
-            (1e3 * db / tx, 1e3 * own / tx)
-        }),
-    }
-}
-
 /// Sends one submit with SQL capture on; returns the statements of the request's own thread.
 async fn capture(ctx: &Ctx, p: &Pooled, key: Option<String>) -> Vec<Statement> {
     captured().clear();
@@ -998,14 +787,6 @@ async fn capture(ctx: &Ctx, p: &Pooled, key: Option<String>) -> Vec<Statement> {
             },
         })
         .collect()
-}
-
-fn short(sql: &str, n: usize) -> String {
-    if sql.chars().count() > n {
-        format!("{}...", sql.chars().take(n).collect::<String>())
-    } else {
-        sql.to_owned()
-    }
 }
 
 /// Microseconds of the work a submit repeats for each `course_versions` read: loading the stored
@@ -1087,19 +868,11 @@ struct TextRow {
 }
 
 fn main() {
-    // The load generator's own runtime; its threads are named so that their CPU can be told
-    // apart from caravan's (actix workers and the blocking pool).
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("bench-client")
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(bench());
+    on_client_runtime(bench());
 }
 
 async fn bench() {
-    set_default_instrumentation(capture_sql).expect("install the SQL capture");
+    capture::install();
     let run = Duration::from_secs(env_or("BENCH_SECONDS", RUN.as_secs()));
     let rounds = env_or("BENCH_ROUNDS", ROUNDS).max(1);
     let idempotency = env_or("BENCH_IDEMPOTENCY", 1u8) != 0;
@@ -1289,7 +1062,9 @@ async fn bench() {
             peaks.push(peak);
             continue;
         };
-        let (url, name) = (database_url.as_str(), db_name.as_deref().unwrap_or(""));
+        // pgbench connects as the app's pool does (no TLS to a server on this machine).
+        let pgbench_url = caravan::db::connection_url(&database_url);
+        let (url, name) = (pgbench_url.as_str(), db_name.as_deref().unwrap_or(""));
         if tps_guess.is_none() {
             make(&mut attempts, CLIENTS * PGBENCH_PROBE_TX + 200, true);
             let probe = tokio::task::block_in_place(|| {
@@ -1299,6 +1074,7 @@ async fn bench() {
                     path,
                     defines,
                     Length::TransactionsPerClient(PGBENCH_PROBE_TX),
+                    CLIENTS,
                 )
             });
             println!(
@@ -1316,7 +1092,14 @@ async fn bench() {
                 true,
             );
             let r = tokio::task::block_in_place(|| {
-                pgbench(url, name, path, defines, Length::Seconds(run.as_secs()))
+                pgbench(
+                    url,
+                    name,
+                    path,
+                    defines,
+                    Length::Seconds(run.as_secs()),
+                    CLIENTS,
+                )
             });
             if !r.aborted {
                 result = Some(r);

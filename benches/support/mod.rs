@@ -3,6 +3,8 @@
 //! the bench's database choice, a JSON POST helper, and latency percentiles. Included by each bench with `#[path = "support/mod.rs"] mod support;`.
 #![allow(dead_code)]
 
+pub mod capture;
+pub mod measure;
 pub mod quiz_course;
 
 use std::time::Duration;
@@ -144,6 +146,35 @@ pub async fn login(
         body["access_token"].as_str().expect("token").to_owned(),
         body["user"]["id"].as_str().expect("user id").to_owned(),
     )
+}
+
+/// Registers `email` with `password`, logs them in and enrolls them in `course`; their access
+/// token and user id.
+pub async fn enrolled_student(
+    client: &reqwest::Client,
+    base: &str,
+    course: &str,
+    email: &str,
+    password: &str,
+) -> (String, String) {
+    let (status, body) = post(
+        client,
+        format!("{base}/api/v1/auth/register"),
+        None,
+        serde_json::json!({"email": email, "password": password, "display_name": email}),
+    )
+    .await;
+    assert_eq!(status, 201, "register {email}: {body}");
+    let (token, user_id) = login(client, base, email, password).await;
+    let (status, body) = post(
+        client,
+        format!("{base}/api/v1/courses/{course}/enroll"),
+        Some(&token),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(status, 201, "enroll {email}: {body}");
+    (token, user_id)
 }
 
 /// The `p` quantile (0..=1) of sorted latencies.
