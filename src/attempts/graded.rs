@@ -20,7 +20,7 @@ use crate::courses::format::Quiz;
 use crate::db::sql_types::{AttemptId, JsonValue, Timestamp};
 use crate::db::DbConn;
 use crate::error::ApiResult;
-use crate::learning::progress::{refresh_course, Cause};
+use crate::learning::progress::{course_state, store_figures, Cause, StoredResult};
 use crate::learning::visibility::hidden_until;
 use crate::quizzes::results::Standing;
 use crate::quizzes::QuizGrade;
@@ -87,9 +87,22 @@ pub fn grade_changed(
     } else {
         evidence_of(quiz, attempt, grade)?
     };
-    crate::learning::mastery::record_evidence(conn, user, attempt.id, observed, &evidence)?;
+    // A trainee's close is the attempt's first grade: it has no evidence yet.
+    let fresh = cause == Cause::Trainee;
+    crate::learning::mastery::record_evidence(conn, user, attempt.id, observed, &evidence, fresh)?;
 
-    let stored = store::standing(conn, user, attempt.quiz_id)?;
+    // The enrollment, lessons done and quiz results the course figures come from; this quiz's
+    // stored standing is among the results.
+    let state = course_state(conn, user, attempt.course_id)?;
+    let stored = match &state {
+        Some(state) => state
+            .results
+            .iter()
+            .find(|r| r.quiz_id == attempt.quiz_id)
+            .map(|r| (r.standing(), r.hidden_until)),
+        // Not enrolled (any more): the result is kept all the same.
+        None => store::standing(conn, user, attempt.quiz_id)?,
+    };
     let standing = if cause == Cause::Trainee {
         // A student's attempt closed: the open one, which is their newest, so it is the next in
         // the order the grading method reads (a student has one attempt open per quiz at most).
@@ -103,17 +116,31 @@ pub fn grade_changed(
     // one of the version it was started from).
     let hidden_until = hidden_until(quiz.settings.review, attempt.deadline)
         .max(stored.and_then(|(_, until)| until));
-    store::save_standing(
-        conn,
-        &StandingRow {
-            user,
-            quiz_id: attempt.quiz_id,
-            course_id: attempt.course_id,
-            standing,
-            share: standing.share(quiz.settings.grading_method),
-            passing_score: quiz.settings.passing_score,
-            hidden_until,
-        },
-    )?;
-    refresh_course(conn, ctx, user, attempt.course_id, cause)
+    let row = StandingRow {
+        user,
+        quiz_id: attempt.quiz_id,
+        course_id: attempt.course_id,
+        standing,
+        share: standing.share(quiz.settings.grading_method),
+        passing_score: quiz.settings.passing_score,
+        hidden_until,
+    };
+    store::save_standing(conn, &row)?;
+    let Some(mut state) = state else {
+        return Ok(());
+    };
+    state.results.retain(|r| r.quiz_id != attempt.quiz_id);
+    state.results.push(StoredResult {
+        quiz_id: attempt.quiz_id,
+        share: row.share,
+        passed: row.passed(),
+        graded: standing.graded,
+        pending: standing.pending,
+        sum: standing.sum,
+        best: standing.best,
+        first: standing.first,
+        last: standing.last,
+        hidden_until,
+    });
+    store_figures(conn, ctx, user, attempt.course_id, &state, cause)
 }

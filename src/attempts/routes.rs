@@ -17,8 +17,7 @@ use super::store::{self, own_attempt, questions_of, quiz_home, settle, AttemptRo
 use super::view::{attempt_view, AttemptView};
 use crate::auth::AuthUser;
 use crate::courses::access;
-use crate::courses::access::is_enrolled;
-use crate::courses::store::{parse_stored, version_files};
+use crate::courses::store::parsed_version;
 use crate::db::sql_types::{AttemptId, ItemId, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::{self, DbConn};
@@ -148,19 +147,18 @@ pub async fn start_attempt(
     let (status, body) = db::transaction(&state.pool, move |conn| {
         let (course_id, module_slug) = quiz_home(conn, quiz_id)?;
         let course = access::viewable(conn, Some(user.id), course_id)?;
-        if !is_enrolled(conn, user.id, course_id)? {
-            return Err(ApiError::Forbidden);
-        }
         // Lock first, then look for a replay: a parallel request with the same key waits here and
         // then finds the committed record.
-        store::lock_enrollment(conn, user.id, course_id)?;
+        if !store::lock_enrollment(conn, user.id, course_id)? {
+            return Err(ApiError::Forbidden);
+        }
         if let Some(k) = &key {
             if let Some(replayed) = idempotency::replay(conn, user.id, k, &hash)? {
                 return Ok(replayed);
             }
         }
         let version = course.published_version_id.ok_or(ApiError::NotFound)?;
-        let file = parse_stored(&version_files(conn, version)?.1)?;
+        let file = parsed_version(conn, version)?;
         let quiz = quiz_of(&file, &module_slug)
             .cloned()
             .ok_or(ApiError::NotFound)?;
@@ -223,7 +221,7 @@ pub async fn start_attempt(
             started_at: now,
             deadline,
         };
-        store::insert_attempt(conn, &new).map_err(|e| match ApiError::from(e) {
+        let attempt = store::insert_attempt(conn, &new).map_err(|e| match ApiError::from(e) {
             // A parallel start took this attempt number first.
             ApiError::Conflict { .. } => ApiError::conflict(
                 "attempt_in_progress",
@@ -231,7 +229,6 @@ pub async fn start_attempt(
             ),
             other => other,
         })?;
-        let attempt = own_attempt(conn, user.id, id)?;
         let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)?)
             .map_err(anyhow::Error::from)?;
         if let Some(k) = &key {

@@ -14,6 +14,7 @@ use super::snapshot::{quiz_of, Snapshot};
 use crate::courses::content::locate;
 use crate::courses::format::{CourseFile, Question, Quiz};
 use crate::courses::store::parsed_version;
+use crate::db::kept::Keep;
 use crate::db::sql_types::{
     AttemptId, CourseId, Id, ItemId, JsonValue, OrgId, Timestamp, UserId, VersionId,
 };
@@ -175,19 +176,25 @@ pub fn lock_own_attempt(conn: &mut DbConn, user: UserId, id: AttemptId) -> Query
     })
 }
 
-/// Serializes attempt starts of one student in one course (PostgreSQL row lock on the enrollment),
-/// so parallel starts see each other's attempts and Idempotency-Key records.
-pub fn lock_enrollment(conn: &mut DbConn, user: UserId, course_id: CourseId) -> QueryResult<()> {
+/// Whether `user` is an active (or completed) trainee of `course_id`, read with a row lock on
+/// their enrollment on PostgreSQL: attempt starts of one student in one course run one at a time,
+/// so parallel starts see each other's attempts and Idempotency-Key records. SQLite needs no lock
+/// (its write transactions begin immediately and run alone).
+pub fn lock_enrollment(conn: &mut DbConn, user: UserId, course_id: CourseId) -> QueryResult<bool> {
+    use crate::db::status::EnrollmentStatus;
     use crate::schema::enrollments;
-    if let DbConn::Pg(c) = conn {
-        enrollments::table
-            .filter(enrollments::user_id.eq(user))
-            .filter(enrollments::course_id.eq(course_id))
-            .select(enrollments::id)
-            .for_update()
-            .load::<Id>(c)?;
-    }
-    Ok(())
+    let mine = enrollments::table
+        .filter(enrollments::user_id.eq(user))
+        .filter(enrollments::course_id.eq(course_id))
+        .select(enrollments::status);
+    let status: Option<EnrollmentStatus> = match conn {
+        DbConn::Pg(c) => mine.for_update().first(c).optional()?,
+        DbConn::Sqlite(c) => mine.first(c).optional()?,
+    };
+    Ok(matches!(
+        status,
+        Some(EnrollmentStatus::Active | EnrollmentStatus::Completed)
+    ))
 }
 
 /// The attempt `id` of `user`; anyone else's is not found.
@@ -265,7 +272,7 @@ pub fn close(
     closed.score = Some(grade.score);
     closed.max_score = Some(grade.max);
     closed.result = Some(JsonValue::of(grade)?);
-    let n = diesel::update(
+    let n = crate::per_backend!(conn, |c| diesel::update(
         quiz_attempts::table
             .find(attempt.id)
             .filter(quiz_attempts::status.eq(AttemptStatus::Open)),
@@ -278,7 +285,8 @@ pub fn close(
         quiz_attempts::max_score.eq(closed.max_score),
         quiz_attempts::result.eq(&closed.result),
     ))
-    .execute(conn)?;
+    .kept()
+    .execute(c))?;
     if n != 1 {
         return Ok(None);
     }
@@ -352,26 +360,43 @@ pub struct NewAttempt<'a> {
     pub deadline: Option<Timestamp>,
 }
 
-/// Stores a new open attempt with no answers yet. A unique violation means a parallel start
-/// took the same attempt number.
-pub fn insert_attempt(conn: &mut DbConn, new: &NewAttempt) -> QueryResult<()> {
+/// Stores a new open attempt with no answers yet and returns its row as stored (built here, not
+/// read back). A unique violation means a parallel start took the same attempt number.
+pub fn insert_attempt(conn: &mut DbConn, new: &NewAttempt) -> QueryResult<AttemptRow> {
+    let row = AttemptRow {
+        id: new.id,
+        quiz_id: new.quiz_id,
+        course_id: new.course_id,
+        version_id: new.version_id,
+        user_id: new.user_id,
+        number: new.number,
+        status: AttemptStatus::Open,
+        questions: JsonValue::of(&new.snapshots)?,
+        answers: JsonValue(serde_json::json!({})),
+        started_at: new.started_at,
+        deadline: new.deadline,
+        submitted_at: None,
+        score: None,
+        max_score: None,
+        result: None,
+    };
     diesel::insert_into(quiz_attempts::table)
         .values((
-            quiz_attempts::id.eq(new.id),
-            quiz_attempts::quiz_id.eq(new.quiz_id),
-            quiz_attempts::course_id.eq(new.course_id),
-            quiz_attempts::version_id.eq(new.version_id),
-            quiz_attempts::user_id.eq(new.user_id),
-            quiz_attempts::number.eq(new.number),
-            quiz_attempts::status.eq(AttemptStatus::Open),
+            quiz_attempts::id.eq(row.id),
+            quiz_attempts::quiz_id.eq(row.quiz_id),
+            quiz_attempts::course_id.eq(row.course_id),
+            quiz_attempts::version_id.eq(row.version_id),
+            quiz_attempts::user_id.eq(row.user_id),
+            quiz_attempts::number.eq(row.number),
+            quiz_attempts::status.eq(row.status),
             quiz_attempts::seed.eq(new.seed as i64),
-            quiz_attempts::questions.eq(JsonValue::of(&new.snapshots)?),
-            quiz_attempts::answers.eq(JsonValue(serde_json::json!({}))),
-            quiz_attempts::started_at.eq(new.started_at),
-            quiz_attempts::deadline.eq(new.deadline),
+            quiz_attempts::questions.eq(&row.questions),
+            quiz_attempts::answers.eq(&row.answers),
+            quiz_attempts::started_at.eq(row.started_at),
+            quiz_attempts::deadline.eq(row.deadline),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(row)
 }
 
 /// Replaces the saved answers of attempt `id` if it is still open; false when it was not.
@@ -530,10 +555,17 @@ pub struct StandingRow {
     pub hidden_until: Option<Timestamp>,
 }
 
-/// Stores a student's standing and result at a quiz (one upsert).
+impl StandingRow {
+    /// Whether the result reaches the quiz's passing score.
+    pub fn passed(&self) -> bool {
+        self.share.is_some_and(|v| v + 1e-9 >= self.passing_score)
+    }
+}
+
+/// Stores a student's standing and result at a quiz (one upsert, kept prepared).
 pub fn save_standing(conn: &mut DbConn, row: &StandingRow) -> QueryResult<()> {
     let s = &row.standing;
-    let passed = row.share.is_some_and(|v| v + 1e-9 >= row.passing_score);
+    let passed = row.passed();
     let now = Timestamp::now();
     let figures = (
         quiz_results::share.eq(row.share),
@@ -557,6 +589,7 @@ pub fn save_standing(conn: &mut DbConn, row: &StandingRow) -> QueryResult<()> {
         .on_conflict((quiz_results::user_id, quiz_results::quiz_id))
         .do_update()
         .set(figures)
+        .kept()
         .execute(c))?;
     Ok(())
 }

@@ -45,6 +45,10 @@ pub fn authors(viewer: &Viewer, course: &CourseRow, co_instructors: &[UserId]) -
 /// Published courses are seen by everyone (an organization's own courses by its members only);
 /// drafts and archived courses by their authors and the organization's staff.
 pub fn can_view(conn: &mut DbConn, user: Option<UserId>, course: &CourseRow) -> QueryResult<bool> {
+    if open_to_all(course) {
+        // Who the viewer is changes nothing (see `sees`): no need to read it.
+        return Ok(true);
+    }
     let viewer = user.map(|u| Viewer::load(conn, u)).transpose()?;
     let co = match &viewer {
         Some(_) => co_instructors(conn, course.id)?,
@@ -57,7 +61,7 @@ pub fn can_view(conn: &mut DbConn, user: Option<UserId>, course: &CourseRow) -> 
 /// co-instructors.
 pub fn sees(viewer: Option<&Viewer>, course: &CourseRow, co_instructors: &[UserId]) -> bool {
     let Some(viewer) = viewer else {
-        return course.status == CourseStatus::Published && course.org_id.is_none();
+        return open_to_all(course);
     };
     if authors(viewer, course, co_instructors) {
         return true;
@@ -67,6 +71,11 @@ pub fn sees(viewer: Option<&Viewer>, course: &CourseRow, co_instructors: &[UserI
         CourseStatus::Published => course.org_id.is_none() || role.is_some(),
         _ => role.is_some_and(|r| r >= Role::Instructor),
     }
+}
+
+/// A published course of no organization: anyone may see it, signed in or not.
+fn open_to_all(course: &CourseRow) -> bool {
+    course.status == CourseStatus::Published && course.org_id.is_none()
 }
 
 /// The course, if the caller may see it.

@@ -22,6 +22,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::catalog::framework;
+use crate::db::kept::Keep;
 use crate::db::sql_types::{AttemptId, JsonValue, Timestamp, UserId};
 use crate::db::DbConn;
 use crate::schema::{competency_evidence, competency_mastery, users};
@@ -189,23 +190,29 @@ pub fn levels_and_targets(
 }
 
 /// Replaces the evidence of one attempt with `shares` (competency -> (share, points)) and
-/// recomputes the levels of every competency it touches, before and after.
+/// recomputes the levels of every competency it touches, before and after. `fresh` says the
+/// attempt has just closed, so it has no evidence yet: nothing to take away, and each level's
+/// count of evidence grows by one in the upsert itself, with no read of the counts.
 ///
 /// Bounded whatever the history: a level reads only the newest [`WINDOW`] pieces of evidence of
-/// its competency (one query for all touched competencies), and the count of evidence moves by
-/// what this attempt added or took away.
+/// its competency, and the count of evidence moves by what this attempt added or took away.
 pub fn record_evidence(
     conn: &mut DbConn,
     user: UserId,
     attempt: AttemptId,
     observed_at: Timestamp,
     shares: &BTreeMap<String, (f64, f64)>,
+    fresh: bool,
 ) -> QueryResult<()> {
-    let before: Vec<String> = crate::per_backend!(conn, |c| diesel::delete(
-        competency_evidence::table.filter(competency_evidence::attempt_id.eq(attempt))
-    )
-    .returning(competency_evidence::competency)
-    .load(c))?;
+    let before: Vec<String> = if fresh {
+        Vec::new()
+    } else {
+        crate::per_backend!(conn, |c| diesel::delete(
+            competency_evidence::table.filter(competency_evidence::attempt_id.eq(attempt))
+        )
+        .returning(competency_evidence::competency)
+        .load(c))?
+    };
     let rows: Vec<_> = shares
         .iter()
         .map(|(code, (share, points))| {
@@ -220,30 +227,65 @@ pub fn record_evidence(
         })
         .collect();
     if !rows.is_empty() {
-        crate::per_backend!(conn, |c| diesel::insert_into(competency_evidence::table)
-            .values(&rows)
-            .execute(c))?;
+        let insert = diesel::insert_into(competency_evidence::table).values(&rows);
+        match conn {
+            // As many rows as the quiz has competencies: few shapes of statement, kept prepared.
+            DbConn::Pg(c) => insert.kept().execute(c)?,
+            // SQLite's multi-row insert is diesel's own statement (one insert per row).
+            DbConn::Sqlite(c) => insert.execute(c)?,
+        };
     }
     let touched: BTreeSet<String> = before.iter().chain(shares.keys()).cloned().collect();
     if touched.is_empty() {
         return Ok(());
     }
-    let counts: BTreeMap<String, i32> = competency_mastery::table
-        .filter(competency_mastery::user_id.eq(user))
-        .filter(competency_mastery::competency.eq_any(&touched))
-        .select((
-            competency_mastery::competency,
-            competency_mastery::evidence_count,
-        ))
-        .load::<(String, i32)>(conn)?
-        .into_iter()
-        .collect();
+    let counts: BTreeMap<String, i32> = if fresh {
+        BTreeMap::new()
+    } else {
+        competency_mastery::table
+            .filter(competency_mastery::user_id.eq(user))
+            .filter(competency_mastery::competency.eq_any(&touched))
+            .select((
+                competency_mastery::competency,
+                competency_mastery::evidence_count,
+            ))
+            .load::<(String, i32)>(conn)?
+            .into_iter()
+            .collect()
+    };
     let mut windows = newest_evidence(conn, user, &touched)?;
     let now = Timestamp::now();
     for code in &touched {
+        let window = windows.remove(code).unwrap_or_default();
+        if fresh {
+            // This attempt's evidence is in the window: there is a level, one piece more.
+            let Some(level) = level_from_evidence(&window) else {
+                continue;
+            };
+            let figures = (
+                competency_mastery::level.eq(level.level),
+                competency_mastery::mastered.eq(level.mastered),
+                competency_mastery::updated_at.eq(now),
+            );
+            crate::per_backend!(conn, |c| diesel::insert_into(competency_mastery::table)
+                .values((
+                    competency_mastery::user_id.eq(user),
+                    competency_mastery::competency.eq(code),
+                    figures,
+                    competency_mastery::evidence_count.eq(1),
+                ))
+                .on_conflict((competency_mastery::user_id, competency_mastery::competency))
+                .do_update()
+                .set((
+                    figures,
+                    competency_mastery::evidence_count.eq(competency_mastery::evidence_count + 1),
+                ))
+                .kept()
+                .execute(c))?;
+            continue;
+        }
         let count = counts.get(code).copied().unwrap_or(0) + i32::from(shares.contains_key(code))
             - i32::from(before.contains(code));
-        let window = windows.remove(code).unwrap_or_default();
         let Some(level) = level_from_evidence(&window).filter(|_| count > 0) else {
             diesel::delete(
                 competency_mastery::table
@@ -268,6 +310,7 @@ pub fn record_evidence(
             .on_conflict((competency_mastery::user_id, competency_mastery::competency))
             .do_update()
             .set(figures)
+            .kept()
             .execute(c))?;
     }
     Ok(())

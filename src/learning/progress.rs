@@ -22,10 +22,12 @@ use diesel::prelude::*;
 use crate::courses::format::{Completion, CourseFile};
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, lesson_path, quiz_path};
+use crate::db::kept::Keep;
 use crate::db::sql_types::{CourseId, Id, ItemId, Timestamp, UserId, VersionId};
 use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
+use crate::quizzes::results::Standing;
 use crate::schema::{courses, enrollments, lesson_completions, quiz_results};
 use crate::state::Ctx;
 
@@ -223,47 +225,152 @@ pub fn figures(
 
 /// The figures of `user` in `course_id` from their lesson completions and quiz results, counting
 /// the quizzes in `unresulted` as if they had no result yet (what a student sees while a review
-/// policy hides it; see `visibility`).
+/// policy hides it; see `visibility`). None when they are not enrolled.
 pub fn figures_of(
     conn: &mut DbConn,
     user: UserId,
     course_id: CourseId,
     file: &CourseFile,
     unresulted: &BTreeSet<ItemId>,
-) -> QueryResult<Figures> {
-    let (lessons, quizzes) = items_of(course_id, file);
-    let lessons_done: i64 = lesson_completions::table
-        .filter(lesson_completions::user_id.eq(user))
-        .filter(lesson_completions::course_id.eq(course_id))
-        .filter(lesson_completions::lesson_id.eq_any(&lessons))
-        .count()
-        .get_result(conn)?;
-    let stored: Vec<(ItemId, Option<f64>, bool, i32)> = quiz_results::table
-        .filter(quiz_results::user_id.eq(user))
-        .filter(quiz_results::course_id.eq(course_id))
+) -> QueryResult<Option<Figures>> {
+    Ok(
+        course_state(conn, user, course_id)?
+            .map(|state| state.figures(course_id, file, unresulted)),
+    )
+}
+
+/// A student's stored result on one quiz with the standing it rests on (see `attempts::graded`).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = quiz_results)]
+pub struct StoredResult {
+    pub quiz_id: ItemId,
+    pub share: Option<f64>,
+    pub passed: bool,
+    #[diesel(column_name = attempts_graded)]
+    pub graded: i32,
+    pub pending: i32,
+    #[diesel(column_name = shares_sum)]
+    pub sum: f64,
+    #[diesel(column_name = best_share)]
+    pub best: Option<f64>,
+    #[diesel(column_name = first_share)]
+    pub first: Option<f64>,
+    #[diesel(column_name = last_share)]
+    pub last: Option<f64>,
+    /// The latest time a result of theirs on the quiz is hidden until (see `visibility`).
+    pub hidden_until: Option<Timestamp>,
+}
+
+impl StoredResult {
+    pub fn standing(&self) -> Standing {
+        Standing {
+            graded: self.graded,
+            pending: self.pending,
+            sum: self.sum,
+            best: self.best,
+            first: self.first,
+            last: self.last,
+        }
+    }
+}
+
+/// What the figures of one enrollment are computed from, read in two statements: the
+/// enrollment with its course's published version and the lessons done, then the quiz results.
+pub struct CourseState {
+    enrollment: Id,
+    status: EnrollmentStatus,
+    last_activity: Option<Timestamp>,
+    version: Option<VersionId>,
+    lessons_done: BTreeSet<ItemId>,
+    /// The student's results on the course's quizzes; the caller may put a changed one in.
+    pub results: Vec<StoredResult>,
+}
+
+/// One row of the enrollment read in [`course_state`]: the enrollment repeated beside each lesson
+/// done (the lesson is None when none is).
+#[derive(Queryable)]
+struct EnrollmentLessonRow {
+    enrollment: Id,
+    status: EnrollmentStatus,
+    last_activity: Option<Timestamp>,
+    version: Option<VersionId>,
+    lesson_done: Option<ItemId>,
+}
+
+impl CourseState {
+    /// The figures of this enrollment in the course `file`, counting the quizzes in `unresulted`
+    /// as if they had no result yet.
+    fn figures(
+        &self,
+        course_id: CourseId,
+        file: &CourseFile,
+        unresulted: &BTreeSet<ItemId>,
+    ) -> Figures {
+        let (lessons, quizzes) = items_of(course_id, file);
+        let lessons_done = lessons
+            .iter()
+            .filter(|l| self.lessons_done.contains(l))
+            .count();
+        let results: Vec<_> = quizzes
+            .iter()
+            .map(|q| {
+                self.results
+                    .iter()
+                    .filter(|r| !unresulted.contains(&r.quiz_id))
+                    .find(|r| r.quiz_id == *q)
+                    .map(|r| (r.share, r.passed, r.pending))
+            })
+            .collect();
+        figures(file, lessons.len(), lessons_done, &results)
+    }
+}
+
+/// The state of `user`'s enrollment in `course_id`; None when they are not enrolled.
+pub fn course_state(
+    conn: &mut DbConn,
+    user: UserId,
+    course_id: CourseId,
+) -> QueryResult<Option<CourseState>> {
+    let rows: Vec<EnrollmentLessonRow> = enrollments::table
+        .inner_join(courses::table)
+        .left_join(
+            lesson_completions::table.on(lesson_completions::user_id
+                .eq(enrollments::user_id)
+                .and(lesson_completions::course_id.eq(enrollments::course_id))),
+        )
+        .filter(enrollments::user_id.eq(user))
+        .filter(enrollments::course_id.eq(course_id))
         .select((
-            quiz_results::quiz_id,
-            quiz_results::share,
-            quiz_results::passed,
-            quiz_results::pending,
+            enrollments::id,
+            enrollments::status,
+            enrollments::last_activity_at,
+            courses::published_version_id,
+            lesson_completions::lesson_id.nullable(),
         ))
         .load(conn)?;
-    let results: Vec<_> = quizzes
-        .iter()
-        .map(|q| {
-            stored
-                .iter()
-                .filter(|(id, ..)| !unresulted.contains(id))
-                .find(|(id, ..)| id == q)
-                .map(|(_, s, p, n)| (*s, *p, *n))
-        })
-        .collect();
-    Ok(figures(
-        file,
-        lessons.len(),
-        lessons_done as usize,
-        &results,
-    ))
+    let Some(&EnrollmentLessonRow {
+        enrollment,
+        status,
+        last_activity,
+        version,
+        ..
+    }) = rows.first()
+    else {
+        return Ok(None);
+    };
+    let results: Vec<StoredResult> = quiz_results::table
+        .filter(quiz_results::user_id.eq(user))
+        .filter(quiz_results::course_id.eq(course_id))
+        .select(StoredResult::as_select())
+        .load(conn)?;
+    Ok(Some(CourseState {
+        enrollment,
+        status,
+        last_activity,
+        version,
+        lessons_done: rows.into_iter().filter_map(|r| r.lesson_done).collect(),
+        results,
+    }))
 }
 
 /// Recomputes and stores the figures of `user`'s enrollment in `course_id`, completing it (and
@@ -275,42 +382,47 @@ pub fn refresh_course(
     course_id: CourseId,
     cause: Cause,
 ) -> ApiResult<()> {
-    let Some((enrollment, status, last_activity, version)) = enrollments::table
-        .inner_join(courses::table)
-        .filter(enrollments::user_id.eq(user))
-        .filter(enrollments::course_id.eq(course_id))
-        .select((
-            enrollments::id,
-            enrollments::status,
-            enrollments::last_activity_at,
-            courses::published_version_id,
-        ))
-        .first::<(Id, EnrollmentStatus, Option<Timestamp>, Option<VersionId>)>(conn)
-        .optional()?
-    else {
-        return Ok(());
-    };
-    let file = parsed_version(conn, version.ok_or(ApiError::NotFound)?)?;
-    let f = figures_of(conn, user, course_id, &file, &BTreeSet::new())?;
+    match course_state(conn, user, course_id)? {
+        Some(state) => store_figures(conn, ctx, user, course_id, &state, cause),
+        None => Ok(()),
+    }
+}
+
+/// Stores the figures of an enrollment from its `state` (see [`refresh_course`]).
+pub fn store_figures(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    user: UserId,
+    course_id: CourseId,
+    state: &CourseState,
+    cause: Cause,
+) -> ApiResult<()> {
+    let file = parsed_version(conn, state.version.ok_or(ApiError::NotFound)?)?;
+    let f = state.figures(course_id, &file, &BTreeSet::new());
+    let (enrollment, status) = (state.enrollment, state.status);
     let now = Timestamp::now();
     let newly_complete = f.complete && status == EnrollmentStatus::Active;
     let no_longer_complete =
         !f.complete && status == EnrollmentStatus::Completed && cause != Cause::Republish;
-    diesel::update(enrollments::table.find(enrollment))
-        .set((
-            enrollments::lessons_done.eq(f.lessons_done),
-            enrollments::lessons_total.eq(f.lessons_total),
-            enrollments::quizzes_passed.eq(f.quizzes_passed),
-            enrollments::quizzes_total.eq(f.quizzes_total),
-            enrollments::score.eq(f.score),
-            enrollments::percent.eq(f.percent),
-            enrollments::last_activity_at.eq(if cause == Cause::Trainee {
-                Some(now)
-            } else {
-                last_activity
-            }),
-        ))
-        .execute(conn)?;
+    let last_activity = if cause == Cause::Trainee {
+        Some(now)
+    } else {
+        state.last_activity
+    };
+    crate::per_backend!(conn, |c| diesel::update(
+        enrollments::table.find(enrollment)
+    )
+    .set((
+        enrollments::lessons_done.eq(f.lessons_done),
+        enrollments::lessons_total.eq(f.lessons_total),
+        enrollments::quizzes_passed.eq(f.quizzes_passed),
+        enrollments::quizzes_total.eq(f.quizzes_total),
+        enrollments::score.eq(f.score),
+        enrollments::percent.eq(f.percent),
+        enrollments::last_activity_at.eq(last_activity),
+    ))
+    .kept()
+    .execute(c))?;
     if newly_complete {
         diesel::update(enrollments::table.find(enrollment))
             .set((

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Nullable;
 
 use super::mastery::CompetencyLevel;
+use super::progress::StoredResult;
 use crate::courses::store::CourseRow;
 use crate::db::sql_types::{
     AttemptId, CohortId, CourseId, Id, ItemId, OrgId, Timestamp, Ts, Uid, UserId, VersionId,
@@ -333,24 +334,16 @@ pub fn course_activity(
     // Per quiz: the result with how many attempts closed and how (kept on the result by
     // `attempts::graded`), and the open attempt from an index of open attempts only: a few rows
     // however long the history is. Two statements in all.
-    type Stored = (ItemId, Option<f64>, bool, i32, i32, Option<Timestamp>);
-    let stored: Vec<Stored> = quiz_results::table
+    let stored: Vec<StoredResult> = quiz_results::table
         .filter(quiz_results::user_id.eq(user))
         .filter(quiz_results::course_id.eq(course_id))
-        .select((
-            quiz_results::quiz_id,
-            quiz_results::share,
-            quiz_results::passed,
-            quiz_results::attempts_graded,
-            quiz_results::pending,
-            quiz_results::hidden_until,
-        ))
+        .select(StoredResult::as_select())
         .load(conn)?;
     let now = Timestamp::now();
     let hidden_quizzes = stored
         .iter()
-        .filter(|(.., until)| until.is_some_and(|t| t >= now))
-        .map(|(quiz, ..)| (*quiz, course_id))
+        .filter(|r| r.hidden_until.is_some_and(|t| t >= now))
+        .map(|r| (r.quiz_id, course_id))
         .collect();
     // Lessons done and attempts open, in one statement: (item, completed at | open attempt).
     let lessons = lesson_completions::table
@@ -386,13 +379,13 @@ pub fn course_activity(
         }
     }
     let mut attempt_counts: Vec<(ItemId, String, i64)> = Vec::new();
-    for (quiz, _, _, graded, pending, _) in &stored {
+    for r in &stored {
         for (status, n) in [
-            (AttemptStatus::Graded, graded),
-            (AttemptStatus::NeedsGrading, pending),
+            (AttemptStatus::Graded, r.graded),
+            (AttemptStatus::NeedsGrading, r.pending),
         ] {
-            if *n > 0 {
-                attempt_counts.push((*quiz, status.as_str().to_owned(), i64::from(*n)));
+            if n > 0 {
+                attempt_counts.push((r.quiz_id, status.as_str().to_owned(), i64::from(n)));
             }
         }
     }
@@ -401,7 +394,7 @@ pub fn course_activity(
     }
     let results = stored
         .into_iter()
-        .map(|(q, share, passed, ..)| (q, (share, passed)))
+        .map(|r| (r.quiz_id, (r.share, r.passed)))
         .collect();
     Ok(CourseActivity {
         hidden_quizzes,

@@ -176,8 +176,8 @@ pub fn backfill_hidden_until(conn: &mut DbConn) -> QueryResult<usize> {
 }
 
 /// The figures of `user` in `course_id` as the student may see them: a hidden result counts as no
-/// result yet. None for a course with no hidden result (its stored figures are what they see) or
-/// no published version.
+/// result yet. None for a course with no hidden result (its stored figures are what they see), no
+/// published version or no enrollment of theirs.
 pub fn student_figures(
     conn: &mut DbConn,
     user: UserId,
@@ -190,13 +190,7 @@ pub fn student_figures(
     let Some(file) = published_file(conn, course_id)? else {
         return Ok(None);
     };
-    Ok(Some(figures_of(
-        conn,
-        user,
-        course_id,
-        &file,
-        &hidden.quizzes,
-    )?))
+    figures_of(conn, user, course_id, &file, &hidden.quizzes)
 }
 
 /// The student's competency levels (`levels`, as stored) leaving out the evidence of hidden
