@@ -69,6 +69,18 @@ pub type PooledConn = r2d2::PooledConnection<ConnectionManager>;
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
+/// Declares a tuple of columns as a const, naming each column once:
+/// `columns!(pub ROWS = table::a, table::b)`. Selecting such a tuple (rather than a `Selectable`
+/// struct's `as_select()`) gives the query a static query id, so diesel finds its prepared
+/// statement by type instead of building the SQL on every call to look it up by text.
+#[macro_export]
+macro_rules! columns {
+    ($(#[$doc:meta])* $vis:vis $name:ident = $($column:path),+ $(,)?) => {
+        $(#[$doc])*
+        $vis const $name: ($($column,)+) = ($($column,)+);
+    };
+}
+
 /// Runs one statement per backend: `per_backend!(conn, |c| expr)` compiles `expr` once with `c` as a
 /// `PgConnection` and once as a `SqliteConnection`.
 #[macro_export]
@@ -360,6 +372,30 @@ where
 #[cfg(test)]
 mod tests {
     use super::connection_url;
+    use diesel::{Connection, RunQueryDsl, SqliteConnection};
+
+    /// .cargo/config.toml builds the embedded SQLite without STAT4 (which re-prepares cached
+    /// statements on every new bind once ANALYZE has run) and without memory statistics (a global
+    /// mutex on every allocation); a build that lost those flags fails here.
+    #[test]
+    fn the_embedded_sqlite_is_built_for_cached_statements_and_threads() {
+        #[derive(diesel::QueryableByName)]
+        struct Used {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            stat4: i32,
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            memstatus: i32,
+        }
+        let mut conn = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+        let used: Used = diesel::sql_query(
+            "SELECT sqlite_compileoption_used('ENABLE_STAT4') AS stat4, \
+             sqlite_compileoption_used('DEFAULT_MEMSTATUS=0') AS memstatus",
+        )
+        .get_result(&mut conn)
+        .expect("compile options");
+        assert_eq!(used.stat4, 0, "SQLite was built with STAT4");
+        assert_eq!(used.memstatus, 1, "SQLite was built with memory statistics");
+    }
 
     #[test]
     fn a_server_on_this_machine_is_reached_without_tls_unless_the_url_says_otherwise() {
