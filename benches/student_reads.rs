@@ -26,17 +26,16 @@
 //! two differ only in their attempt history; after set-up the bench runs `VACUUM (ANALYZE)`
 //! (`ANALYZE` on SQLite), the state autovacuum keeps a running database in.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use caravan::startup::Application;
-use diesel::connection::{set_default_instrumentation, Instrumentation, InstrumentationEvent};
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
 #[path = "support/mod.rs"]
 mod support;
+use support::capture::{self, captured, CAPTURE};
 use support::quiz_course::{self, response_for};
 use support::*;
 
@@ -44,26 +43,6 @@ const PASSWORD: &str = "bench-passphrase-violet-harbour";
 const CLIENTS: usize = 16;
 const ENROLLMENTS: usize = 50;
 const WARMUP: Duration = Duration::from_secs(1);
-
-// --- capturing the SQL a request issues ---
-
-static CAPTURE: AtomicBool = AtomicBool::new(false);
-static CAPTURED: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-/// Installed as diesel's default instrumentation before the app is built: while `CAPTURE` is on,
-/// every query any connection starts is recorded (its SQL, then `-- binds: [...]`).
-fn capture_sql() -> Option<Box<dyn Instrumentation>> {
-    Some(Box::new(|event: InstrumentationEvent<'_>| {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            if CAPTURE.load(Ordering::Relaxed) {
-                CAPTURED
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(query.to_string());
-            }
-        }
-    }))
-}
 
 // --- the students ---
 
@@ -303,7 +282,7 @@ fn main() {
 }
 
 async fn bench() {
-    set_default_instrumentation(capture_sql).expect("install the SQL capture");
+    capture::install();
     let run = Duration::from_secs(env_or("BENCH_SECONDS", 5));
     let heavy_attempts = env_or("BENCH_ATTEMPTS", 500usize);
     let dir = tempfile::tempdir().expect("tempdir");
@@ -478,39 +457,43 @@ async fn bench() {
         figures.len()
     );
 
-    if pg_database.is_some() {
-        // A connection of its own: the plans' PREPAREs stay out of the app's pool.
-        let mut explainer =
-            diesel::PgConnection::establish(&database_url).expect("connect for EXPLAIN");
-        let pg = &mut explainer;
+    // A connection of its own for EXPLAIN on PostgreSQL: the plans' PREPAREs stay out of the pool.
+    let mut explainer = pg_database
+        .is_some()
+        .then(|| diesel::PgConnection::establish(&database_url).expect("connect for EXPLAIN"));
+    println!();
+    match explainer {
+        Some(_) => println!("the SQL each route issues for the heavy student, with its plan:"),
+        None => println!("the SQL each route issues for the heavy student:"),
+    }
+    for (name, path) in routes.iter().filter(|(name, _)| name.contains(&only)) {
+        captured().clear();
+        CAPTURE.store(true, Ordering::Relaxed);
+        let (status, _) = request(
+            &client,
+            reqwest::Method::GET,
+            format!("{base}{path}"),
+            &heavy.token,
+            None,
+        )
+        .await;
+        CAPTURE.store(false, Ordering::Relaxed);
+        assert_eq!(status, 200, "{name}");
+        let queries = std::mem::take(&mut *captured());
         println!();
-        println!("the SQL each route issues for the heavy student, with its plan:");
-        for (name, path) in routes.iter().filter(|(name, _)| name.contains(&only)) {
-            CAPTURED.lock().unwrap_or_else(|e| e.into_inner()).clear();
-            CAPTURE.store(true, Ordering::Relaxed);
-            let (status, _) = request(
-                &client,
-                reqwest::Method::GET,
-                format!("{base}{path}"),
-                &heavy.token,
-                None,
-            )
-            .await;
-            CAPTURE.store(false, Ordering::Relaxed);
-            assert_eq!(status, 200, "{name}");
-            let queries = std::mem::take(&mut *CAPTURED.lock().unwrap_or_else(|e| e.into_inner()));
-            println!();
-            println!("== {name}: {} queries", queries.len());
-            for (i, q) in queries.iter().enumerate() {
-                let sql = q.split("-- binds:").next().unwrap_or(q).trim();
-                println!("  {}. {}", i + 1, sql.chars().take(220).collect::<String>());
-                if !sql.trim_start().to_ascii_uppercase().starts_with("SELECT") {
-                    continue;
-                }
-                match explain(pg, q) {
-                    Ok(plan) => plan.iter().for_each(|l| println!("       {l}")),
-                    Err(e) => println!("       (no plan: {e})"),
-                }
+        println!("== {name}: {} queries", queries.len());
+        for (i, (_, q)) in queries.iter().enumerate() {
+            let sql = q.split("-- binds:").next().unwrap_or(q).trim();
+            println!("  {}. {}", i + 1, sql.chars().take(220).collect::<String>());
+            let Some(pg) = explainer.as_mut() else {
+                continue;
+            };
+            if !sql.trim_start().to_ascii_uppercase().starts_with("SELECT") {
+                continue;
+            }
+            match explain(pg, q) {
+                Ok(plan) => plan.iter().for_each(|l| println!("       {l}")),
+                Err(e) => println!("       (no plan: {e})"),
             }
         }
     }

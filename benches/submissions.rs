@@ -962,6 +962,7 @@ async fn bench() {
             " (no Idempotency-Key)"
         }
     );
+    mail_delivered(&db).await;
     println!("set-up took {:.1} s", started.elapsed().as_secs_f64());
 
     // --- one submit with its SQL captured ---

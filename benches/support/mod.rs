@@ -177,6 +177,35 @@ pub async fn enrolled_student(
     (token, user_id)
 }
 
+/// Waits until the mail worker has delivered every mail the set-up queued (one per registration),
+/// so that its work is not counted in the measured runs.
+pub async fn mail_delivered(db: &caravan::db::Pool) {
+    use caravan::schema::outbox;
+    use diesel::prelude::*;
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let db = db.clone();
+        let pending: i64 = tokio::task::spawn_blocking(move || {
+            let mut conn = db.get().expect("connection");
+            outbox::table
+                .filter(outbox::status.eq("pending"))
+                .count()
+                .get_result::<i64>(&mut **conn)
+                .expect("count pending mail")
+        })
+        .await
+        .expect("join");
+        if pending == 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{pending} mails still pending after 2 minutes"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// The `p` quantile (0..=1) of sorted latencies.
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {

@@ -22,7 +22,7 @@ use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::ApiError;
-use crate::learning::progress::Cause;
+use crate::learning::progress::{Cause, StoredResult, RESULT_COLUMNS};
 use crate::quizzes::results::Standing;
 use crate::quizzes::{grade_quiz, parse_response, Draw, QuizGrade, Response};
 use crate::schema::{quiz_attempts, quiz_results};
@@ -477,43 +477,13 @@ pub fn standing(
     user: UserId,
     quiz_id: ItemId,
 ) -> QueryResult<Option<(Standing, Option<Timestamp>)>> {
-    let row: Option<StoredStanding> = quiz_results::table
+    let row: Option<StoredResult> = quiz_results::table
         .find((user, quiz_id))
-        .select((
-            quiz_results::attempts_graded,
-            quiz_results::pending,
-            quiz_results::shares_sum,
-            quiz_results::best_share,
-            quiz_results::first_share,
-            quiz_results::last_share,
-            quiz_results::hidden_until,
-        ))
+        .select(RESULT_COLUMNS)
         .first(conn)
         .optional()?;
-    Ok(
-        row.map(|(graded, pending, sum, best, first, last, hidden_until)| {
-            let standing = Standing {
-                graded,
-                pending,
-                sum,
-                best,
-                first,
-                last,
-            };
-            (standing, hidden_until)
-        }),
-    )
+    Ok(row.map(|r| (r.standing(), r.hidden_until)))
 }
-
-type StoredStanding = (
-    i32,
-    i32,
-    f64,
-    Option<f64>,
-    Option<f64>,
-    Option<f64>,
-    Option<Timestamp>,
-);
 
 /// Every closed attempt of `user` at `quiz_id` in the order taken: `Some(share)` when graded,
 /// `None` while it waits for a hand grade. Reads the whole history: only for a changed grade.

@@ -240,26 +240,34 @@ pub fn figures_of(
 }
 
 /// A student's stored result on one quiz with the standing it rests on (see `attempts::graded`).
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = quiz_results)]
+#[derive(Debug, Clone, Queryable)]
 pub struct StoredResult {
     pub quiz_id: ItemId,
     pub share: Option<f64>,
     pub passed: bool,
-    #[diesel(column_name = attempts_graded)]
     pub graded: i32,
     pub pending: i32,
-    #[diesel(column_name = shares_sum)]
     pub sum: f64,
-    #[diesel(column_name = best_share)]
     pub best: Option<f64>,
-    #[diesel(column_name = first_share)]
     pub first: Option<f64>,
-    #[diesel(column_name = last_share)]
     pub last: Option<f64>,
     /// The latest time a result of theirs on the quiz is hidden until (see `visibility`).
     pub hidden_until: Option<Timestamp>,
 }
+
+crate::columns!(
+    /// The columns of [`StoredResult`] in its field order (see `db::columns!`).
+    pub RESULT_COLUMNS = quiz_results::quiz_id,
+    quiz_results::share,
+    quiz_results::passed,
+    quiz_results::attempts_graded,
+    quiz_results::pending,
+    quiz_results::shares_sum,
+    quiz_results::best_share,
+    quiz_results::first_share,
+    quiz_results::last_share,
+    quiz_results::hidden_until,
+);
 
 impl StoredResult {
     pub fn standing(&self) -> Standing {
@@ -361,7 +369,7 @@ pub fn course_state(
     let results: Vec<StoredResult> = quiz_results::table
         .filter(quiz_results::user_id.eq(user))
         .filter(quiz_results::course_id.eq(course_id))
-        .select(StoredResult::as_select())
+        .select(RESULT_COLUMNS)
         .load(conn)?;
     Ok(Some(CourseState {
         enrollment,

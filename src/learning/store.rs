@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Nullable;
 
 use super::mastery::CompetencyLevel;
-use super::progress::StoredResult;
+use super::progress::{StoredResult, RESULT_COLUMNS};
 use crate::courses::store::CourseRow;
 use crate::db::sql_types::{
     AttemptId, CohortId, CourseId, Id, ItemId, OrgId, Timestamp, Ts, Uid, UserId, VersionId,
@@ -197,12 +197,10 @@ pub fn enrollments_of(
     q.load(conn)
 }
 
-/// The course figures stored on an enrollment, with the course's title.
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = enrollments)]
+/// The course figures stored on an enrollment, with the course's title (selected as [`FIGURES`]).
+#[derive(Debug, Queryable)]
 pub struct EnrollmentFigures {
     pub course_id: CourseId,
-    #[diesel(select_expression = courses::title)]
     pub title: String,
     pub status: String,
     pub percent: f64,
@@ -214,6 +212,21 @@ pub struct EnrollmentFigures {
     pub last_activity_at: Option<Timestamp>,
     pub completed_at: Option<Timestamp>,
 }
+
+crate::columns!(
+    /// The columns of [`EnrollmentFigures`] in its field order (see `db::columns!`).
+    FIGURES = enrollments::course_id,
+    courses::title,
+    enrollments::status,
+    enrollments::percent,
+    enrollments::score,
+    enrollments::lessons_done,
+    enrollments::lessons_total,
+    enrollments::quizzes_passed,
+    enrollments::quizzes_total,
+    enrollments::last_activity_at,
+    enrollments::completed_at,
+);
 
 /// The stored figures of all of `user`'s enrollments, newest first, each with whether a result of
 /// theirs in that course is hidden from them now (`quiz_results.hidden_until`): one query.
@@ -231,7 +244,7 @@ pub fn figures_with_hidden_flags(
     enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
-        .select((EnrollmentFigures::as_select(), hidden_here))
+        .select((FIGURES, hidden_here))
         .order(enrollments::enrolled_at.desc())
         .load(conn)
 }
@@ -245,7 +258,7 @@ pub fn enrollment_figures(
     let mut q = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
-        .select(EnrollmentFigures::as_select())
+        .select(FIGURES)
         .order(enrollments::enrolled_at.desc())
         .into_boxed();
     if let Some(c) = course {
@@ -271,7 +284,7 @@ pub fn course_figures_and_levels(
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::course_id.eq(course))
         .select((
-            EnrollmentFigures::as_select(),
+            FIGURES,
             courses::published_version_id,
             (
                 competency_mastery::competency,
@@ -337,7 +350,7 @@ pub fn course_activity(
     let stored: Vec<StoredResult> = quiz_results::table
         .filter(quiz_results::user_id.eq(user))
         .filter(quiz_results::course_id.eq(course_id))
-        .select(StoredResult::as_select())
+        .select(RESULT_COLUMNS)
         .load(conn)?;
     let now = Timestamp::now();
     let hidden_quizzes = stored
