@@ -71,8 +71,10 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 
 /// Declares a tuple of columns as a const, naming each column once:
 /// `columns!(pub ROWS = table::a, table::b)`. Selecting such a tuple (rather than a `Selectable`
-/// struct's `as_select()`) gives the query a static query id, so diesel finds its prepared
-/// statement by type instead of building the SQL on every call to look it up by text.
+/// struct's `as_select()`) gives the query a static query id; run on the backend's own connection
+/// (`per_backend!`; `DbConn` renders every query's SQL to pass it on), diesel then finds its
+/// prepared statement by type instead of building the SQL on every call to look it up by text.
+/// For the reads on every student page (measured: a tenth of the CPU of GET /me/progress).
 #[macro_export]
 macro_rules! columns {
     ($(#[$doc:meta])* $vis:vis $name:ident = $($column:path),+ $(,)?) => {

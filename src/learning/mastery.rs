@@ -154,7 +154,7 @@ pub fn levels_and_targets(
 ) -> QueryResult<(BTreeMap<String, CompetencyLevel>, Vec<String>)> {
     /// A competency's code, level, mastered flag and evidence count.
     type Stored = (String, f64, bool, i32);
-    let rows: Vec<(JsonValue, Option<Stored>)> = users::table
+    let query = users::table
         .left_join(competency_mastery::table)
         .filter(users::id.eq(user))
         .select((
@@ -166,8 +166,8 @@ pub fn levels_and_targets(
                 competency_mastery::evidence_count,
             )
                 .nullable(),
-        ))
-        .load(conn)?;
+        ));
+    let rows: Vec<(JsonValue, Option<Stored>)> = crate::per_backend!(conn, |c| query.load(c))?;
     let targets = match rows.first() {
         Some((targets, _)) => targets.decode("target markets")?,
         None => Vec::new(),

@@ -339,7 +339,7 @@ pub fn course_state(
     user: UserId,
     course_id: CourseId,
 ) -> QueryResult<Option<CourseState>> {
-    let rows: Vec<EnrollmentLessonRow> = enrollments::table
+    let query = enrollments::table
         .inner_join(courses::table)
         .left_join(
             lesson_completions::table.on(lesson_completions::user_id
@@ -354,8 +354,8 @@ pub fn course_state(
             enrollments::last_activity_at,
             courses::published_version_id,
             lesson_completions::lesson_id.nullable(),
-        ))
-        .load(conn)?;
+        ));
+    let rows: Vec<EnrollmentLessonRow> = crate::per_backend!(conn, |c| query.load(c))?;
     let Some(&EnrollmentLessonRow {
         enrollment,
         status,
@@ -366,11 +366,11 @@ pub fn course_state(
     else {
         return Ok(None);
     };
-    let results: Vec<StoredResult> = quiz_results::table
+    let results: Vec<StoredResult> = crate::per_backend!(conn, |c| quiz_results::table
         .filter(quiz_results::user_id.eq(user))
         .filter(quiz_results::course_id.eq(course_id))
         .select(RESULT_COLUMNS)
-        .load(conn)?;
+        .load(c))?;
     Ok(Some(CourseState {
         enrollment,
         status,

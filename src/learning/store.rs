@@ -241,12 +241,12 @@ pub fn figures_with_hidden_flags(
             .filter(quiz_results::hidden_until.is_not_null())
             .filter(quiz_results::hidden_until.ge(Timestamp::now())),
     );
-    enrollments::table
+    let query = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
         .select((FIGURES, hidden_here))
-        .order(enrollments::enrolled_at.desc())
-        .load(conn)
+        .order(enrollments::enrolled_at.desc());
+    crate::per_backend!(conn, |c| query.load(c))
 }
 
 /// The stored figures of `user`'s enrollments (in `course` only, when given), newest first.
@@ -276,7 +276,7 @@ pub fn course_figures_and_levels(
 ) -> QueryResult<Option<FiguresAndLevels>> {
     /// A competency's code, level, mastered flag and evidence count.
     type Level = (String, f64, bool, i32);
-    let rows: Vec<(EnrollmentFigures, Option<VersionId>, Option<Level>)> = enrollments::table
+    let query = enrollments::table
         .inner_join(courses::table)
         .left_join(
             competency_mastery::table.on(competency_mastery::user_id.eq(enrollments::user_id)),
@@ -293,8 +293,9 @@ pub fn course_figures_and_levels(
                 competency_mastery::evidence_count,
             )
                 .nullable(),
-        ))
-        .load(conn)?;
+        ));
+    let rows: Vec<(EnrollmentFigures, Option<VersionId>, Option<Level>)> =
+        crate::per_backend!(conn, |c| query.load(c))?;
     let mut levels = BTreeMap::new();
     let mut first = None;
     for (figures, version, level) in rows {
@@ -347,11 +348,11 @@ pub fn course_activity(
     // Per quiz: the result with how many attempts closed and how (kept on the result by
     // `attempts::graded`), and the open attempt from an index of open attempts only: a few rows
     // however long the history is. Two statements in all.
-    let stored: Vec<StoredResult> = quiz_results::table
+    let stored: Vec<StoredResult> = crate::per_backend!(conn, |c| quiz_results::table
         .filter(quiz_results::user_id.eq(user))
         .filter(quiz_results::course_id.eq(course_id))
         .select(RESULT_COLUMNS)
-        .load(conn)?;
+        .load(c))?;
     let now = Timestamp::now();
     let hidden_quizzes = stored
         .iter()
