@@ -257,35 +257,15 @@ pub fn record_evidence(
     let now = Timestamp::now();
     for code in &touched {
         let window = windows.remove(code).unwrap_or_default();
-        if fresh {
-            // This attempt's evidence is in the window: there is a level, one piece more.
-            let Some(level) = level_from_evidence(&window) else {
-                continue;
-            };
-            let figures = (
-                competency_mastery::level.eq(level.level),
-                competency_mastery::mastered.eq(level.mastered),
-                competency_mastery::updated_at.eq(now),
-            );
-            crate::per_backend!(conn, |c| diesel::insert_into(competency_mastery::table)
-                .values((
-                    competency_mastery::user_id.eq(user),
-                    competency_mastery::competency.eq(code),
-                    figures,
-                    competency_mastery::evidence_count.eq(1),
-                ))
-                .on_conflict((competency_mastery::user_id, competency_mastery::competency))
-                .do_update()
-                .set((
-                    figures,
-                    competency_mastery::evidence_count.eq(competency_mastery::evidence_count + 1),
-                ))
-                .kept()
-                .execute(c))?;
-            continue;
-        }
-        let count = counts.get(code).copied().unwrap_or(0) + i32::from(shares.contains_key(code))
-            - i32::from(before.contains(code));
+        // What this attempt changed in the competency's count of evidence, and the count a new
+        // row starts from: after a fresh close the stored count was not read, and the upsert adds
+        // the change to it.
+        let change = i32::from(shares.contains_key(code)) - i32::from(before.contains(code));
+        let count = if fresh {
+            change
+        } else {
+            counts.get(code).copied().unwrap_or(0) + change
+        };
         let Some(level) = level_from_evidence(&window).filter(|_| count > 0) else {
             diesel::delete(
                 competency_mastery::table
@@ -298,7 +278,6 @@ pub fn record_evidence(
         let figures = (
             competency_mastery::level.eq(level.level),
             competency_mastery::mastered.eq(level.mastered),
-            competency_mastery::evidence_count.eq(count),
             competency_mastery::updated_at.eq(now),
         );
         crate::per_backend!(conn, |c| diesel::insert_into(competency_mastery::table)
@@ -306,10 +285,14 @@ pub fn record_evidence(
                 competency_mastery::user_id.eq(user),
                 competency_mastery::competency.eq(code),
                 figures,
+                competency_mastery::evidence_count.eq(count),
             ))
             .on_conflict((competency_mastery::user_id, competency_mastery::competency))
             .do_update()
-            .set(figures)
+            .set((
+                figures,
+                competency_mastery::evidence_count.eq(competency_mastery::evidence_count + change),
+            ))
             .kept()
             .execute(c))?;
     }
