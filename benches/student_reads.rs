@@ -243,34 +243,44 @@ fn literals(binds: &str) -> Option<Vec<String>> {
             }
             Some(match v {
                 "None" => "NULL".to_owned(),
+                // A stored state (`db::status`) prints its variant, `NeedsGrading`; the column
+                // holds its snake_case word, `needs_grading`.
+                _ if v.starts_with(|c: char| c.is_ascii_uppercase())
+                    && v.chars().all(|c| c.is_ascii_alphanumeric()) =>
+                {
+                    let mut word = String::new();
+                    for c in v.chars() {
+                        if c.is_ascii_uppercase() && !word.is_empty() {
+                            word.push('_');
+                        }
+                        word.push(c.to_ascii_lowercase());
+                    }
+                    format!("'{word}'")
+                }
                 _ => format!("'{}'", v.replace('\'', "''")),
             })
         })
         .collect()
 }
 
-/// The plan of one captured query, run with its captured values.
+/// The plan of one captured query, run with its captured values written in as literals (the plan
+/// PostgreSQL makes for the first executions of a prepared statement, which plan for the values
+/// given). Literals rather than PREPARE and EXECUTE: a parameter bound to NULL in a UNION's
+/// select list has no type PostgreSQL could infer without the types diesel sends along.
 fn explain(conn: &mut diesel::PgConnection, captured: &str) -> Result<Vec<String>, String> {
     let (sql, binds) = captured
         .split_once("-- binds:")
         .ok_or("no binds in the captured query")?;
     let values = literals(binds).ok_or("cannot read the binds")?;
-    diesel::sql_query(format!("PREPARE bench_read AS {sql}"))
-        .execute(conn)
-        .map_err(|e| e.to_string())?;
-    let execute = if values.is_empty() {
-        "EXECUTE bench_read".to_owned()
-    } else {
-        format!("EXECUTE bench_read({})", values.join(", "))
-    };
-    let plan = diesel::sql_query(format!("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) {execute}"))
+    let mut sql = sql.to_owned();
+    // From the highest number down, so that `$1` is not taken for the start of `$12`.
+    for (i, value) in values.iter().enumerate().rev() {
+        sql = sql.replace(&format!("${}", i + 1), value);
+    }
+    diesel::sql_query(format!("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) {sql}"))
         .load::<PlanLine>(conn)
         .map(|lines| lines.into_iter().map(|l| l.line).collect())
-        .map_err(|e| e.to_string());
-    diesel::sql_query("DEALLOCATE bench_read")
-        .execute(conn)
-        .map_err(|e| e.to_string())?;
-    plan
+        .map_err(|e| e.to_string())
 }
 
 fn main() {
@@ -457,7 +467,7 @@ async fn bench() {
         figures.len()
     );
 
-    // A connection of its own for EXPLAIN on PostgreSQL: the plans' PREPAREs stay out of the pool.
+    // A connection of its own for EXPLAIN on PostgreSQL, kept out of the server's pool.
     let mut explainer = pg_database
         .is_some()
         .then(|| diesel::PgConnection::establish(&database_url).expect("connect for EXPLAIN"));
@@ -488,7 +498,12 @@ async fn bench() {
             let Some(pg) = explainer.as_mut() else {
                 continue;
             };
-            if !sql.trim_start().to_ascii_uppercase().starts_with("SELECT") {
+            // A UNION's SQL opens with the parenthesised first SELECT.
+            if !sql
+                .trim_start_matches(|c: char| c == '(' || c.is_whitespace())
+                .to_ascii_uppercase()
+                .starts_with("SELECT")
+            {
                 continue;
             }
             match explain(pg, q) {

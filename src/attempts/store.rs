@@ -147,7 +147,7 @@ pub fn quiz_home(conn: &mut DbConn, quiz_id: ItemId) -> QueryResult<(CourseId, S
 pub fn sweep_expired(conn: &mut DbConn, ctx: &Ctx) -> Result<usize, ApiError> {
     let cutoff = Timestamp::now().plus(Duration::seconds(-GRACE_SECS));
     let expired: Vec<AttemptRow> = quiz_attempts::table
-        .filter(quiz_attempts::status.eq(AttemptStatus::Open))
+        .filter(quiz_attempts::status.eq(crate::word!(AttemptStatus::Open)))
         .filter(quiz_attempts::deadline.lt(cutoff))
         .select(AttemptRow::as_select())
         .limit(200)
@@ -275,7 +275,7 @@ pub fn close(
     let n = crate::per_backend!(conn, |c| diesel::update(
         quiz_attempts::table
             .find(attempt.id)
-            .filter(quiz_attempts::status.eq(AttemptStatus::Open)),
+            .filter(quiz_attempts::status.eq(crate::word!(AttemptStatus::Open))),
     )
     .set((
         quiz_attempts::status.eq(&closed.status),
@@ -408,7 +408,7 @@ pub fn save_answers_if_open(
     let n = diesel::update(
         quiz_attempts::table
             .find(id)
-            .filter(quiz_attempts::status.eq(AttemptStatus::Open)),
+            .filter(quiz_attempts::status.eq(crate::word!(AttemptStatus::Open))),
     )
     .set(quiz_attempts::answers.eq(JsonValue::of(saved)?))
     .execute(conn)?;
@@ -426,7 +426,7 @@ pub fn awaiting_grading(
     quiz_attempts::table
         .inner_join(users::table)
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
-        .filter(quiz_attempts::status.eq(AttemptStatus::NeedsGrading))
+        .filter(quiz_attempts::status.eq(crate::word!(AttemptStatus::NeedsGrading)))
         .order(quiz_attempts::submitted_at)
         .limit(limit)
         .select((AttemptRow::as_select(), users::display_name))
@@ -437,7 +437,7 @@ pub fn awaiting_grading(
 pub fn closed_attempts(conn: &mut DbConn, quiz_id: ItemId) -> QueryResult<Vec<AttemptRow>> {
     quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
-        .filter(quiz_attempts::status.ne(AttemptStatus::Open))
+        .filter(quiz_attempts::status.ne(crate::word!(AttemptStatus::Open)))
         .select(AttemptRow::as_select())
         .load(conn)
 }
@@ -495,7 +495,7 @@ pub fn closed_shares_in_order(
     let rows: Vec<(AttemptStatus, Option<f64>, Option<f64>)> = quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
         .filter(quiz_attempts::user_id.eq(user))
-        .filter(quiz_attempts::status.ne(AttemptStatus::Open))
+        .filter(quiz_attempts::status.ne(crate::word!(AttemptStatus::Open)))
         .order(quiz_attempts::number)
         .select((
             quiz_attempts::status,

@@ -9,6 +9,7 @@
 pub mod kept;
 pub mod sql_types;
 pub mod status;
+pub mod typed_null;
 
 use std::ops::{Deref, DerefMut};
 use std::time::{Duration, Instant};

@@ -92,7 +92,7 @@ pub fn gather(
             .inner_join(courses::table)
             .filter(enrollments::user_id.eq_any(trainees()))
             .filter(courses::org_id.eq(org_id).or(courses::org_id.is_null()))
-            .filter(enrollments::status.ne(EnrollmentStatus::Withdrawn))
+            .filter(enrollments::status.ne(crate::word!(EnrollmentStatus::Withdrawn)))
     };
     let enrollment_count: i64 = scoped().count().get_result(conn)?;
     let active_trainees = scoped()

@@ -23,9 +23,9 @@ use utoipa::ToSchema;
 
 use crate::catalog::framework;
 use crate::db::kept::Keep;
-use crate::db::sql_types::{AttemptId, JsonValue, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, Timestamp, UserId};
 use crate::db::DbConn;
-use crate::schema::{competency_evidence, competency_mastery, users};
+use crate::schema::{competency_evidence, competency_mastery};
 
 /// Weight of each older piece of evidence relative to the next newer one.
 pub const DECAY: f64 = 0.7;
@@ -145,48 +145,6 @@ pub fn market_readiness(
         ready: missing.is_empty(),
         missing,
     })
-}
-
-/// A trainee's levels by competency code and the destination markets they aim for, in one query.
-pub fn levels_and_targets(
-    conn: &mut DbConn,
-    user: UserId,
-) -> QueryResult<(BTreeMap<String, CompetencyLevel>, Vec<String>)> {
-    /// A competency's code, level, mastered flag and evidence count.
-    type Stored = (String, f64, bool, i32);
-    let query = users::table
-        .left_join(competency_mastery::table)
-        .filter(users::id.eq(user))
-        .select((
-            users::target_markets,
-            (
-                competency_mastery::competency,
-                competency_mastery::level,
-                competency_mastery::mastered,
-                competency_mastery::evidence_count,
-            )
-                .nullable(),
-        ));
-    let rows: Vec<(JsonValue, Option<Stored>)> = crate::per_backend!(conn, |c| query.load(c))?;
-    let targets = match rows.first() {
-        Some((targets, _)) => targets.decode("target markets")?,
-        None => Vec::new(),
-    };
-    let levels = rows
-        .into_iter()
-        .filter_map(|(_, level)| level)
-        .map(|(code, level, mastered, evidence)| {
-            (
-                code,
-                CompetencyLevel {
-                    level,
-                    mastered,
-                    evidence,
-                },
-            )
-        })
-        .collect();
-    Ok((levels, targets))
 }
 
 /// Replaces the evidence of one attempt with `shares` (competency -> (share, points)) and

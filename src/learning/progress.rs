@@ -114,7 +114,7 @@ pub fn issue_held_certificates(conn: &mut DbConn, ctx: &Ctx, limit: i64) -> ApiR
     let certified = diesel::alias!(courses as certified);
     let waiting: Vec<(UserId, CourseId, Option<Timestamp>)> = enrollments::table
         .inner_join(courses::table)
-        .filter(enrollments::status.eq(EnrollmentStatus::Completed))
+        .filter(enrollments::status.eq(crate::word!(EnrollmentStatus::Completed)))
         .filter(diesel::dsl::not(diesel::dsl::exists(
             certificates::table
                 .inner_join(certified.on(certified.field(courses::id).eq(certificates::course_id)))
@@ -147,7 +147,7 @@ pub fn issue_held_certificates(conn: &mut DbConn, ctx: &Ctx, limit: i64) -> ApiR
 pub fn course_republished(conn: &mut DbConn, ctx: &Ctx, course_id: CourseId) -> ApiResult<usize> {
     let users: Vec<UserId> = enrollments::table
         .filter(enrollments::course_id.eq(course_id))
-        .filter(enrollments::status.ne(EnrollmentStatus::Withdrawn))
+        .filter(enrollments::status.ne(crate::word!(EnrollmentStatus::Withdrawn)))
         .select(enrollments::user_id)
         .load(conn)?;
     for user in &users {

@@ -248,7 +248,11 @@ pub async fn complete_lesson(
     responses((status = 200, body = MyProgress), (status = 401, body = Problem)))]
 pub async fn my_progress(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let view = db::run(&state.pool, move |conn| {
-        let rows = store::figures_with_hidden_flags(conn, user.id)?;
+        let store::ProgressOverview {
+            courses: rows,
+            levels,
+            targets,
+        } = store::progress_overview(conn, user.id)?;
         // Most students have nothing hidden: then the flags were all the check costs.
         let hidden = if rows.iter().any(|(_, hidden_here)| *hidden_here) {
             hidden_results(conn, user.id, None)?
@@ -258,7 +262,6 @@ pub async fn my_progress(state: web::Data<AppState>, user: AuthUser) -> ApiResul
         let mut courses: Vec<CourseProgress> =
             rows.into_iter().map(|(row, _)| course_view(row)).collect();
         as_student_sees(conn, user.id, &mut courses, &hidden)?;
-        let (levels, targets) = mastery::levels_and_targets(conn, user.id)?;
         let levels = without_hidden(conn, user.id, &hidden, levels)?;
         Ok(MyProgress {
             courses,
@@ -360,7 +363,7 @@ pub async fn my_course_progress(
 ) -> ApiResult<HttpResponse> {
     let course_id = path.into_inner();
     let view = db::run(&state.pool, move |conn| {
-        // Figures, version and levels in one read; the course's activity in three more.
+        // Figures, version and levels in one read; the course's activity in one more.
         let stored = store::course_figures_and_levels(conn, user.id, course_id)?
             .ok_or(ApiError::NotFound)?;
         let activity = store::course_activity(conn, user.id, course_id)?;

@@ -8,15 +8,16 @@
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
-use diesel::sql_types::Nullable;
+use diesel::sql_types::{Bool, Double, Integer, Text};
 
 use super::mastery::CompetencyLevel;
-use super::progress::{StoredResult, RESULT_COLUMNS};
 use crate::courses::store::CourseRow;
 use crate::db::sql_types::{
-    AttemptId, CohortId, CourseId, Id, ItemId, OrgId, Timestamp, Ts, Uid, UserId, VersionId,
+    AnyJson, AttemptId, CohortId, CourseId, Id, ItemId, JsonValue, OrgId, Timestamp, Ts, Uid,
+    UserId, VersionId,
 };
 use crate::db::status::{AttemptStatus, EnrollmentStatus};
+use crate::db::typed_null::null;
 use crate::db::DbConn;
 use crate::schema::{
     cohort_members, competency_mastery, courses, enrollments, lesson_completions, quiz_attempts,
@@ -120,7 +121,7 @@ pub fn missing_prerequisites(
     let completed_keys: Vec<CourseId> = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
-        .filter(enrollments::status.eq(EnrollmentStatus::Completed))
+        .filter(enrollments::status.eq(crate::word!(EnrollmentStatus::Completed)))
         .filter(courses::course_key.eq_any(&keys))
         .select(courses::course_key)
         .load(conn)?;
@@ -144,7 +145,7 @@ pub fn withdraw(conn: &mut DbConn, user: UserId, course_id: CourseId) -> QueryRe
         enrollments::table
             .filter(enrollments::user_id.eq(user))
             .filter(enrollments::course_id.eq(course_id))
-            .filter(enrollments::status.eq(EnrollmentStatus::Active)),
+            .filter(enrollments::status.eq(crate::word!(EnrollmentStatus::Active))),
     )
     .set((
         enrollments::status.eq(EnrollmentStatus::Withdrawn),
@@ -228,12 +229,45 @@ crate::columns!(
     enrollments::completed_at,
 );
 
-/// The stored figures of all of `user`'s enrollments, newest first, each with whether a result of
-/// theirs in that course is hidden from them now (`quiz_results.hidden_until`): one query.
-pub fn figures_with_hidden_flags(
-    conn: &mut DbConn,
-    user: UserId,
-) -> QueryResult<Vec<(EnrollmentFigures, bool)>> {
+/// What GET /me/progress starts from: the stored figures of all of a trainee's enrollments,
+/// newest first, each with whether a result of theirs in that course is hidden from them now
+/// (`quiz_results.hidden_until`), their competency levels and the markets they aim for.
+pub struct ProgressOverview {
+    pub courses: Vec<(EnrollmentFigures, bool)>,
+    pub levels: BTreeMap<String, CompetencyLevel>,
+    pub targets: Vec<String>,
+}
+
+/// One row of [`progress_overview`]'s statement: an enrollment (its figures, enrolled at, hidden
+/// flag) or the trainee with one of their competency levels (target markets, code, level,
+/// mastered, evidence), the other kind's columns NULL.
+type OverviewRow = (
+    (
+        Option<CourseId>,
+        Option<String>,
+        Option<String>,
+        Option<f64>,
+        Option<f64>,
+        Option<i32>,
+        Option<i32>,
+        Option<i32>,
+        Option<i32>,
+        Option<Timestamp>,
+        Option<Timestamp>,
+    ),
+    Option<Timestamp>,
+    Option<bool>,
+    Option<JsonValue>,
+    Option<String>,
+    Option<f64>,
+    Option<bool>,
+    Option<i32>,
+);
+
+/// Everything GET /me/progress reads, in one statement whatever the history: a student's
+/// frontend calls it on every page, so its two kinds of rows (enrollments, and the trainee with
+/// their levels) share one round trip, each leaving the other's columns NULL.
+pub fn progress_overview(conn: &mut DbConn, user: UserId) -> QueryResult<ProgressOverview> {
     let hidden_here = diesel::dsl::exists(
         quiz_results::table
             .filter(quiz_results::user_id.eq(enrollments::user_id))
@@ -241,12 +275,116 @@ pub fn figures_with_hidden_flags(
             .filter(quiz_results::hidden_until.is_not_null())
             .filter(quiz_results::hidden_until.ge(Timestamp::now())),
     );
-    let query = enrollments::table
+    let enrolled = enrollments::table
         .inner_join(courses::table)
         .filter(enrollments::user_id.eq(user))
-        .select((FIGURES, hidden_here))
-        .order(enrollments::enrolled_at.desc());
-    crate::per_backend!(conn, |c| query.load(c))
+        .select((
+            (
+                enrollments::course_id.nullable(),
+                courses::title.nullable(),
+                enrollments::status.nullable(),
+                enrollments::percent.nullable(),
+                enrollments::score,
+                enrollments::lessons_done.nullable(),
+                enrollments::lessons_total.nullable(),
+                enrollments::quizzes_passed.nullable(),
+                enrollments::quizzes_total.nullable(),
+                enrollments::last_activity_at,
+                enrollments::completed_at,
+            ),
+            enrollments::enrolled_at.nullable(),
+            hidden_here.nullable(),
+            null::<AnyJson>(),
+            null::<Text>(),
+            null::<Double>(),
+            null::<Bool>(),
+            null::<Integer>(),
+        ));
+    let trainee = users::table
+        .left_join(competency_mastery::table)
+        .filter(users::id.eq(user))
+        .select((
+            (
+                null::<Uid>(),
+                null::<Text>(),
+                null::<Text>(),
+                null::<Double>(),
+                null::<Double>(),
+                null::<Integer>(),
+                null::<Integer>(),
+                null::<Integer>(),
+                null::<Integer>(),
+                null::<Ts>(),
+                null::<Ts>(),
+            ),
+            null::<Ts>(),
+            null::<Bool>(),
+            users::target_markets.nullable(),
+            competency_mastery::competency.nullable(),
+            competency_mastery::level.nullable(),
+            competency_mastery::mastered.nullable(),
+            competency_mastery::evidence_count.nullable(),
+        ));
+    let rows: Vec<OverviewRow> =
+        crate::per_backend!(conn, |c| enrolled.union_all(trainee).load(c))?;
+    let mut courses = Vec::new();
+    let mut levels = BTreeMap::new();
+    let mut targets = Vec::new();
+    for (figures, enrolled_at, hidden, markets, code, level, mastered, evidence) in rows {
+        if let Some(markets) = markets {
+            targets = markets.decode("target markets")?;
+            if let (Some(code), Some(level), Some(mastered), Some(evidence)) =
+                (code, level, mastered, evidence)
+            {
+                let level = CompetencyLevel {
+                    level,
+                    mastered,
+                    evidence,
+                };
+                levels.insert(code, level);
+            }
+            continue;
+        }
+        let (
+            course_id,
+            title,
+            status,
+            percent,
+            score,
+            done,
+            lessons,
+            passed,
+            quizzes,
+            last,
+            completed,
+        ) = figures;
+        let (Some(course_id), Some(title), Some(status), Some(percent)) =
+            (course_id, title, status, percent)
+        else {
+            continue;
+        };
+        let figures = EnrollmentFigures {
+            course_id,
+            title,
+            status,
+            percent,
+            score,
+            lessons_done: done.unwrap_or_default(),
+            lessons_total: lessons.unwrap_or_default(),
+            quizzes_passed: passed.unwrap_or_default(),
+            quizzes_total: quizzes.unwrap_or_default(),
+            last_activity_at: last,
+            completed_at: completed,
+        };
+        courses.push((enrolled_at, figures, hidden.unwrap_or(false)));
+    }
+    // A union has no order of its own: newest enrollment first, as everywhere.
+    courses.sort_by_key(|(enrolled_at, _, _)| std::cmp::Reverse(*enrolled_at));
+    Ok(ProgressOverview {
+        courses: courses.into_iter().map(|(_, f, h)| (f, h)).collect(),
+        levels,
+        targets,
+    })
 }
 
 /// The stored figures of `user`'s enrollments (in `course` only, when given), newest first.
@@ -339,6 +477,19 @@ pub struct CourseActivity {
     pub hidden_quizzes: Vec<(ItemId, CourseId)>,
 }
 
+/// One row of [`course_activity`]'s statement: an item id with what is known of it. A lesson
+/// completion fills `completed_at`, an open attempt `open_attempt`, a quiz result the rest.
+type ActivityRow = (
+    ItemId,
+    Option<Timestamp>,
+    Option<AttemptId>,
+    Option<f64>,
+    Option<bool>,
+    Option<i32>,
+    Option<i32>,
+    Option<Timestamp>,
+);
+
 /// `user`'s lesson completions, quiz results and attempts in `course_id`.
 pub fn course_activity(
     conn: &mut DbConn,
@@ -346,70 +497,80 @@ pub fn course_activity(
     course_id: CourseId,
 ) -> QueryResult<CourseActivity> {
     // Per quiz: the result with how many attempts closed and how (kept on the result by
-    // `attempts::graded`), and the open attempt from an index of open attempts only: a few rows
-    // however long the history is. Two statements in all.
-    let stored: Vec<StoredResult> = crate::per_backend!(conn, |c| quiz_results::table
+    // `attempts::graded`), the open attempt from an index of open attempts only, and the lessons
+    // done: a few rows however long the history is, in one statement (one round trip on every
+    // course page). The three kinds share one row shape, each leaving the others' columns NULL.
+    let results = quiz_results::table
         .filter(quiz_results::user_id.eq(user))
         .filter(quiz_results::course_id.eq(course_id))
-        .select(RESULT_COLUMNS)
-        .load(c))?;
-    let now = Timestamp::now();
-    let hidden_quizzes = stored
-        .iter()
-        .filter(|r| r.hidden_until.is_some_and(|t| t >= now))
-        .map(|r| (r.quiz_id, course_id))
-        .collect();
-    // Lessons done and attempts open, in one statement: (item, completed at | open attempt).
+        .select((
+            quiz_results::quiz_id,
+            null::<Ts>(),
+            null::<Uid>(),
+            quiz_results::share,
+            quiz_results::passed.nullable(),
+            quiz_results::attempts_graded.nullable(),
+            quiz_results::pending.nullable(),
+            quiz_results::hidden_until,
+        ));
     let lessons = lesson_completions::table
         .filter(lesson_completions::user_id.eq(user))
         .filter(lesson_completions::course_id.eq(course_id))
         .select((
             lesson_completions::lesson_id,
             lesson_completions::completed_at.nullable(),
-            None::<AttemptId>.into_sql::<Nullable<Uid>>(),
+            null::<Uid>(),
+            null::<Double>(),
+            null::<Bool>(),
+            null::<Integer>(),
+            null::<Integer>(),
+            null::<Ts>(),
         ));
     let open = quiz_attempts::table
         .filter(quiz_attempts::user_id.eq(user))
         .filter(quiz_attempts::course_id.eq(course_id))
-        .filter(quiz_attempts::status.eq(AttemptStatus::Open))
+        .filter(quiz_attempts::status.eq(crate::word!(AttemptStatus::Open)))
         .select((
             quiz_attempts::quiz_id,
-            None::<Timestamp>.into_sql::<Nullable<Ts>>(),
+            null::<Ts>(),
             quiz_attempts::id.nullable(),
+            null::<Double>(),
+            null::<Bool>(),
+            null::<Integer>(),
+            null::<Integer>(),
+            null::<Ts>(),
         ));
-    let items: Vec<(ItemId, Option<Timestamp>, Option<AttemptId>)> =
-        crate::per_backend!(conn, |c| lessons.union_all(open).load(c))?;
+    let rows: Vec<ActivityRow> =
+        crate::per_backend!(conn, |c| results.union_all(lessons).union_all(open).load(c))?;
+    let now = Timestamp::now();
     let mut lessons_done = BTreeMap::new();
     let mut open_attempts = BTreeMap::new();
-    for (item, completed_at, attempt) in items {
-        match (completed_at, attempt) {
-            (Some(at), _) => {
-                lessons_done.insert(item, at);
-            }
-            (None, Some(id)) => {
-                open_attempts.insert(item, id);
-            }
-            (None, None) => {}
-        }
-    }
+    let mut results = BTreeMap::new();
+    let mut hidden_quizzes = Vec::new();
     let mut attempt_counts: Vec<(ItemId, String, i64)> = Vec::new();
-    for r in &stored {
-        for (status, n) in [
-            (AttemptStatus::Graded, r.graded),
-            (AttemptStatus::NeedsGrading, r.pending),
-        ] {
-            if n > 0 {
-                attempt_counts.push((r.quiz_id, status.as_str().to_owned(), i64::from(n)));
+    for (item, completed_at, attempt, share, passed, graded, pending, hidden_until) in rows {
+        if let Some(at) = completed_at {
+            lessons_done.insert(item, at);
+        } else if let Some(id) = attempt {
+            open_attempts.insert(item, id);
+        } else if let Some(passed) = passed {
+            results.insert(item, (share, passed));
+            if hidden_until.is_some_and(|t| t >= now) {
+                hidden_quizzes.push((item, course_id));
+            }
+            for (status, n) in [
+                (AttemptStatus::Graded, graded),
+                (AttemptStatus::NeedsGrading, pending),
+            ] {
+                if let Some(n) = n.filter(|n| *n > 0) {
+                    attempt_counts.push((item, status.as_str().to_owned(), i64::from(n)));
+                }
             }
         }
     }
     for quiz in open_attempts.keys() {
         attempt_counts.push((*quiz, AttemptStatus::Open.as_str().to_owned(), 1));
     }
-    let results = stored
-        .into_iter()
-        .map(|r| (r.quiz_id, (r.share, r.passed)))
-        .collect();
     Ok(CourseActivity {
         hidden_quizzes,
         lessons_done,

@@ -113,7 +113,7 @@ pub fn hidden_among(
         let versions: Vec<VersionId> = quiz_attempts::table
             .filter(quiz_attempts::user_id.eq(user))
             .filter(quiz_attempts::quiz_id.eq(quiz_id))
-            .filter(quiz_attempts::status.ne(AttemptStatus::Open))
+            .filter(quiz_attempts::status.ne(crate::word!(AttemptStatus::Open)))
             .select(quiz_attempts::version_id)
             .distinct()
             .load(conn)?;
@@ -122,7 +122,7 @@ pub fn hidden_among(
                 .filter(quiz_attempts::user_id.eq(user))
                 .filter(quiz_attempts::quiz_id.eq(quiz_id))
                 .filter(quiz_attempts::version_id.eq(version_id))
-                .filter(quiz_attempts::status.ne(AttemptStatus::Open))
+                .filter(quiz_attempts::status.ne(crate::word!(AttemptStatus::Open)))
                 .select(quiz_attempts::id)
                 .into_boxed();
             match review_of(conn, version_id, course_id, quiz_id)? {
@@ -149,7 +149,7 @@ pub fn hidden_among(
 pub fn backfill_hidden_until(conn: &mut DbConn) -> QueryResult<usize> {
     // Per student, quiz and version started from: the deadlines of their closed attempts.
     let taken: Vec<(UserId, ItemId, CourseId, VersionId, Option<Timestamp>)> = quiz_attempts::table
-        .filter(quiz_attempts::status.ne(AttemptStatus::Open))
+        .filter(quiz_attempts::status.ne(crate::word!(AttemptStatus::Open)))
         .select((
             quiz_attempts::user_id,
             quiz_attempts::quiz_id,

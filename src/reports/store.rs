@@ -313,7 +313,7 @@ pub fn quiz_attempts_of(
         .select(memberships::user_id);
     let mut q = quiz_attempts::table
         .filter(quiz_attempts::quiz_id.eq(quiz_id))
-        .filter(quiz_attempts::status.ne(AttemptStatus::Open))
+        .filter(quiz_attempts::status.ne(crate::word!(AttemptStatus::Open)))
         .filter(quiz_attempts::user_id.eq_any(members))
         .select(AttemptRow::as_select())
         .into_boxed();

@@ -200,7 +200,7 @@ pub fn page(conn: &mut DbConn, filter: &CatalogFilter) -> QueryResult<CatalogRow
         .load(conn)?;
     let editions: Vec<CourseRow> = courses::table
         .filter(courses::course_key.eq_any(&keys))
-        .filter(courses::status.eq(CourseStatus::Published))
+        .filter(courses::status.eq(crate::word!(CourseStatus::Published)))
         .select(CourseRow::as_select())
         .order((courses::course_key, courses::id))
         .load(conn)?;
