@@ -229,8 +229,14 @@ mod tests {
 
     #[test]
     fn a_word_is_written_into_the_sql_as_its_stored_literal() {
-        use crate::schema::quiz_attempts;
         use diesel::prelude::*;
+        // A table of its own: `db` sits below `schema` and does not use it.
+        diesel::table! {
+            quiz_attempts (id) {
+                id -> Integer,
+                status -> Text,
+            }
+        }
         let query = quiz_attempts::table
             .filter(quiz_attempts::status.eq(crate::word!(AttemptStatus::NeedsGrading)))
             .filter(quiz_attempts::status.ne(crate::word!(AttemptStatus::Open)))
