@@ -191,10 +191,7 @@ pub fn lock_enrollment(conn: &mut DbConn, user: UserId, course_id: CourseId) -> 
         DbConn::Pg(c) => mine.for_update().first(c).optional()?,
         DbConn::Sqlite(c) => mine.first(c).optional()?,
     };
-    Ok(matches!(
-        status,
-        Some(EnrollmentStatus::Active | EnrollmentStatus::Completed)
-    ))
+    Ok(status.is_some_and(EnrollmentStatus::is_enrolled))
 }
 
 /// The attempt `id` of `user`; anyone else's is not found.

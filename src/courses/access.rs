@@ -121,7 +121,7 @@ pub fn is_enrolled(conn: &mut DbConn, user: UserId, course_id: CourseId) -> Quer
     let n: i64 = enrollments::table
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::course_id.eq(course_id))
-        .filter(enrollments::status.eq_any([EnrollmentStatus::Active, EnrollmentStatus::Completed]))
+        .filter(enrollments::status.eq_any(EnrollmentStatus::ENROLLED))
         .count()
         .get_result(conn)?;
     Ok(n > 0)

@@ -193,6 +193,18 @@ stored_state! {
     }
 }
 
+impl EnrollmentStatus {
+    /// The states in which a trainee counts as enrolled: they may take the course's quizzes and
+    /// read its content. A withdrawn trainee does not.
+    pub const ENROLLED: [EnrollmentStatus; 2] =
+        [EnrollmentStatus::Active, EnrollmentStatus::Completed];
+
+    /// Whether this state is one of [`EnrollmentStatus::ENROLLED`].
+    pub fn is_enrolled(self) -> bool {
+        Self::ENROLLED.contains(&self)
+    }
+}
+
 stored_state! {
     /// Where a course stands in its life.
     CourseStatus {

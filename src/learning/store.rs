@@ -358,25 +358,24 @@ pub fn progress_overview(conn: &mut DbConn, user: UserId) -> QueryResult<Progres
             last,
             completed,
         ) = figures;
-        let (Some(course_id), Some(title), Some(status), Some(percent)) =
-            (course_id, title, status, percent)
-        else {
-            continue;
-        };
+        // An enrollment row: these columns are NOT NULL in the table, so a NULL here is a
+        // broken statement or corrupt data, never a row to skip or fill with zeros.
         let figures = EnrollmentFigures {
-            course_id,
-            title,
-            status,
-            percent,
+            course_id: present(course_id, "course")?,
+            title: present(title, "title")?,
+            status: present(status, "status")?,
+            percent: present(percent, "percent")?,
             score,
-            lessons_done: done.unwrap_or_default(),
-            lessons_total: lessons.unwrap_or_default(),
-            quizzes_passed: passed.unwrap_or_default(),
-            quizzes_total: quizzes.unwrap_or_default(),
+            lessons_done: present(done, "lessons done")?,
+            lessons_total: present(lessons, "lessons total")?,
+            quizzes_passed: present(passed, "quizzes passed")?,
+            quizzes_total: present(quizzes, "quizzes total")?,
             last_activity_at: last,
             completed_at: completed,
         };
-        courses.push((enrolled_at, figures, hidden.unwrap_or(false)));
+        let enrolled_at = present(enrolled_at, "enrolled at")?;
+        let hidden = present(hidden, "hidden flag")?;
+        courses.push((enrolled_at, figures, hidden));
     }
     // A union has no order of its own: newest enrollment first, as everywhere.
     courses.sort_by_key(|(enrolled_at, _, _)| std::cmp::Reverse(*enrolled_at));
@@ -384,6 +383,15 @@ pub fn progress_overview(conn: &mut DbConn, user: UserId) -> QueryResult<Progres
         courses: courses.into_iter().map(|(_, f, h)| (f, h)).collect(),
         levels,
         targets,
+    })
+}
+
+/// `value` of an enrollment row of [`progress_overview`]'s union, where its column is NOT NULL.
+fn present<T>(value: Option<T>, column: &str) -> QueryResult<T> {
+    value.ok_or_else(|| {
+        diesel::result::Error::DeserializationError(
+            format!("enrollment row of the progress overview without its {column}").into(),
+        )
     })
 }
 
