@@ -8,15 +8,16 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::Duration;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Double, Integer, Nullable, Text};
 use serde_json::Value;
 
 use super::snapshot::{quiz_of, Snapshot};
 use crate::courses::content::locate;
 use crate::courses::format::{CourseFile, Question, Quiz};
 use crate::courses::store::parsed_version;
-use crate::db::kept::Keep;
 use crate::db::sql_types::{
-    AttemptId, CourseId, Id, ItemId, JsonValue, OrgId, Timestamp, UserId, VersionId,
+    AnyJson, AttemptId, CourseId, Id, ItemId, JsonValue, OrgId, Timestamp, Ts, Uid, UserId,
+    VersionId,
 };
 use crate::db::status::AttemptStatus;
 use crate::db::DbConn;
@@ -269,21 +270,8 @@ pub fn close(
     closed.score = Some(grade.score);
     closed.max_score = Some(grade.max);
     closed.result = Some(JsonValue::of(grade)?);
-    let n = crate::per_backend!(conn, |c| diesel::update(
-        quiz_attempts::table
-            .find(attempt.id)
-            .filter(quiz_attempts::status.eq(crate::word!(AttemptStatus::Open))),
-    )
-    .set((
-        quiz_attempts::status.eq(&closed.status),
-        quiz_attempts::answers.eq(&closed.answers),
-        quiz_attempts::submitted_at.eq(closed.submitted_at),
-        quiz_attempts::score.eq(closed.score),
-        quiz_attempts::max_score.eq(closed.max_score),
-        quiz_attempts::result.eq(&closed.result),
-    ))
-    .kept()
-    .execute(c))?;
+    let statement = CloseAttempt { closed: &closed };
+    let n = crate::per_backend!(conn, |c| statement.execute(c))?;
     if n != 1 {
         return Ok(None);
     }
@@ -291,6 +279,29 @@ pub fn close(
     super::graded::grade_changed(conn, ctx, &closed, quiz, grade, Cause::Trainee)?;
     Ok(Some(closed))
 }
+
+/// Closes an attempt that is still open with its grade: `UPDATE quiz_attempts ... WHERE id = ..
+/// AND status = 'open'`, one row or none (a parallel close won).
+struct CloseAttempt<'a> {
+    closed: &'a AttemptRow,
+}
+
+crate::prepared_statement!(fixed CloseAttempt, |this, out| {
+    let a = this.closed;
+    out.push_sql("UPDATE quiz_attempts SET ");
+    crate::assignments!(out,
+        "status": Text => &a.status,
+        "answers": AnyJson => &a.answers,
+        "submitted_at": Nullable<Ts> => &a.submitted_at,
+        "score": Nullable<Double> => &a.score,
+        "max_score": Nullable<Double> => &a.max_score,
+        "result": Nullable<AnyJson> => &a.result,
+    );
+    out.push_sql(" WHERE id = ");
+    out.push_bind_param::<Uid, _>(&a.id)?;
+    out.push_sql(" AND status = 'open'");
+    Ok(())
+});
 
 /// Closes and grades `attempt` with its saved answers when its deadline has passed; returns the
 /// current row either way.
@@ -531,32 +542,52 @@ impl StandingRow {
 
 /// Stores a student's standing and result at a quiz (one upsert, kept prepared).
 pub fn save_standing(conn: &mut DbConn, row: &StandingRow) -> QueryResult<()> {
-    let s = &row.standing;
-    let passed = row.passed();
-    let now = Timestamp::now();
-    let figures = (
-        quiz_results::share.eq(row.share),
-        quiz_results::passed.eq(passed),
-        quiz_results::attempts_graded.eq(s.graded),
-        quiz_results::pending.eq(s.pending),
-        quiz_results::shares_sum.eq(s.sum),
-        quiz_results::best_share.eq(s.best),
-        quiz_results::first_share.eq(s.first),
-        quiz_results::last_share.eq(s.last),
-        quiz_results::hidden_until.eq(row.hidden_until),
-        quiz_results::updated_at.eq(now),
-    );
-    crate::per_backend!(conn, |c| diesel::insert_into(quiz_results::table)
-        .values((
-            quiz_results::user_id.eq(row.user),
-            quiz_results::quiz_id.eq(row.quiz_id),
-            quiz_results::course_id.eq(row.course_id),
-            figures,
-        ))
-        .on_conflict((quiz_results::user_id, quiz_results::quiz_id))
-        .do_update()
-        .set(figures)
-        .kept()
-        .execute(c))?;
+    let statement = SaveStanding {
+        row,
+        passed: row.passed(),
+        now: Timestamp::now(),
+    };
+    crate::per_backend!(conn, |c| statement.execute(c))?;
     Ok(())
 }
+
+/// The upsert of [`save_standing`]: a new result row, or the stored one with every figure
+/// replaced.
+struct SaveStanding<'a> {
+    row: &'a StandingRow,
+    passed: bool,
+    now: Timestamp,
+}
+
+crate::prepared_statement!(fixed SaveStanding, |this, out| {
+    let (r, s) = (this.row, &this.row.standing);
+    out.push_sql(
+        "INSERT INTO quiz_results (user_id, quiz_id, course_id, share, passed, attempts_graded, \
+         pending, shares_sum, best_share, first_share, last_share, hidden_until, updated_at) \
+         VALUES (",
+    );
+    crate::binds!(out,
+        Uid => &r.user,
+        Uid => &r.quiz_id,
+        Uid => &r.course_id,
+        Nullable<Double> => &r.share,
+        Bool => &this.passed,
+        Integer => &s.graded,
+        Integer => &s.pending,
+        Double => &s.sum,
+        Nullable<Double> => &s.best,
+        Nullable<Double> => &s.first,
+        Nullable<Double> => &s.last,
+        Nullable<Ts> => &r.hidden_until,
+        Ts => &this.now,
+    );
+    out.push_sql(
+        ") ON CONFLICT (user_id, quiz_id) DO UPDATE SET share = excluded.share, \
+         passed = excluded.passed, attempts_graded = excluded.attempts_graded, \
+         pending = excluded.pending, shares_sum = excluded.shares_sum, \
+         best_share = excluded.best_share, first_share = excluded.first_share, \
+         last_share = excluded.last_share, hidden_until = excluded.hidden_until, \
+         updated_at = excluded.updated_at",
+    );
+    Ok(())
+});

@@ -18,12 +18,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Double, Integer, Text};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::catalog::framework;
-use crate::db::kept::Keep;
-use crate::db::sql_types::{AttemptId, Timestamp, UserId};
+use crate::db::sql_types::{AttemptId, Timestamp, Ts, Uid, UserId};
 use crate::db::DbConn;
 use crate::schema::{competency_evidence, competency_mastery};
 
@@ -147,6 +147,69 @@ pub fn market_readiness(
     })
 }
 
+/// The evidence of one attempt, one row per competency (as many as the quiz has: a few shapes of
+/// statement, kept prepared under their text).
+struct InsertEvidence<'a> {
+    attempt: AttemptId,
+    user: UserId,
+    observed_at: Timestamp,
+    /// competency -> (share, points)
+    shares: &'a BTreeMap<String, (f64, f64)>,
+}
+
+crate::prepared_statement!(by_text InsertEvidence, |this, out| {
+    out.push_sql(
+        "INSERT INTO competency_evidence (attempt_id, competency, user_id, share, points, \
+         observed_at) VALUES ",
+    );
+    for (i, (code, (share, points))) in this.shares.iter().enumerate() {
+        out.push_sql(if i == 0 { "(" } else { ", (" });
+        crate::binds!(out,
+            Uid => &this.attempt,
+            Text => code,
+            Uid => &this.user,
+            Double => share,
+            Double => points,
+            Ts => &this.observed_at,
+        );
+        out.push_sql(")");
+    }
+    Ok(())
+});
+
+/// A trainee's level at one competency: a new row starting from `count` pieces of evidence, or
+/// the stored one with the level replaced and `change` added to its count.
+struct UpsertLevel<'a> {
+    user: UserId,
+    code: &'a str,
+    level: &'a CompetencyLevel,
+    count: i32,
+    change: i32,
+    now: Timestamp,
+}
+
+crate::prepared_statement!(fixed UpsertLevel, |this, out| {
+    out.push_sql(
+        "INSERT INTO competency_mastery (user_id, competency, level, mastered, updated_at, \
+         evidence_count) VALUES (",
+    );
+    crate::binds!(out,
+        Uid => &this.user,
+        Text => this.code,
+        Double => &this.level.level,
+        Bool => &this.level.mastered,
+        Ts => &this.now,
+        Integer => &this.count,
+    );
+    out.push_sql(
+        ") ON CONFLICT (user_id, competency) DO UPDATE SET level = excluded.level, \
+         mastered = excluded.mastered, updated_at = excluded.updated_at, \
+         evidence_count = competency_mastery.evidence_count + ",
+    );
+    out.push_bind_param::<Integer, _>(&this.change)?;
+    Ok(())
+});
+
 /// Replaces the evidence of one attempt with `shares` (competency -> (share, points)) and
 /// recomputes the levels of every competency it touches, before and after. `fresh` says the
 /// attempt has just closed, so it has no evidence yet: nothing to take away, and each level's
@@ -171,27 +234,14 @@ pub fn record_evidence(
         .returning(competency_evidence::competency)
         .load(c))?
     };
-    let rows: Vec<_> = shares
-        .iter()
-        .map(|(code, (share, points))| {
-            (
-                competency_evidence::attempt_id.eq(attempt),
-                competency_evidence::competency.eq(code),
-                competency_evidence::user_id.eq(user),
-                competency_evidence::share.eq(*share),
-                competency_evidence::points.eq(*points),
-                competency_evidence::observed_at.eq(observed_at),
-            )
-        })
-        .collect();
-    if !rows.is_empty() {
-        let insert = diesel::insert_into(competency_evidence::table).values(&rows);
-        match conn {
-            // As many rows as the quiz has competencies: few shapes of statement, kept prepared.
-            DbConn::Pg(c) => insert.kept().execute(c)?,
-            // SQLite's multi-row insert is diesel's own statement (one insert per row).
-            DbConn::Sqlite(c) => insert.execute(c)?,
+    if !shares.is_empty() {
+        let statement = InsertEvidence {
+            attempt,
+            user,
+            observed_at,
+            shares,
         };
+        crate::per_backend!(conn, |c| statement.execute(c))?;
     }
     let touched: BTreeSet<String> = before.iter().chain(shares.keys()).cloned().collect();
     if touched.is_empty() {
@@ -233,26 +283,15 @@ pub fn record_evidence(
             .execute(conn)?;
             continue;
         };
-        let figures = (
-            competency_mastery::level.eq(level.level),
-            competency_mastery::mastered.eq(level.mastered),
-            competency_mastery::updated_at.eq(now),
-        );
-        crate::per_backend!(conn, |c| diesel::insert_into(competency_mastery::table)
-            .values((
-                competency_mastery::user_id.eq(user),
-                competency_mastery::competency.eq(code),
-                figures,
-                competency_mastery::evidence_count.eq(count),
-            ))
-            .on_conflict((competency_mastery::user_id, competency_mastery::competency))
-            .do_update()
-            .set((
-                figures,
-                competency_mastery::evidence_count.eq(competency_mastery::evidence_count + change),
-            ))
-            .kept()
-            .execute(c))?;
+        let statement = UpsertLevel {
+            user,
+            code,
+            level: &level,
+            count,
+            change,
+            now,
+        };
+        crate::per_backend!(conn, |c| statement.execute(c))?;
     }
     Ok(())
 }

@@ -18,12 +18,12 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use diesel::prelude::*;
+use diesel::sql_types::{Double, Integer, Nullable};
 
 use crate::courses::format::{Completion, CourseFile};
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, lesson_path, quiz_path};
-use crate::db::kept::Keep;
-use crate::db::sql_types::{CourseId, Id, ItemId, Timestamp, UserId, VersionId};
+use crate::db::sql_types::{CourseId, Id, ItemId, Timestamp, Ts, Uid, UserId, VersionId};
 use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -396,6 +396,31 @@ pub fn refresh_course(
     }
 }
 
+/// The figures of one enrollment written over the stored ones (one statement per grade, kept
+/// prepared).
+struct StoreFigures<'a> {
+    enrollment: Id,
+    figures: &'a Figures,
+    last_activity: Option<Timestamp>,
+}
+
+crate::prepared_statement!(fixed StoreFigures, |this, out| {
+    let f = this.figures;
+    out.push_sql("UPDATE enrollments SET ");
+    crate::assignments!(out,
+        "lessons_done": Integer => &f.lessons_done,
+        "lessons_total": Integer => &f.lessons_total,
+        "quizzes_passed": Integer => &f.quizzes_passed,
+        "quizzes_total": Integer => &f.quizzes_total,
+        "score": Nullable<Double> => &f.score,
+        "percent": Double => &f.percent,
+        "last_activity_at": Nullable<Ts> => &this.last_activity,
+    );
+    out.push_sql(" WHERE id = ");
+    out.push_bind_param::<Uid, _>(&this.enrollment)?;
+    Ok(())
+});
+
 /// Stores the figures of an enrollment from its `state` (see [`refresh_course`]).
 pub fn store_figures(
     conn: &mut DbConn,
@@ -417,20 +442,12 @@ pub fn store_figures(
     } else {
         state.last_activity
     };
-    crate::per_backend!(conn, |c| diesel::update(
-        enrollments::table.find(enrollment)
-    )
-    .set((
-        enrollments::lessons_done.eq(f.lessons_done),
-        enrollments::lessons_total.eq(f.lessons_total),
-        enrollments::quizzes_passed.eq(f.quizzes_passed),
-        enrollments::quizzes_total.eq(f.quizzes_total),
-        enrollments::score.eq(f.score),
-        enrollments::percent.eq(f.percent),
-        enrollments::last_activity_at.eq(last_activity),
-    ))
-    .kept()
-    .execute(c))?;
+    let statement = StoreFigures {
+        enrollment,
+        figures: &f,
+        last_activity,
+    };
+    crate::per_backend!(conn, |c| statement.execute(c))?;
     if newly_complete {
         diesel::update(enrollments::table.find(enrollment))
             .set((

@@ -20,6 +20,7 @@ mod member_import;
 mod ops;
 mod orgs;
 mod pending_invitations;
+mod prepared_writes;
 mod progress;
 mod quiz_settings;
 mod reports;
