@@ -9,6 +9,10 @@ pub mod quiz_course;
 
 use std::time::Duration;
 
+/// The server binary's allocator (see `src/main.rs`), so a bench measures the server as shipped.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use caravan::config::{MailTransport, Secret, Settings};
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
