@@ -43,17 +43,6 @@ cast_names! {
     Bool => "bool",
 }
 
-/// `value` of a column that is NOT NULL in its table but nullable in the union: a row of the
-/// branch that reads it without the value is a broken statement or corrupt data, an error naming
-/// `column` (a 500 at the edge), never a row to skip or fill with a default.
-pub fn required<T>(value: Option<T>, column: &str) -> QueryResult<T> {
-    value.ok_or_else(|| {
-        diesel::result::Error::DeserializationError(
-            format!("a union's row without its {column}").into(),
-        )
-    })
-}
-
 /// `CAST(NULL AS type)`, an expression of type `Nullable<ST>` (see the module doc).
 #[derive(Debug, Clone, Copy)]
 pub struct TypedNull<ST>(PhantomData<ST>);

@@ -18,14 +18,13 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Double, Integer, Nullable, Text};
+use diesel::sql_types::{Double, Integer, Nullable};
 
 use crate::courses::format::{Completion, CourseFile};
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, lesson_path, quiz_path};
 use crate::db::sql_types::{CourseId, Id, ItemId, Timestamp, Ts, Uid, UserId, VersionId};
 use crate::db::status::EnrollmentStatus;
-use crate::db::typed_null::{null, required};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::quizzes::results::Standing;
@@ -295,31 +294,16 @@ pub struct CourseState {
     pub results: Vec<StoredResult>,
 }
 
-/// One row of [`course_state`]'s statement: the enrollment beside one lesson done (enrollment id,
-/// status, last activity, published version, lesson; the lesson None when none is done), or one
-/// of the student's results in the course (the columns of [`StoredResult`]), the other kind's
-/// columns NULL.
-type StateRow = (
-    (
-        Option<Id>,
-        Option<EnrollmentStatus>,
-        Option<Timestamp>,
-        Option<VersionId>,
-        Option<ItemId>,
-    ),
-    (
-        Option<ItemId>,
-        Option<f64>,
-        Option<bool>,
-        Option<i32>,
-        Option<i32>,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
-        Option<f64>,
-        Option<Timestamp>,
-    ),
-);
+/// One row of the enrollment read in [`course_state`]: the enrollment repeated beside each lesson
+/// done (the lesson is None when none is).
+#[derive(Queryable)]
+struct EnrollmentLessonRow {
+    enrollment: Id,
+    status: EnrollmentStatus,
+    last_activity: Option<Timestamp>,
+    version: Option<VersionId>,
+    lesson_done: Option<ItemId>,
+}
 
 impl CourseState {
     /// The figures of this enrollment in the course `file`, counting the quizzes in `unresulted`
@@ -355,9 +339,7 @@ pub fn course_state(
     user: UserId,
     course_id: CourseId,
 ) -> QueryResult<Option<CourseState>> {
-    // One statement (a grade reads it on every submit): the enrollment beside each lesson done,
-    // then the student's results in the course.
-    let enrolled = enrollments::table
+    let query = enrollments::table
         .inner_join(courses::table)
         .left_join(
             lesson_completions::table.on(lesson_completions::user_id
@@ -367,86 +349,35 @@ pub fn course_state(
         .filter(enrollments::user_id.eq(user))
         .filter(enrollments::course_id.eq(course_id))
         .select((
-            (
-                enrollments::id.nullable(),
-                enrollments::status.nullable(),
-                enrollments::last_activity_at,
-                courses::published_version_id,
-                lesson_completions::lesson_id.nullable(),
-            ),
-            (
-                null::<Uid>(),
-                null::<Double>(),
-                null::<Bool>(),
-                null::<Integer>(),
-                null::<Integer>(),
-                null::<Double>(),
-                null::<Double>(),
-                null::<Double>(),
-                null::<Double>(),
-                null::<Ts>(),
-            ),
+            enrollments::id,
+            enrollments::status,
+            enrollments::last_activity_at,
+            courses::published_version_id,
+            lesson_completions::lesson_id.nullable(),
         ));
-    let results = quiz_results::table
-        .filter(quiz_results::user_id.eq(user))
-        .filter(quiz_results::course_id.eq(course_id))
-        .select((
-            (
-                null::<Uid>(),
-                null::<Text>(),
-                null::<Ts>(),
-                null::<Uid>(),
-                null::<Uid>(),
-            ),
-            (
-                quiz_results::quiz_id.nullable(),
-                quiz_results::share,
-                quiz_results::passed.nullable(),
-                quiz_results::attempts_graded.nullable(),
-                quiz_results::pending.nullable(),
-                quiz_results::shares_sum.nullable(),
-                quiz_results::best_share,
-                quiz_results::first_share,
-                quiz_results::last_share,
-                quiz_results::hidden_until,
-            ),
-        ));
-    let rows: Vec<StateRow> = crate::per_backend!(conn, |c| enrolled.union_all(results).load(c))?;
-    let mut enrollment = None;
-    let mut lessons_done = BTreeSet::new();
-    let mut stored = Vec::new();
-    for ((id, status, last_activity, version, lesson), result) in rows {
-        if let Some(id) = id {
-            let status = required(status, "enrollment status")?;
-            enrollment = Some((id, status, last_activity, version));
-            lessons_done.extend(lesson);
-            continue;
-        }
-        let (quiz_id, share, passed, graded, pending, sum, best, first, last, hidden_until) =
-            result;
-        stored.push(StoredResult {
-            quiz_id: required(quiz_id, "quiz")?,
-            share,
-            passed: required(passed, "passed")?,
-            graded: required(graded, "attempts graded")?,
-            pending: required(pending, "pending")?,
-            sum: required(sum, "shares sum")?,
-            best,
-            first,
-            last,
-            hidden_until,
-        });
-    }
-    let Some((enrollment, status, last_activity, version)) = enrollment else {
+    let rows: Vec<EnrollmentLessonRow> = crate::per_backend!(conn, |c| query.load(c))?;
+    let Some(&EnrollmentLessonRow {
+        enrollment,
+        status,
+        last_activity,
+        version,
+        ..
+    }) = rows.first()
+    else {
         return Ok(None);
     };
+    let results: Vec<StoredResult> = crate::per_backend!(conn, |c| quiz_results::table
+        .filter(quiz_results::user_id.eq(user))
+        .filter(quiz_results::course_id.eq(course_id))
+        .select(RESULT_COLUMNS)
+        .load(c))?;
     Ok(Some(CourseState {
         enrollment,
         status,
         last_activity,
         version,
-        lessons_done,
-        results: stored,
+        lessons_done: rows.into_iter().filter_map(|r| r.lesson_done).collect(),
+        results,
     }))
 }
 

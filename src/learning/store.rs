@@ -17,7 +17,7 @@ use crate::db::sql_types::{
     UserId, VersionId,
 };
 use crate::db::status::{AttemptStatus, EnrollmentStatus};
-use crate::db::typed_null::{null, required};
+use crate::db::typed_null::null;
 use crate::db::DbConn;
 use crate::schema::{
     cohort_members, competency_mastery, courses, enrollments, lesson_completions, quiz_attempts,
@@ -361,20 +361,20 @@ pub fn progress_overview(conn: &mut DbConn, user: UserId) -> QueryResult<Progres
         // An enrollment row: these columns are NOT NULL in the table, so a NULL here is a
         // broken statement or corrupt data, never a row to skip or fill with zeros.
         let figures = EnrollmentFigures {
-            course_id: required(course_id, "course")?,
-            title: required(title, "title")?,
-            status: required(status, "status")?,
-            percent: required(percent, "percent")?,
+            course_id: present(course_id, "course")?,
+            title: present(title, "title")?,
+            status: present(status, "status")?,
+            percent: present(percent, "percent")?,
             score,
-            lessons_done: required(done, "lessons done")?,
-            lessons_total: required(lessons, "lessons total")?,
-            quizzes_passed: required(passed, "quizzes passed")?,
-            quizzes_total: required(quizzes, "quizzes total")?,
+            lessons_done: present(done, "lessons done")?,
+            lessons_total: present(lessons, "lessons total")?,
+            quizzes_passed: present(passed, "quizzes passed")?,
+            quizzes_total: present(quizzes, "quizzes total")?,
             last_activity_at: last,
             completed_at: completed,
         };
-        let enrolled_at = required(enrolled_at, "enrolled at")?;
-        let hidden = required(hidden, "hidden flag")?;
+        let enrolled_at = present(enrolled_at, "enrolled at")?;
+        let hidden = present(hidden, "hidden flag")?;
         courses.push((enrolled_at, figures, hidden));
     }
     // A union has no order of its own: newest enrollment first, as everywhere.
@@ -383,6 +383,15 @@ pub fn progress_overview(conn: &mut DbConn, user: UserId) -> QueryResult<Progres
         courses: courses.into_iter().map(|(_, f, h)| (f, h)).collect(),
         levels,
         targets,
+    })
+}
+
+/// `value` of an enrollment row of [`progress_overview`]'s union, where its column is NOT NULL.
+fn present<T>(value: Option<T>, column: &str) -> QueryResult<T> {
+    value.ok_or_else(|| {
+        diesel::result::Error::DeserializationError(
+            format!("enrollment row of the progress overview without its {column}").into(),
+        )
     })
 }
 
