@@ -299,8 +299,11 @@ crate::prepared_statement!(fixed CloseAttempt, |this, out| {
     );
     out.push_sql(" WHERE id = ");
     out.push_bind_param::<Uid, _>(&a.id)?;
-    out.push_sql(" AND status = 'open'");
-    Ok(())
+    out.push_sql(" AND status = ");
+    // A constant so the word outlives the statement's walk, which borrows what it writes.
+    let open = const { &crate::word!(AttemptStatus::Open) };
+    diesel::query_builder::QueryFragment::walk_ast(open, out.reborrow())
+
 });
 
 /// Closes and grades `attempt` with its saved answers when its deadline has passed; returns the

@@ -93,7 +93,7 @@ where
             out.push_sql(", 1)");
         }
         out.push_sql(") AS counted WHERE ");
-        out.push_sql(DB::LIGHT_COMMIT);
+        light_commit(&mut out);
         out.push_sql(
             " ON CONFLICT (key) DO UPDATE SET attempts = CASE WHEN login_throttle.window_start < ",
         );
@@ -205,28 +205,19 @@ struct ResetCounter<'a> {
     now: Timestamp,
 }
 
-impl QueryId for ResetCounter<'_> {
-    type QueryId = ResetCounter<'static>;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
+crate::prepared_statement!(fixed ResetCounter, |this, out| {
+    out.push_sql("UPDATE login_throttle SET attempts = 0, window_start = ");
+    out.push_bind_param::<Ts, _>(&this.now)?;
+    out.push_sql(" WHERE key = ");
+    out.push_bind_param::<Text, str>(this.key)?;
+    out.push_sql(" AND ");
+    light_commit(&mut out);
+    Ok(())
+});
 
-impl<Conn> RunQueryDsl<Conn> for ResetCounter<'_> {}
-
-impl<DB> QueryFragment<DB> for ResetCounter<'_>
-where
-    DB: Dialect + HasSqlType<Ts>,
-    str: ToSql<Text, DB>,
-    Timestamp: ToSql<Ts, DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        out.push_sql("UPDATE login_throttle SET attempts = 0, window_start = ");
-        out.push_bind_param::<Ts, _>(&self.now)?;
-        out.push_sql(" WHERE key = ");
-        out.push_bind_param::<Text, str>(self.key)?;
-        out.push_sql(" AND ");
-        out.push_sql(DB::LIGHT_COMMIT);
-        Ok(())
-    }
+/// Writes the backend's [`Dialect::LIGHT_COMMIT`] condition.
+fn light_commit<DB: Dialect>(out: &mut AstPass<'_, '_, DB>) {
+    out.push_sql(DB::LIGHT_COMMIT);
 }
 
 /// Clears an account's counter after a successful login.
