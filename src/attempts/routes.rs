@@ -18,7 +18,8 @@ use super::view::{attempt_view, AttemptView};
 use crate::auth::AuthUser;
 use crate::courses::access;
 use crate::courses::store::parsed_version;
-use crate::db::sql_types::{AttemptId, ItemId, Timestamp, UserId};
+use crate::courses::store::CourseRow;
+use crate::db::sql_types::{AttemptId, CourseId, ItemId, Timestamp, UserId};
 use crate::db::status::AttemptStatus;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
@@ -144,100 +145,150 @@ pub async fn start_attempt(
     let hash = idempotency::fingerprint(&format!("start {quiz_id}"), &Value::Null);
     let seed: u64 = rand::random();
     let ctx = state.progress_ctx();
-    let (status, body) = db::transaction(&state.pool, move |conn| {
+    let (status, body) = db::run(&state.pool, move |conn| {
         let (course_id, module_slug) = quiz_home(conn, quiz_id)?;
-        let course = access::viewable(conn, Some(user.id), course_id)?;
-        // Lock first, then look for a replay: a parallel request with the same key waits here and
-        // then finds the committed record.
-        if !store::lock_enrollment(conn, user.id, course_id)? {
-            return Err(ApiError::Forbidden);
-        }
-        if let Some(k) = &key {
-            if let Some(replayed) = idempotency::replay(conn, user.id, k, &hash)? {
-                return Ok(replayed);
+        if key.is_none() {
+            if let Some(started) =
+                start_quickly(conn, user.id, quiz_id, (course_id, &module_slug), seed)?
+            {
+                return started;
             }
         }
-        let version = course.published_version_id.ok_or(ApiError::NotFound)?;
-        let file = parsed_version(conn, version)?;
-        let quiz = quiz_of(&file, &module_slug)
-            .cloned()
-            .ok_or(ApiError::NotFound)?;
-        let newest = store::newest_attempt(conn, user.id, quiz_id)?;
-        if let Some((id, _, AttemptStatus::Open)) = newest {
-            let row = own_attempt(conn, user.id, id)?;
-            let open = settle(conn, &ctx, row, &module_slug)?;
-            if open.status == AttemptStatus::Open {
-                return Err(ApiError::conflict(
-                    "attempt_in_progress",
-                    format!("Attempt {id} is still open; continue or submit it first."),
-                ));
+        db::in_transaction(conn, |conn| {
+            let course = access::viewable(conn, Some(user.id), course_id)?;
+            // Lock first, then look for a replay: a parallel request with the same key waits
+            // here and then finds the committed record.
+            if !store::lock_enrollment(conn, user.id, course_id)? {
+                return Err(ApiError::Forbidden);
             }
-        }
-        let taken = newest.map_or(0, |(_, number, _)| number.max(0) as usize);
-        let now = Timestamp::now();
-        let window = |t: &Option<String>| {
-            t.as_deref()
-                .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
-                .map(|d| Timestamp::from(d.with_timezone(&chrono::Utc)))
-        };
-        let (opens, closes) = (
-            window(&quiz.settings.opens_at),
-            window(&quiz.settings.closes_at),
-        );
-        if opens.is_some_and(|o| now < o) {
-            return Err(ApiError::conflict(
-                "quiz_not_open",
-                "The quiz is not open yet.",
-            ));
-        }
-        if closes.is_some_and(|c| now >= c) {
-            return Err(ApiError::conflict("quiz_closed", "The quiz has closed."));
-        }
-        let limit = quiz.settings.attempt_limit as usize;
-        if limit > 0 && taken >= limit {
-            return Err(ApiError::conflict(
-                "attempt_limit_reached",
-                format!("This quiz allows {limit} attempt(s)."),
-            ));
-        }
-        let minutes = quiz.settings.time_limit_minutes;
-        let by_time_limit = (minutes > 0).then(|| now.plus(Duration::minutes(minutes as i64)));
-        // The deadline is the earlier of the time limit and the quiz closing.
-        let deadline = match (by_time_limit, closes) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        let snapshots = build(course_id, &module_slug, &quiz, seed);
-        let id = AttemptId::new();
-        let new = store::NewAttempt {
-            id,
-            quiz_id,
-            course_id,
-            version_id: version,
-            user_id: user.id,
-            number: taken as i32 + 1,
-            seed,
-            snapshots: &snapshots,
-            started_at: now,
-            deadline,
-        };
-        let attempt = store::insert_attempt(conn, &new).map_err(|e| match ApiError::from(e) {
-            // A parallel start took this attempt number first.
-            ApiError::Conflict { .. } => ApiError::conflict(
-                "attempt_in_progress",
-                "Another attempt was started at the same time.",
-            ),
-            other => other,
-        })?;
-        let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)?)
-            .map_err(anyhow::Error::from)?;
-        if let Some(k) = &key {
-            idempotency::record(conn, user.id, k, &hash, 201, &body)?;
-        }
-        Ok((201, body))
+            if let Some(k) = &key {
+                if let Some(replayed) = idempotency::replay(conn, user.id, k, &hash)? {
+                    return Ok(replayed);
+                }
+            }
+            let newest = store::newest_attempt(conn, user.id, quiz_id)?;
+            if let Some((id, _, AttemptStatus::Open)) = newest {
+                let row = own_attempt(conn, user.id, id)?;
+                let open = settle(conn, &ctx, row, &module_slug)?;
+                if open.status == AttemptStatus::Open {
+                    return Err(ApiError::conflict(
+                        "attempt_in_progress",
+                        format!("Attempt {id} is still open; continue or submit it first."),
+                    ));
+                }
+            }
+            let body = open_attempt(conn, user.id, quiz_id, &course, &module_slug, newest, seed)?;
+            if let Some(k) = &key {
+                idempotency::record(conn, user.id, k, &hash, 201, &body)?;
+            }
+            Ok((201, body))
+        })
     })
     .await?;
     Ok(json_response(status, body))
+}
+
+/// The common start, in two statements and no transaction: an enrolled student who may see the
+/// course and has no open attempt at the quiz. One read tells all that (see
+/// [`store::start_state`]) and the insert of the new attempt is the only write. None leaves every
+/// other case (not enrolled, not allowed to see the course, an open attempt that may have to be
+/// closed first) to the full start, which nothing here has changed.
+fn start_quickly(
+    conn: &mut DbConn,
+    user: UserId,
+    quiz_id: ItemId,
+    (course_id, module_slug): (CourseId, &str),
+    seed: u64,
+) -> ApiResult<Option<ApiResult<(u16, String)>>> {
+    let Some((course, enrollment, newest)) = store::start_state(conn, user, quiz_id, course_id)?
+    else {
+        return Ok(None);
+    };
+    let open = matches!(newest, Some((_, _, AttemptStatus::Open)));
+    if !enrollment.is_enrolled() || open || !access::can_view(conn, Some(user), &course)? {
+        return Ok(None);
+    }
+    Ok(Some(
+        open_attempt(conn, user, quiz_id, &course, module_slug, newest, seed).map(|b| (201, b)),
+    ))
+}
+
+/// Starts attempt number `newest + 1` of `quiz_id` for `user` once the quiz's window and attempt
+/// limit allow it, and answers its view. The caller has checked that they may take the quiz and
+/// that `newest` (id, number, status of their newest attempt) is not open.
+fn open_attempt(
+    conn: &mut DbConn,
+    user: UserId,
+    quiz_id: ItemId,
+    course: &CourseRow,
+    module_slug: &str,
+    newest: Option<(AttemptId, i32, AttemptStatus)>,
+    seed: u64,
+) -> ApiResult<String> {
+    let version = course.published_version_id.ok_or(ApiError::NotFound)?;
+    let file = parsed_version(conn, version)?;
+    let quiz = quiz_of(&file, module_slug)
+        .cloned()
+        .ok_or(ApiError::NotFound)?;
+    let taken = newest.map_or(0, |(_, number, _)| number.max(0) as usize);
+    let now = Timestamp::now();
+    let window = |t: &Option<String>| {
+        t.as_deref()
+            .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+            .map(|d| Timestamp::from(d.with_timezone(&chrono::Utc)))
+    };
+    let (opens, closes) = (
+        window(&quiz.settings.opens_at),
+        window(&quiz.settings.closes_at),
+    );
+    if opens.is_some_and(|o| now < o) {
+        return Err(ApiError::conflict(
+            "quiz_not_open",
+            "The quiz is not open yet.",
+        ));
+    }
+    if closes.is_some_and(|c| now >= c) {
+        return Err(ApiError::conflict("quiz_closed", "The quiz has closed."));
+    }
+    let limit = quiz.settings.attempt_limit as usize;
+    if limit > 0 && taken >= limit {
+        return Err(ApiError::conflict(
+            "attempt_limit_reached",
+            format!("This quiz allows {limit} attempt(s)."),
+        ));
+    }
+    let minutes = quiz.settings.time_limit_minutes;
+    let by_time_limit = (minutes > 0).then(|| now.plus(Duration::minutes(minutes as i64)));
+    // The deadline is the earlier of the time limit and the quiz closing.
+    let deadline = match (by_time_limit, closes) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let snapshots = build(course.id, module_slug, &quiz, seed);
+    let new = store::NewAttempt {
+        id: AttemptId::new(),
+        quiz_id,
+        course_id: course.id,
+        version_id: version,
+        user_id: user,
+        number: taken as i32 + 1,
+        seed,
+        snapshots: &snapshots,
+        started_at: now,
+        deadline,
+    };
+    let attempt = store::insert_attempt(conn, &new).map_err(|e| match ApiError::from(e) {
+        // A parallel start took this attempt number first.
+        ApiError::Conflict { .. } => ApiError::conflict(
+            "attempt_in_progress",
+            "Another attempt was started at the same time.",
+        ),
+        other => other,
+    })?;
+    Ok(
+        serde_json::to_string(&attempt_view(&attempt, &quiz, false)?)
+            .map_err(anyhow::Error::from)?,
+    )
 }
 
 /// Loads the caller's attempt, closing it first when its deadline has passed.

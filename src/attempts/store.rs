@@ -15,11 +15,12 @@ use super::snapshot::{quiz_of, Snapshot};
 use crate::courses::content::locate;
 use crate::courses::format::{CourseFile, Question, Quiz};
 use crate::courses::store::parsed_version;
+use crate::courses::store::CourseRow;
 use crate::db::sql_types::{
     AnyJson, AttemptId, CourseId, Id, ItemId, JsonValue, OrgId, Timestamp, Ts, Uid, UserId,
     VersionId,
 };
-use crate::db::status::AttemptStatus;
+use crate::db::status::{AttemptStatus, EnrollmentStatus};
 use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::ApiError;
@@ -182,7 +183,6 @@ pub fn lock_own_attempt(conn: &mut DbConn, user: UserId, id: AttemptId) -> Query
 /// so parallel starts see each other's attempts and Idempotency-Key records. SQLite needs no lock
 /// (its write transactions begin immediately and run alone).
 pub fn lock_enrollment(conn: &mut DbConn, user: UserId, course_id: CourseId) -> QueryResult<bool> {
-    use crate::db::status::EnrollmentStatus;
     use crate::schema::enrollments;
     let mine = enrollments::table
         .filter(enrollments::user_id.eq(user))
@@ -352,6 +352,59 @@ pub fn newest_attempt(
             quiz_attempts::id,
             quiz_attempts::number,
             quiz_attempts::status,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// What a start needs to know, read in one statement: the course of `quiz_id` (at `course_id`),
+/// `user`'s enrollment status in it and their newest attempt at the quiz (see [`newest_attempt`]).
+/// None when they have no enrollment row in the course (or the course is gone).
+///
+/// Unlocked: a start without an idempotency key needs no lock, because a parallel start of the
+/// same attempt number is refused by the unique (quiz, student, number) index.
+#[allow(clippy::type_complexity)]
+pub fn start_state(
+    conn: &mut DbConn,
+    user: UserId,
+    quiz_id: ItemId,
+    course_id: CourseId,
+) -> QueryResult<
+    Option<(
+        CourseRow,
+        EnrollmentStatus,
+        Option<(AttemptId, i32, AttemptStatus)>,
+    )>,
+> {
+    use crate::schema::{courses, enrollments};
+    let earlier = diesel::alias!(quiz_attempts as earlier);
+    let newest_number = earlier
+        .filter(earlier.field(quiz_attempts::quiz_id).eq(quiz_id))
+        .filter(earlier.field(quiz_attempts::user_id).eq(user))
+        .select(diesel::dsl::max(earlier.field(quiz_attempts::number)))
+        .single_value();
+    courses::table
+        .inner_join(
+            enrollments::table.on(enrollments::course_id
+                .eq(courses::id)
+                .and(enrollments::user_id.eq(user))),
+        )
+        .left_join(
+            quiz_attempts::table.on(quiz_attempts::quiz_id
+                .eq(quiz_id)
+                .and(quiz_attempts::user_id.eq(user))
+                .and(quiz_attempts::number.nullable().eq(newest_number))),
+        )
+        .filter(courses::id.eq(course_id))
+        .select((
+            CourseRow::as_select(),
+            enrollments::status,
+            (
+                quiz_attempts::id,
+                quiz_attempts::number,
+                quiz_attempts::status,
+            )
+                .nullable(),
         ))
         .first(conn)
         .optional()
