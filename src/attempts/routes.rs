@@ -1,4 +1,5 @@
-//! Attempt endpoints: start, read, autosave and submit. Each runs in one transaction; races
+//! Attempt endpoints: start, read, autosave and submit. Each runs in one transaction, but for the
+//! common start, which reads once and writes only the new attempt (see `start_quickly`); races
 //! (parallel starts against the attempt limit, parallel submits) are settled by the database: a
 //! unique (quiz, student, number) index and updates conditional on `status = 'open'`.
 
