@@ -149,10 +149,10 @@ pub async fn start_attempt(
     let (status, body) = db::run(&state.pool, move |conn| {
         let (course_id, module_slug) = quiz_home(conn, quiz_id)?;
         if key.is_none() {
-            if let Some(started) =
+            if let Some(body) =
                 start_quickly(conn, user.id, quiz_id, (course_id, &module_slug), seed)?
             {
-                return started;
+                return Ok((201, body));
             }
         }
         db::in_transaction(conn, |conn| {
@@ -200,18 +200,27 @@ fn start_quickly(
     quiz_id: ItemId,
     (course_id, module_slug): (CourseId, &str),
     seed: u64,
-) -> ApiResult<Option<ApiResult<(u16, String)>>> {
-    let Some((course, enrollment, newest)) = store::start_state(conn, user, quiz_id, course_id)?
-    else {
+) -> ApiResult<Option<String>> {
+    let Some(state) = store::start_state(conn, user, quiz_id, course_id)? else {
         return Ok(None);
     };
-    let open = matches!(newest, Some((_, _, AttemptStatus::Open)));
-    if !enrollment.is_enrolled() || open || !access::can_view(conn, Some(user), &course)? {
+    let open = matches!(state.newest, Some((_, _, AttemptStatus::Open)));
+    if !state.enrollment.is_enrolled()
+        || open
+        || !access::can_view(conn, Some(user), &state.course)?
+    {
         return Ok(None);
     }
-    Ok(Some(
-        open_attempt(conn, user, quiz_id, &course, module_slug, newest, seed).map(|b| (201, b)),
-    ))
+    let body = open_attempt(
+        conn,
+        user,
+        quiz_id,
+        &state.course,
+        module_slug,
+        state.newest,
+        seed,
+    )?;
+    Ok(Some(body))
 }
 
 /// Starts attempt number `newest + 1` of `quiz_id` for `user` once the quiz's window and attempt

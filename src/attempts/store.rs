@@ -357,25 +357,26 @@ pub fn newest_attempt(
         .optional()
 }
 
+/// What a start needs to know (see [`start_state`]).
+pub struct StartState {
+    pub course: CourseRow,
+    pub enrollment: EnrollmentStatus,
+    /// The student's newest attempt at the quiz (id, number, status), as [`newest_attempt`].
+    pub newest: Option<(AttemptId, i32, AttemptStatus)>,
+}
+
 /// What a start needs to know, read in one statement: the course of `quiz_id` (at `course_id`),
 /// `user`'s enrollment status in it and their newest attempt at the quiz (see [`newest_attempt`]).
 /// None when they have no enrollment row in the course (or the course is gone).
 ///
 /// Unlocked: a start without an idempotency key needs no lock, because a parallel start of the
 /// same attempt number is refused by the unique (quiz, student, number) index.
-#[allow(clippy::type_complexity)]
 pub fn start_state(
     conn: &mut DbConn,
     user: UserId,
     quiz_id: ItemId,
     course_id: CourseId,
-) -> QueryResult<
-    Option<(
-        CourseRow,
-        EnrollmentStatus,
-        Option<(AttemptId, i32, AttemptStatus)>,
-    )>,
-> {
+) -> QueryResult<Option<StartState>> {
     use crate::schema::{courses, enrollments};
     let earlier = diesel::alias!(quiz_attempts as earlier);
     let newest_number = earlier
@@ -406,8 +407,19 @@ pub fn start_state(
             )
                 .nullable(),
         ))
-        .first(conn)
+        .first::<(
+            CourseRow,
+            EnrollmentStatus,
+            Option<(AttemptId, i32, AttemptStatus)>,
+        )>(conn)
         .optional()
+        .map(|row| {
+            row.map(|(course, enrollment, newest)| StartState {
+                course,
+                enrollment,
+                newest,
+            })
+        })
 }
 
 /// A new open attempt, before it is stored.
