@@ -7,7 +7,10 @@
 //!    standing when their newest attempt closed, summed up again from their attempts when staff
 //!    changed a grade;
 //! 3. refreshes the course figures on the enrollment, its completion and the certificate with
-//!    its email (`learning::progress::refresh_course`).
+//!    its email (`learning::progress`).
+//!
+//! Everything is read and computed first; the new evidence, levels, result and figures are then
+//! written together (`db::batch`: one statement on PostgreSQL), and a completion after them.
 //!
 //! Nothing else writes quiz results or evidence, so what a grade sets off is read here.
 
@@ -17,10 +20,11 @@ use diesel::prelude::*;
 
 use super::store::{self, questions_of, AttemptRow, StandingRow};
 use crate::courses::format::Quiz;
+use crate::db::batch;
 use crate::db::sql_types::{AttemptId, JsonValue, Timestamp};
 use crate::db::DbConn;
 use crate::error::ApiResult;
-use crate::learning::progress::{course_state, store_figures, Cause, StoredResult};
+use crate::learning::progress::{course_state, figures_change, Cause, FiguresChange, StoredResult};
 use crate::learning::visibility::hidden_until;
 use crate::quizzes::results::Standing;
 use crate::quizzes::QuizGrade;
@@ -89,11 +93,13 @@ pub fn grade_changed(
     };
     // A trainee's close is the attempt's first grade: it has no evidence yet.
     let fresh = cause == Cause::Trainee;
-    crate::learning::mastery::record_evidence(conn, user, attempt.id, observed, &evidence, fresh)?;
+    let evidence = crate::learning::mastery::change_evidence(
+        conn, user, attempt.id, observed, &evidence, fresh,
+    )?;
 
     // The enrollment, lessons done and quiz results the course figures come from; this quiz's
     // stored standing is among the results.
-    let state = course_state(conn, user, attempt.course_id)?;
+    let mut state = course_state(conn, user, attempt.course_id)?;
     let stored = match &state {
         Some(state) => state
             .results
@@ -125,22 +131,37 @@ pub fn grade_changed(
         passing_score: quiz.settings.passing_score,
         hidden_until,
     };
-    store::save_standing(conn, &row)?;
-    let Some(mut state) = state else {
-        return Ok(());
+    let figures = match &mut state {
+        Some(state) => {
+            state.results.retain(|r| r.quiz_id != attempt.quiz_id);
+            state.results.push(StoredResult {
+                quiz_id: attempt.quiz_id,
+                share: row.share,
+                passed: row.passed(),
+                graded: standing.graded,
+                pending: standing.pending,
+                sum: standing.sum,
+                best: standing.best,
+                first: standing.first,
+                last: standing.last,
+                hidden_until,
+            });
+            Some(figures_change(conn, state, attempt.course_id, cause)?)
+        }
+        None => None,
     };
-    state.results.retain(|r| r.quiz_id != attempt.quiz_id);
-    state.results.push(StoredResult {
-        quiz_id: attempt.quiz_id,
-        share: row.share,
-        passed: row.passed(),
-        graded: standing.graded,
-        pending: standing.pending,
-        sum: standing.sum,
-        best: standing.best,
-        first: standing.first,
-        last: standing.last,
-        hidden_until,
-    });
-    store_figures(conn, ctx, user, attempt.course_id, &state, cause)
+
+    // Evidence, levels, result and figures: four tables, one round trip on PostgreSQL.
+    let standing_write = store::save_standing(&row);
+    let figures_write = figures.as_ref().map(FiguresChange::write);
+    let mut writes = evidence.writes();
+    writes.push(&standing_write);
+    if let Some(write) = &figures_write {
+        writes.push(write);
+    }
+    batch::execute(conn, &writes)?;
+    match &figures {
+        Some(figures) => figures.settle(conn, ctx, user, attempt.course_id),
+        None => Ok(()),
+    }
 }

@@ -608,15 +608,14 @@ impl StandingRow {
     }
 }
 
-/// Stores a student's standing and result at a quiz (one upsert, kept prepared).
-pub fn save_standing(conn: &mut DbConn, row: &StandingRow) -> QueryResult<()> {
-    let statement = SaveStanding {
+/// The write of a student's standing and result at a quiz (one upsert, kept prepared), for the
+/// caller's batch.
+pub fn save_standing(row: &StandingRow) -> impl crate::db::batch::Write + '_ {
+    SaveStanding {
         row,
         passed: row.passed(),
         now: Timestamp::now(),
-    };
-    crate::per_backend!(conn, |c| statement.execute(c))?;
-    Ok(())
+    }
 }
 
 /// The upsert of [`save_standing`]: a new result row, or the stored one with every figure

@@ -6,6 +6,7 @@
 //! the few statements diesel cannot express for the multi backend (upserts, `RETURNING`,
 //! `FOR UPDATE SKIP LOCKED`) use [`per_backend!`].
 
+pub mod batch;
 pub mod prepared;
 pub mod sql_types;
 pub mod status;

@@ -15,6 +15,7 @@
 //! Evidence rows are replaced whenever an attempt's grade changes (hand grading, regrade), and the
 //! levels of the competencies involved are recomputed from them in the same transaction.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use diesel::prelude::*;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::catalog::framework;
+use crate::db::batch::Write;
 use crate::db::sql_types::{AttemptId, Timestamp, Ts, Uid, UserId};
 use crate::db::DbConn;
 use crate::schema::{competency_evidence, competency_mastery};
@@ -181,8 +183,8 @@ crate::prepared_statement!(by_text InsertEvidence, |this, out| {
 /// the stored one with the level replaced and `change` added to its count.
 struct UpsertLevel<'a> {
     user: UserId,
-    code: &'a str,
-    level: &'a CompetencyLevel,
+    code: Cow<'a, str>,
+    level: CompetencyLevel,
     count: i32,
     change: i32,
     now: Timestamp,
@@ -195,7 +197,7 @@ crate::prepared_statement!(fixed UpsertLevel, |this, out| {
     );
     crate::binds!(out,
         Uid => &this.user,
-        Text => this.code,
+        Text => &*this.code,
         Double => &this.level.level,
         Bool => &this.level.mastered,
         Ts => &this.now,
@@ -210,21 +212,45 @@ crate::prepared_statement!(fixed UpsertLevel, |this, out| {
     Ok(())
 });
 
+/// What one attempt's evidence changes, read and computed but not yet written: its evidence rows
+/// and the levels they move, for the caller to write with the rest of the grade
+/// ([`EvidenceChange::writes`]).
+pub struct EvidenceChange<'a> {
+    insert: Option<InsertEvidence<'a>>,
+    levels: Vec<UpsertLevel<'a>>,
+}
+
+impl EvidenceChange<'_> {
+    /// The writes, in order: the evidence, then the levels.
+    pub fn writes(&self) -> Vec<&dyn Write> {
+        let insert = self.insert.iter().map(|w| w as &dyn Write);
+        insert
+            .chain(self.levels.iter().map(|w| w as &dyn Write))
+            .collect()
+    }
+}
+
 /// Replaces the evidence of one attempt with `shares` (competency -> (share, points)) and
 /// recomputes the levels of every competency it touches, before and after. `fresh` says the
 /// attempt has just closed, so it has no evidence yet: nothing to take away, and each level's
 /// count of evidence grows by one in the upsert itself, with no read of the counts.
 ///
+/// The old evidence is taken away (and a level left without evidence deleted) here; the new
+/// evidence and the levels are returned to be written. A level is computed from the newest
+/// [`WINDOW`] pieces of its competency read before the new evidence is written, with the new
+/// piece put in its place among them: the same window a read after the write would see, one
+/// round trip sooner.
+///
 /// Bounded whatever the history: a level reads only the newest [`WINDOW`] pieces of evidence of
 /// its competency, and the count of evidence moves by what this attempt added or took away.
-pub fn record_evidence(
+pub fn change_evidence<'a>(
     conn: &mut DbConn,
     user: UserId,
     attempt: AttemptId,
     observed_at: Timestamp,
-    shares: &BTreeMap<String, (f64, f64)>,
+    shares: &'a BTreeMap<String, (f64, f64)>,
     fresh: bool,
-) -> QueryResult<()> {
+) -> QueryResult<EvidenceChange<'a>> {
     let before: Vec<String> = if fresh {
         Vec::new()
     } else {
@@ -234,18 +260,23 @@ pub fn record_evidence(
         .returning(competency_evidence::competency)
         .load(c))?
     };
-    if !shares.is_empty() {
-        let statement = InsertEvidence {
-            attempt,
-            user,
-            observed_at,
-            shares,
-        };
-        crate::per_backend!(conn, |c| statement.execute(c))?;
-    }
-    let touched: BTreeSet<String> = before.iter().chain(shares.keys()).cloned().collect();
+    let insert = (!shares.is_empty()).then_some(InsertEvidence {
+        attempt,
+        user,
+        observed_at,
+        shares,
+    });
+    let touched: BTreeSet<&str> = before
+        .iter()
+        .map(String::as_str)
+        .chain(shares.keys().map(String::as_str))
+        .collect();
+    let mut change = EvidenceChange {
+        insert,
+        levels: Vec::new(),
+    };
     if touched.is_empty() {
-        return Ok(());
+        return Ok(change);
     }
     let counts: BTreeMap<String, i32> = if fresh {
         BTreeMap::new()
@@ -263,16 +294,25 @@ pub fn record_evidence(
     };
     let mut windows = newest_evidence(conn, user, &touched)?;
     let now = Timestamp::now();
-    for code in &touched {
-        let window = windows.remove(code).unwrap_or_default();
+    for code in touched {
+        let mut window = windows.remove(code).unwrap_or_default();
+        if let Some((share, _)) = shares.get(code) {
+            // Newest first by (observed, attempt), the order the read sorts by.
+            let piece = (observed_at, attempt);
+            let at = window.partition_point(|(when, id, _)| (*when, *id) > piece);
+            window.insert(at, (observed_at, attempt, *share));
+            window.truncate(WINDOW);
+        }
+        let window: Vec<f64> = window.into_iter().map(|(_, _, share)| share).collect();
         // What this attempt changed in the competency's count of evidence, and the count a new
         // row starts from: after a fresh close the stored count was not read, and the upsert adds
         // the change to it.
-        let change = i32::from(shares.contains_key(code)) - i32::from(before.contains(code));
+        let moved =
+            i32::from(shares.contains_key(code)) - i32::from(before.iter().any(|b| b == code));
         let count = if fresh {
-            change
+            moved
         } else {
-            counts.get(code).copied().unwrap_or(0) + change
+            counts.get(code).copied().unwrap_or(0) + moved
         };
         let Some(level) = level_from_evidence(&window).filter(|_| count > 0) else {
             diesel::delete(
@@ -283,39 +323,50 @@ pub fn record_evidence(
             .execute(conn)?;
             continue;
         };
-        let statement = UpsertLevel {
+        // A code touched only by the evidence taken away is not among `shares`.
+        let code = match shares.get_key_value(code) {
+            Some((key, _)) => Cow::Borrowed(key.as_str()),
+            None => Cow::Owned(code.to_string()),
+        };
+        change.levels.push(UpsertLevel {
             user,
             code,
-            level: &level,
+            level,
             count,
-            change,
+            change: moved,
             now,
-        };
-        crate::per_backend!(conn, |c| statement.execute(c))?;
+        });
     }
-    Ok(())
+    Ok(change)
 }
 
-/// The newest [`WINDOW`] evidence shares of each of `codes`, newest first: per competency one
-/// query that reads that many index entries at most.
+/// One piece of evidence as a level reads it: when it was observed, its attempt and its share.
+type Piece = (Timestamp, AttemptId, f64);
+
+/// The newest [`WINDOW`] pieces of evidence of each of `codes`, newest
+/// first: per competency one query that reads that many index entries at most.
 fn newest_evidence(
     conn: &mut DbConn,
     user: UserId,
-    codes: &BTreeSet<String>,
-) -> QueryResult<BTreeMap<String, Vec<f64>>> {
-    let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    codes: &BTreeSet<&str>,
+) -> QueryResult<BTreeMap<String, Vec<Piece>>> {
+    let mut out = BTreeMap::new();
     for code in codes {
-        let shares: Vec<f64> = competency_evidence::table
+        let pieces: Vec<Piece> = competency_evidence::table
             .filter(competency_evidence::user_id.eq(user))
             .filter(competency_evidence::competency.eq(code))
             .order((
                 competency_evidence::observed_at.desc(),
                 competency_evidence::attempt_id.desc(),
             ))
-            .select(competency_evidence::share)
+            .select((
+                competency_evidence::observed_at,
+                competency_evidence::attempt_id,
+                competency_evidence::share,
+            ))
             .limit(WINDOW as i64)
             .load(conn)?;
-        out.insert(code.clone(), shares);
+        out.insert(code.to_string(), pieces);
     }
     Ok(out)
 }

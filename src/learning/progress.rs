@@ -23,6 +23,7 @@ use diesel::sql_types::{Double, Integer, Nullable};
 use crate::courses::format::{Completion, CourseFile};
 use crate::courses::store::parsed_version;
 use crate::courses::store::{item_id, lesson_path, quiz_path};
+use crate::db::batch::Write;
 use crate::db::sql_types::{CourseId, Id, ItemId, Timestamp, Ts, Uid, UserId, VersionId};
 use crate::db::status::EnrollmentStatus;
 use crate::db::DbConn;
@@ -430,43 +431,98 @@ pub fn store_figures(
     state: &CourseState,
     cause: Cause,
 ) -> ApiResult<()> {
+    let change = figures_change(conn, state, course_id, cause)?;
+    crate::db::batch::execute(conn, &[&change.write()])?;
+    change.settle(conn, ctx, user, course_id)
+}
+
+/// New figures of one enrollment, computed but not yet written: [`FiguresChange::write`] stores
+/// them, in a batch with other writes or alone, and [`FiguresChange::settle`] then completes the
+/// enrollment (or takes its completion back) when the figures say so.
+pub struct FiguresChange {
+    enrollment: Id,
+    figures: Figures,
+    last_activity: Option<Timestamp>,
+    newly_complete: bool,
+    no_longer_complete: bool,
+    /// When the event happened: the activity and a completion are stamped with it.
+    now: Timestamp,
+}
+
+/// The figures of an enrollment from its `state`, after an event of `cause`.
+pub fn figures_change(
+    conn: &mut DbConn,
+    state: &CourseState,
+    course_id: CourseId,
+    cause: Cause,
+) -> ApiResult<FiguresChange> {
     let file = parsed_version(conn, state.version.ok_or(ApiError::NotFound)?)?;
-    let f = state.figures(course_id, &file, &BTreeSet::new());
-    let (enrollment, status) = (state.enrollment, state.status);
+    let figures = state.figures(course_id, &file, &BTreeSet::new());
+    let status = state.status;
     let now = Timestamp::now();
-    let newly_complete = f.complete && status == EnrollmentStatus::Active;
-    let no_longer_complete =
-        !f.complete && status == EnrollmentStatus::Completed && cause != Cause::Republish;
-    let last_activity = if cause == Cause::Trainee {
-        Some(now)
-    } else {
-        state.last_activity
-    };
-    let statement = StoreFigures {
-        enrollment,
-        figures: &f,
-        last_activity,
-    };
-    crate::per_backend!(conn, |c| statement.execute(c))?;
-    if newly_complete {
-        diesel::update(enrollments::table.find(enrollment))
-            .set((
-                enrollments::status.eq(EnrollmentStatus::Completed),
-                enrollments::completed_at.eq(now),
-            ))
-            .execute(conn)?;
-        // A certificate would tell the student a result their quiz's review policy still hides;
-        // it waits for the attempt sweep to issue it once nothing is hidden.
-        if super::visibility::hidden_results(conn, user, Some(course_id))?.is_empty() {
-            crate::certificates::issue(conn, &ctx.signer, &ctx.public_url, user, course_id, now)?;
+    Ok(FiguresChange {
+        enrollment: state.enrollment,
+        newly_complete: figures.complete && status == EnrollmentStatus::Active,
+        no_longer_complete: !figures.complete
+            && status == EnrollmentStatus::Completed
+            && cause != Cause::Republish,
+        last_activity: if cause == Cause::Trainee {
+            Some(now)
+        } else {
+            state.last_activity
+        },
+        figures,
+        now,
+    })
+}
+
+impl FiguresChange {
+    /// The write of the figures (one statement, kept prepared).
+    pub fn write(&self) -> impl Write + '_ {
+        StoreFigures {
+            enrollment: self.enrollment,
+            figures: &self.figures,
+            last_activity: self.last_activity,
         }
-    } else if no_longer_complete {
-        diesel::update(enrollments::table.find(enrollment))
-            .set((
-                enrollments::status.eq(EnrollmentStatus::Active),
-                enrollments::completed_at.eq(None::<Timestamp>),
-            ))
-            .execute(conn)?;
     }
-    Ok(())
+
+    /// After [`Self::write`]: completes the enrollment and issues the certificate when the course's
+    /// rule is newly met, or takes the completion back when it no longer is.
+    pub fn settle(
+        &self,
+        conn: &mut DbConn,
+        ctx: &Ctx,
+        user: UserId,
+        course_id: CourseId,
+    ) -> ApiResult<()> {
+        let now = self.now;
+        if self.newly_complete {
+            diesel::update(enrollments::table.find(self.enrollment))
+                .set((
+                    enrollments::status.eq(EnrollmentStatus::Completed),
+                    enrollments::completed_at.eq(now),
+                ))
+                .execute(conn)?;
+            // A certificate would tell the student a result their quiz's review policy still
+            // hides; it waits for the attempt sweep to issue it once nothing is hidden.
+            if super::visibility::hidden_results(conn, user, Some(course_id))?.is_empty() {
+                crate::certificates::issue(
+                    conn,
+                    &ctx.signer,
+                    &ctx.public_url,
+                    user,
+                    course_id,
+                    now,
+                )?;
+            }
+        } else if self.no_longer_complete {
+            diesel::update(enrollments::table.find(self.enrollment))
+                .set((
+                    enrollments::status.eq(EnrollmentStatus::Active),
+                    enrollments::completed_at.eq(None::<Timestamp>),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    }
 }
