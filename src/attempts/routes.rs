@@ -13,11 +13,13 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::idempotency;
+use super::snapshot::Snapshot;
 use super::snapshot::{build, quiz_of};
 use super::store::{self, own_attempt, questions_of, quiz_home, settle, AttemptRow};
-use super::view::{attempt_view, AttemptView};
+use super::view::{attempt_view, view_of, AttemptView};
 use crate::auth::AuthUser;
 use crate::courses::access;
+use crate::courses::format::Question;
 use crate::courses::store::parsed_version;
 use crate::courses::store::CourseRow;
 use crate::db::sql_types::{AttemptId, CourseId, ItemId, Timestamp, UserId};
@@ -25,6 +27,7 @@ use crate::db::status::AttemptStatus;
 use crate::db::{self, DbConn};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::quizzes::parse_response;
+use crate::quizzes::Draw;
 use crate::state::AppState;
 use crate::state::Ctx;
 
@@ -77,13 +80,10 @@ fn parse_submit_body(raw: &[u8]) -> ApiResult<SubmitRequest> {
 /// Responses in a request are many at most as the attempt has questions; each must be for one of
 /// the attempt's questions and in its kind's shape.
 fn merge_answers(
-    conn: &mut DbConn,
     attempt: &AttemptRow,
-    module_slug: &str,
+    questions: &[(Question, Draw, Snapshot)],
     input: Vec<AnswerInput>,
 ) -> ApiResult<BTreeMap<String, Value>> {
-    let (_, quiz) = store::source(conn, attempt, module_slug)?;
-    let questions = questions_of(&quiz, &attempt.snapshots()?);
     if input.len() > questions.len() {
         return Err(ApiError::invalid(
             "answers",
@@ -365,13 +365,14 @@ pub async fn save_answers(
         if attempt.status != AttemptStatus::Open {
             return Ok(Err(closed_error(&attempt)));
         }
-        let saved = merge_answers(conn, &attempt, &slug, input)?;
+        let (_, quiz) = store::source(conn, &attempt, &slug)?;
+        let questions = questions_of(&quiz, &attempt.snapshots()?);
+        let saved = merge_answers(&attempt, &questions, input)?;
         if !store::save_answers_if_open(conn, attempt.id, &saved)? {
             let now = own_attempt(conn, user.id, attempt_id)?;
             return Err(closed_error(&now));
         }
         let attempt = own_attempt(conn, user.id, attempt_id)?;
-        let (_, quiz) = store::source(conn, &attempt, &slug)?;
         Ok(Ok(attempt_view(&attempt, &quiz, false)?))
     })
     .await?;
@@ -415,18 +416,21 @@ pub async fn submit_attempt(
         if attempt.status != AttemptStatus::Open {
             return Ok(Err(closed_error(&attempt)));
         }
+        // The quiz and the questions shown are read once and serve the answers' check, the
+        // grade and the answer.
+        let (_, quiz) = store::source(conn, &attempt, &slug)?;
+        let questions = questions_of(&quiz, &attempt.snapshots()?);
         let saved = match body.answers {
-            Some(input) => merge_answers(conn, &attempt, &slug, input)?,
+            Some(input) => merge_answers(&attempt, &questions, input)?,
             None => attempt.saved()?,
         };
-        let (_, quiz) = store::source(conn, &attempt, &slug)?;
-        let grade = store::grade(&questions_of(&quiz, &attempt.snapshots()?), &saved);
+        let grade = store::grade(&questions, &saved);
         let Some(attempt) = store::close(conn, &ctx, &attempt, &quiz, &saved, &grade)? else {
             let now = own_attempt(conn, user.id, attempt_id)?;
             return Ok(Err(closed_error(&now)));
         };
-        let body = serde_json::to_string(&attempt_view(&attempt, &quiz, false)?)
-            .map_err(anyhow::Error::from)?;
+        let view = view_of(&attempt, &quiz, false, &questions, Some(&grade), saved);
+        let body = serde_json::to_string(&view).map_err(anyhow::Error::from)?;
         if let Some(k) = &key {
             idempotency::record(conn, user.id, k, &hash, 200, &body)?;
         }

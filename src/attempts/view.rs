@@ -7,15 +7,15 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::snapshot::{correct_answer, student_view, StudentQuestion};
+use super::snapshot::{correct_answer, student_view, Snapshot, StudentQuestion};
 use super::store::{questions_of, AttemptRow};
-use crate::courses::format::{Quiz, Review};
+use crate::courses::format::{Question, Quiz, Review};
 use diesel::QueryResult;
 
 use crate::db::sql_types::{AttemptId, CourseId, ItemId, Timestamp};
 use crate::db::status::AttemptStatus;
 use crate::quizzes::wire::CorrectAnswer;
-use crate::quizzes::Correctness;
+use crate::quizzes::{Correctness, Draw, QuizGrade};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttemptView {
@@ -84,7 +84,28 @@ pub fn reveals(review: Review, attempt: &AttemptRow, now: Timestamp) -> bool {
 /// staff (`staff` true: results as soon as the attempt is closed).
 pub fn attempt_view(attempt: &AttemptRow, quiz: &Quiz, staff: bool) -> QueryResult<AttemptView> {
     let questions = questions_of(quiz, &attempt.snapshots()?);
-    let result = match attempt.grade()? {
+    let grade = attempt.grade()?;
+    Ok(view_of(
+        attempt,
+        quiz,
+        staff,
+        &questions,
+        grade.as_ref(),
+        attempt.saved()?,
+    ))
+}
+
+/// [`attempt_view`] from what the caller has already read of the attempt: its questions as shown,
+/// its grade and its saved answers (a submit has them all at hand).
+pub fn view_of(
+    attempt: &AttemptRow,
+    quiz: &Quiz,
+    staff: bool,
+    questions: &[(Question, Draw, Snapshot)],
+    grade: Option<&QuizGrade>,
+    answers: BTreeMap<String, Value>,
+) -> AttemptView {
+    let result = match grade {
         Some(g)
             if (staff && attempt.status != AttemptStatus::Open)
                 || reveals(quiz.settings.review, attempt, Timestamp::now()) =>
@@ -113,7 +134,7 @@ pub fn attempt_view(attempt: &AttemptRow, quiz: &Quiz, staff: bool) -> QueryResu
         }
         _ => None,
     };
-    Ok(AttemptView {
+    AttemptView {
         id: attempt.id,
         quiz_id: attempt.quiz_id,
         course_id: attempt.course_id,
@@ -126,7 +147,7 @@ pub fn attempt_view(attempt: &AttemptRow, quiz: &Quiz, staff: bool) -> QueryResu
             .iter()
             .map(|(q, _, s)| student_view(q, s))
             .collect(),
-        answers: attempt.saved()?,
+        answers,
         result,
-    })
+    }
 }

@@ -273,7 +273,8 @@ impl JsonValue {
     /// The error is diesel's `DeserializationError`, as for a column that does not read, so a
     /// store returns it as any other `QueryResult` error.
     pub fn decode<T: serde::de::DeserializeOwned>(&self, what: &str) -> QueryResult<T> {
-        serde_json::from_value(self.0.clone()).map_err(|e| {
+        // Read from the borrowed value: no copy of the whole document first.
+        T::deserialize(&self.0).map_err(|e| {
             diesel::result::Error::DeserializationError(
                 format!("stored {what} is corrupt: {e}").into(),
             )
