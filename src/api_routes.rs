@@ -26,8 +26,9 @@ pub struct RouteSettings {
 pub struct ApiRoutes<'a> {
     serve: Option<&'a mut web::ServiceConfig>,
     /// One resource per path, in the order paths first appear: actix answers 405 from the first
-    /// resource whose path matches, so every method of a path must sit on the same resource.
-    resources: Vec<(String, Option<actix_web::Resource>)>,
+    /// resource whose path matches, so every method of a path must sit on the same resource. Each
+    /// with the scope it is served in (see [`scope_of`]).
+    resources: Vec<(String, Option<String>, Option<actix_web::Resource>)>,
     paths: Paths,
     schemas: Vec<(String, RefOr<Schema>)>,
     served: Vec<(String, String)>,
@@ -62,10 +63,29 @@ impl<'a> ApiRoutes<'a> {
     /// Hands the collected resources to the `ServiceConfig` given to [`serving`](Self::serving),
     /// now that every method of every path is on its resource.
     pub fn finish(mut self) {
-        if let Some(cfg) = self.serve.take() {
-            for (_, resource) in self.resources.drain(..) {
-                cfg.service(resource.expect("every slot holds its resource between adds"));
+        let Some(cfg) = self.serve.take() else {
+            return;
+        };
+        // Scopes in the order their first path appeared, each with its resources in order.
+        let mut scopes: Vec<(String, Vec<actix_web::Resource>)> = Vec::new();
+        for (_, scope, resource) in self.resources.drain(..) {
+            let resource = resource.expect("every slot holds its resource between adds");
+            let Some(prefix) = scope else {
+                cfg.service(resource);
+                continue;
+            };
+            match scopes.iter_mut().find(|(p, _)| *p == prefix) {
+                Some((_, resources)) => resources.push(resource),
+                None => scopes.push((prefix, vec![resource])),
             }
+        }
+        for (prefix, resources) in scopes {
+            let scope = resources
+                .into_iter()
+                .fold(web::scope(&prefix), |scope, resource| {
+                    scope.service(resource)
+                });
+            cfg.service(scope);
         }
     }
 
@@ -110,27 +130,48 @@ impl<'a> ApiRoutes<'a> {
             self.served.push((method.to_string(), path.clone()));
         }
         if self.serve.is_some() {
-            let slot = match self.resources.iter().position(|(p, _)| *p == path) {
+            let slot = match self.resources.iter().position(|(p, ..)| *p == path) {
                 Some(i) => i,
                 None => {
+                    let (scope, within) = scope_of(&path);
                     // A method the path does not answer gets the same problem+json 405 with
                     // `Allow` as the app's default service gives.
-                    let resource = web::resource(path.as_str())
-                        .default_service(web::to(crate::unmatched::unmatched));
-                    self.resources.push((path.clone(), Some(resource)));
+                    let resource =
+                        web::resource(within).default_service(web::to(crate::unmatched::unmatched));
+                    self.resources.push((path.clone(), scope, Some(resource)));
                     self.resources.len() - 1
                 }
             };
-            let mut resource = adjust(self.resources[slot].1.take().expect("a resource"));
+            let mut resource = adjust(self.resources[slot].2.take().expect("a resource"));
             for method in methods {
                 resource = resource.route(web::method(method).to(handler.clone()));
             }
-            self.resources[slot].1 = Some(resource);
+            self.resources[slot].2 = Some(resource);
         }
         self.paths.merge(doc.paths());
         doc.schemas(&mut self.schemas);
         self
     }
+}
+
+/// The scope a path is served in and the path within it: `/api/v1/attempts/{attempt_id}/submit`
+/// is `/{attempt_id}/submit` in `/api/v1/attempts`. actix tries a request against its services in
+/// order, and every path with a parameter is a regular expression: with some ninety routes in
+/// one flat list, a request near its end ran dozens of them. A scope is a fixed prefix, so a
+/// request now runs only the expressions of its own area. Scopes match whole segments
+/// (`/api/v1/me` is not a prefix of `/api/v1/members`), and one that holds no match for a request
+/// answers with the app's default service, as the flat list did.
+fn scope_of(path: &str) -> (Option<String>, &str) {
+    const API: &str = "/api/v1/";
+    let Some(rest) = path.strip_prefix(API) else {
+        return (None, path);
+    };
+    let end = rest.find('/').unwrap_or(rest.len());
+    let area = &rest[..end];
+    if area.is_empty() || area.contains('{') {
+        return (None, path);
+    }
+    (Some(format!("{API}{area}")), &path[API.len() + end..])
 }
 
 fn actix_method(method: &HttpMethod) -> Method {

@@ -395,21 +395,23 @@ pub async fn submit_attempt(
 ) -> ApiResult<HttpResponse> {
     let attempt_id = path.into_inner();
     let body = parse_submit_body(&body)?;
-    let key = idempotency::key_of(&req)?;
-    let fingerprint_body =
-        serde_json::to_value(body.answers.as_ref().filter(|a| !a.is_empty()).map(|a| {
+    // Only a submit with a key is remembered, so only its request is fingerprinted.
+    let keyed = idempotency::key_of(&req)?.map(|key| {
+        let answers = body.answers.as_ref().filter(|a| !a.is_empty()).map(|a| {
             a.iter()
                 .map(|x| (x.question_id.to_string(), x.response.clone()))
                 .collect::<Vec<_>>()
-        }))
-        .unwrap_or(Value::Null);
-    let hash = idempotency::fingerprint(&format!("submit {attempt_id}"), &fingerprint_body);
+        });
+        let asked = serde_json::to_value(answers).unwrap_or(Value::Null);
+        let hash = idempotency::fingerprint(&format!("submit {attempt_id}"), &asked);
+        (key, hash)
+    });
     let ctx = state.progress_ctx();
     let outcome = db::transaction(&state.pool, move |conn| {
         // `current` locks the attempt; the replay check after it sees a parallel twin's record.
         let (attempt, slug) = current(conn, &ctx, user.id, attempt_id)?;
-        if let Some(k) = &key {
-            if let Some(replayed) = idempotency::replay(conn, user.id, k, &hash)? {
+        if let Some((k, hash)) = &keyed {
+            if let Some(replayed) = idempotency::replay(conn, user.id, k, hash)? {
                 return Ok(Ok(replayed));
             }
         }
@@ -431,8 +433,8 @@ pub async fn submit_attempt(
         };
         let view = view_of(&attempt, &quiz, false, &questions, Some(&grade), saved);
         let body = serde_json::to_string(&view).map_err(anyhow::Error::from)?;
-        if let Some(k) = &key {
-            idempotency::record(conn, user.id, k, &hash, 200, &body)?;
+        if let Some((k, hash)) = &keyed {
+            idempotency::record(conn, user.id, k, hash, 200, &body)?;
         }
         Ok(Ok((200, body)))
     })
