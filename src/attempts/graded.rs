@@ -161,7 +161,7 @@ pub fn grade_changed(
     }
     batch::execute(conn, &writes)?;
     match &figures {
-        Some(figures) => figures.settle(conn, ctx, user, attempt.course_id),
+        Some(figures) => figures.apply_completion(conn, ctx, user, attempt.course_id),
         None => Ok(()),
     }
 }

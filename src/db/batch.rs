@@ -34,20 +34,20 @@ impl<T: QueryFragment<Pg> + QueryFragment<Sqlite>> Write for T {
     }
 }
 
-/// Runs `writes` in their order, as one statement on PostgreSQL; returns the number of rows the
-/// last one changed.
-pub fn execute(conn: &mut DbConn, writes: &[&dyn Write]) -> QueryResult<usize> {
+/// Runs `writes` in their order, as one statement on PostgreSQL.
+pub fn execute(conn: &mut DbConn, writes: &[&dyn Write]) -> QueryResult<()> {
     match conn {
-        DbConn::Pg(c) if !writes.is_empty() => Together(writes).execute(c),
-        DbConn::Pg(_) => Ok(0),
+        DbConn::Pg(c) if !writes.is_empty() => {
+            Together(writes).execute(c)?;
+        }
+        DbConn::Pg(_) => {}
         DbConn::Sqlite(c) => {
-            let mut changed = 0;
             for write in writes {
-                changed = Alone(write.on_sqlite()).execute(c)?;
+                Alone(write.on_sqlite()).execute(c)?;
             }
-            Ok(changed)
         }
     }
+    Ok(())
 }
 
 /// The writes of a batch as one PostgreSQL statement. Its text is built from its writes' texts,

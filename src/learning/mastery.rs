@@ -343,13 +343,13 @@ pub fn change_evidence<'a>(
 /// One piece of evidence as a level reads it: when it was observed, its attempt and its share.
 type Piece = (Timestamp, AttemptId, f64);
 
-/// The newest [`WINDOW`] pieces of evidence of each of `codes`, newest
-/// first: per competency one query that reads that many index entries at most.
-fn newest_evidence(
+/// The newest [`WINDOW`] pieces of evidence of each of `codes`, newest first: per competency one
+/// query that reads that many index entries at most.
+fn newest_evidence<'c>(
     conn: &mut DbConn,
     user: UserId,
-    codes: &BTreeSet<&str>,
-) -> QueryResult<BTreeMap<String, Vec<Piece>>> {
+    codes: &BTreeSet<&'c str>,
+) -> QueryResult<BTreeMap<&'c str, Vec<Piece>>> {
     let mut out = BTreeMap::new();
     for code in codes {
         let pieces: Vec<Piece> = competency_evidence::table
@@ -366,7 +366,7 @@ fn newest_evidence(
             ))
             .limit(WINDOW as i64)
             .load(conn)?;
-        out.insert(code.to_string(), pieces);
+        out.insert(*code, pieces);
     }
     Ok(out)
 }

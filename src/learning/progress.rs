@@ -433,11 +433,11 @@ pub fn store_figures(
 ) -> ApiResult<()> {
     let change = figures_change(conn, state, course_id, cause)?;
     crate::db::batch::execute(conn, &[&change.write()])?;
-    change.settle(conn, ctx, user, course_id)
+    change.apply_completion(conn, ctx, user, course_id)
 }
 
 /// New figures of one enrollment, computed but not yet written: [`FiguresChange::write`] stores
-/// them, in a batch with other writes or alone, and [`FiguresChange::settle`] then completes the
+/// them, in a batch with other writes or alone, and [`FiguresChange::apply_completion`] then completes the
 /// enrollment (or takes its completion back) when the figures say so.
 pub struct FiguresChange {
     enrollment: Id,
@@ -488,7 +488,7 @@ impl FiguresChange {
 
     /// After [`Self::write`]: completes the enrollment and issues the certificate when the course's
     /// rule is newly met, or takes the completion back when it no longer is.
-    pub fn settle(
+    pub fn apply_completion(
         &self,
         conn: &mut DbConn,
         ctx: &Ctx,
